@@ -1,0 +1,97 @@
+import type { DBSchema } from 'idb';
+import type { CanonicalClass } from '../ingest/labels';
+import type { FileProblem, LayoutKind, MediaKind, Split } from '../ingest/types';
+
+export const DB_NAME = 'fer-workbench';
+/** Bump with a new entry in `migrations.ts`. */
+export const DB_VERSION = 1;
+
+export type DatasetStatus = 'importing' | 'ready' | 'partial';
+
+export interface DatasetRecord {
+  id: string;
+  name: string;
+  layout: LayoutKind;
+  labelled: boolean;
+  createdAt: number;
+  status: DatasetStatus;
+  /** Raw label -> canonical class; editable after import (rename classes). */
+  classMap: Record<string, CanonicalClass | null>;
+  itemCount: number;
+  totalBytes: number;
+  /** Sum of known video durations in seconds; null when none is known. */
+  totalDurationSec: number | null;
+  /** Per-file problems found at import (the files were skipped). */
+  problems: FileProblem[];
+  /** Set when an import stopped early (e.g. storage full). */
+  stopReason?: string;
+}
+
+export interface MediaItemRecord {
+  id: string;
+  datasetId: string;
+  key: string;
+  kind: MediaKind;
+  rawLabel: string | null;
+  subject: string | null;
+  split: Split | null;
+  bytes: number;
+  mime: string;
+  width: number | null;
+  height: number | null;
+  durationSec: number | null;
+  /** Number of blobs (1, or the frames of an image sequence). */
+  blobCount: number;
+}
+
+export interface BlobRecord {
+  /** `${itemId}/${index}` */
+  id: string;
+  itemId: string;
+  datasetId: string;
+  index: number;
+  name: string;
+  blob: Blob;
+}
+
+export interface ThumbnailRecord {
+  itemId: string;
+  datasetId: string;
+  blob: Blob;
+}
+
+/** One import in progress: which item keys are stored, so a resumed import skips them. */
+export interface ImportJournalRecord {
+  datasetId: string;
+  startedAt: number;
+  totalItems: number;
+  doneKeys: string[];
+  state: 'running' | 'stopped' | 'done';
+}
+
+export interface FerDB extends DBSchema {
+  datasets: { key: string; value: DatasetRecord };
+  items: {
+    key: string;
+    value: MediaItemRecord;
+    indexes: { byDataset: string; byDatasetKey: [string, string] };
+  };
+  blobs: { key: string; value: BlobRecord; indexes: { byItem: string; byDataset: string } };
+  thumbnails: { key: string; value: ThumbnailRecord; indexes: { byDataset: string } };
+  journal: { key: string; value: ImportJournalRecord };
+  /** Derived per-frame data (crops, landmarks): filled by preprocessing. */
+  frames: {
+    key: string;
+    value: { id: string; datasetId: string; itemId: string } & Record<string, unknown>;
+    indexes: { byDataset: string; byItem: string };
+  };
+  runs: { key: string; value: { id: string } & Record<string, unknown> };
+  checkpoints: {
+    key: string;
+    value: { id: string; runId: string } & Record<string, unknown>;
+    indexes: { byRun: string };
+  };
+}
+
+export type StoreName =
+  'datasets' | 'items' | 'blobs' | 'thumbnails' | 'journal' | 'frames' | 'runs' | 'checkpoints';

@@ -1,0 +1,24 @@
+import { useAppStore } from '../ui/store';
+import type { BackendInfo } from '../compute/backend';
+
+/**
+ * A small API on `window.__fer` for the e2e tests and the headless runner (scripts/cli.ts):
+ * they call the same code the UI calls, without clicking. Keep it thin: no logic here.
+ */
+export interface FerTestApi {
+  version: 1;
+  backend: () => BackendInfo | null;
+}
+
+declare global {
+  interface Window {
+    __fer?: FerTestApi;
+  }
+}
+
+export function installTestApi(): void {
+  window.__fer = {
+    version: 1,
+    backend: () => useAppStore.getState().backend,
+  };
+}

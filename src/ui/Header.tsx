@@ -1,0 +1,27 @@
+import { describeBackend, useAppStore } from './store';
+
+export function Header() {
+  const backend = useAppStore((s) => s.backend);
+  const error = useAppStore((s) => s.backendError);
+  const fellBack = backend && backend.fallbacks.length > 0;
+  return (
+    <header className="app-header">
+      <h1>FER Workbench</h1>
+      <span className="backend" data-testid="header.backend" data-backend={backend?.name ?? ''}>
+        {backend ? describeBackend(backend) : error ? 'No compute backend' : 'Starting compute…'}
+      </span>
+      {fellBack && (
+        <p className="notice" role="status" data-testid="header.backend-notice">
+          Using {backend.name} because{' '}
+          {backend.fallbacks.map((f) => `${f.name}: ${f.reason}`).join('; ')}. Training will be
+          slower.
+        </p>
+      )}
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+    </header>
+  );
+}
