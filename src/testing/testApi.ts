@@ -10,12 +10,6 @@ export interface FerTestApi {
   backend: () => BackendInfo | null;
 }
 
-declare global {
-  interface Window {
-    __fer?: FerTestApi;
-  }
-}
-
 export function installTestApi(): void {
   window.__fer = {
     version: 1,
