@@ -1,0 +1,170 @@
+/**
+ * The headless runner: `npm run cli -- <command> [options]`. It serves the built app on
+ * 127.0.0.1, opens it in headless Chromium with a persistent profile (so IndexedDB data
+ * survives between commands) and drives it through the app's test API (`window.__fer`),
+ * so a script or a GPU server runs exactly the code the UI runs. See docs/cli.md.
+ */
+import path from 'node:path';
+import type { BackendInfo, CliFerMethod } from './lib/api';
+import { CliError, EXIT, parseCli, type ExitCode, type ParsedCommand } from './lib/args';
+import { openApp, pageErrorMessage, type AppSession } from './lib/browser';
+import { buildReason, REPO_ROOT, runBuild } from './lib/build';
+import {
+  groupIngestPaths,
+  runDatasets,
+  runDelete,
+  runIngest,
+  type CommandOutcome,
+} from './lib/commands';
+import { helpText } from './lib/help';
+
+/** The envelope of every --json document. */
+interface JsonEnvelope {
+  command: string;
+  ok: boolean;
+  exitCode: ExitCode;
+  /** Set when the command failed as a whole (usage error, app could not start...). */
+  error: string | null;
+  profile: string | null;
+  backend: BackendInfo | null;
+  startupSec: number | null;
+}
+
+const REQUIRED: Record<Exclude<ParsedCommand['command'], 'help'>, CliFerMethod[]> = {
+  ingest: ['planFromTestInput', 'commitPlan'],
+  datasets: ['listDatasets', 'storage'],
+  delete: ['listDatasets', 'deleteDataset'],
+};
+
+function commandName(argv: readonly string[]): string {
+  return argv.find((a) => !a.startsWith('-')) ?? 'help';
+}
+
+function printJson(doc: object): void {
+  process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+}
+
+async function run(argv: readonly string[]): Promise<ExitCode> {
+  const wantsJson = argv.includes('--json');
+  let parsed: ParsedCommand;
+  try {
+    parsed = parseCli(argv);
+  } catch (e) {
+    return fail(e, { command: commandName(argv), json: wantsJson, profile: null });
+  }
+  if (parsed.command === 'help') {
+    process.stdout.write(helpText(parsed.topic));
+    return EXIT.ok;
+  }
+  const { global } = parsed;
+  const note = (line: string): void => {
+    if (!global.json || global.verbose) process.stderr.write(`${line}\n`);
+  };
+  let session: AppSession | null = null;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    process.stderr.write(`\n${signal}: closing the browser so the profile stays usable...\n`);
+    const done = (): never => process.exit(130);
+    if (session) void session.close().finally(done);
+    else done();
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    const groups =
+      parsed.command === 'ingest'
+        ? await groupIngestPaths(parsed.ingest.paths, parsed.ingest.name)
+        : [];
+    const distDir = global.dist ?? path.join(REPO_ROOT, 'dist');
+    const reason =
+      global.build === 'never'
+        ? null
+        : await buildReason(distDir, REPO_ROOT, global.build === 'always');
+    if (reason !== null) {
+      note(
+        reason === 'forced'
+          ? `Building the app into ${distDir} ...`
+          : `Building the app into ${distDir} (${reason === 'missing' ? 'no build there yet' : 'sources are newer'}) ...`,
+      );
+      await runBuild(distDir, global.verbose);
+    } else if (global.build === 'never') {
+      const missing = await buildReason(distDir, REPO_ROOT);
+      if (missing === 'missing')
+        throw new CliError(`No build in ${distDir} and --no-build was given.`, EXIT.usage);
+    }
+    session = await openApp({
+      distDir,
+      profile: global.profile,
+      gpu: global.gpu,
+      backend: global.backend,
+      verbose: global.verbose,
+      startupTimeoutSec: global.startupTimeoutSec,
+      requiredMethods: REQUIRED[parsed.command],
+    });
+    if (global.verbose)
+      process.stderr.write(
+        `App ready in ${session.startupSec.toFixed(2)} s on backend ${session.backend?.name ?? '?'} ` +
+          `(profile ${global.profile})\n`,
+      );
+    let outcome: CommandOutcome<object>;
+    switch (parsed.command) {
+      case 'ingest':
+        outcome = await runIngest(session, groups, parsed.ingest, note);
+        break;
+      case 'datasets':
+        outcome = await runDatasets(session);
+        break;
+      case 'delete':
+        outcome = await runDelete(session, parsed.ids);
+        break;
+    }
+    if (global.json) {
+      const envelope: JsonEnvelope = {
+        command: parsed.command,
+        ok: outcome.exitCode === EXIT.ok,
+        exitCode: outcome.exitCode,
+        error: null,
+        profile: global.profile,
+        backend: session.backend,
+        startupSec: Number(session.startupSec.toFixed(3)),
+      };
+      printJson({ ...envelope, ...outcome.json });
+    } else {
+      process.stdout.write(`${outcome.text}\n`);
+    }
+    return outcome.exitCode;
+  } catch (e) {
+    return fail(e, { command: parsed.command, json: global.json, profile: global.profile });
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await session?.close();
+  }
+}
+
+/** Reports a whole-command failure: the message on stderr, and the JSON envelope if asked. */
+function fail(
+  e: unknown,
+  ctx: { command: string; json: boolean; profile: string | null },
+): ExitCode {
+  const exitCode = e instanceof CliError ? e.exitCode : EXIT.appFailure;
+  const message =
+    e instanceof CliError ? e.message : `The app reported an error: ${pageErrorMessage(e)}`;
+  process.stderr.write(`error: ${message}\n`);
+  if (exitCode === EXIT.usage && !ctx.json)
+    process.stderr.write(`Run 'npm run cli -- help' for usage.\n`);
+  if (ctx.json) {
+    const envelope: JsonEnvelope = {
+      command: ctx.command,
+      ok: false,
+      exitCode,
+      error: message,
+      profile: ctx.profile,
+      backend: null,
+      startupSec: null,
+    };
+    printJson(envelope);
+  }
+  return exitCode;
+}
+
+process.exitCode = await run(process.argv.slice(2));

@@ -1,0 +1,115 @@
+/**
+ * The CLI's view of the app's test API (`window.__fer`, installed by
+ * src/testing/testApi.ts). Types only: the CLI never imports app code at run time, it
+ * drives the built app in Chromium. Keep in step with `FerTestApi`.
+ */
+import type { BackendInfo } from '../../src/compute/backend';
+import type { LayoutKind } from '../../src/ingest/types';
+
+export type { BackendInfo, LayoutKind };
+
+/** Every layout the importer knows; `satisfies` fails the typecheck if LayoutKind grows. */
+export const LAYOUTS = [
+  'afew',
+  'ckplus',
+  'ferplus-csv',
+  'image-folders',
+  'unlabelled-video',
+  'manifest',
+] as const satisfies readonly LayoutKind[];
+
+type MissingLayouts = Exclude<LayoutKind, (typeof LAYOUTS)[number]>;
+/** A compile-time check that LAYOUTS lists every LayoutKind (the typecheck fails if not). */
+export const LAYOUTS_COMPLETE: [MissingLayouts] extends [never] ? true : never = true;
+
+export interface ClassCountJson {
+  rawLabel: string;
+  canonical: string | null;
+  count: number;
+}
+
+export interface ProblemJson {
+  path: string;
+  code: string;
+  message: string;
+}
+
+/** What `planFromTestInput` returns: the plan, before anything is stored. */
+export interface ImportSummary {
+  name: string;
+  layout: LayoutKind;
+  labelled: boolean;
+  classes: ClassCountJson[];
+  itemCount: number;
+  fileCount: number;
+  totalBytes: number;
+  totalDurationSec: number | null;
+  splits: Record<string, number>;
+  problems: ProblemJson[];
+}
+
+/** What `commitPlan` returns once the plan is stored. */
+export interface ImportResult extends ImportSummary {
+  datasetId: string;
+  status: 'ready' | 'partial';
+  stopReason?: string;
+  storedItems: number;
+  seconds: number;
+}
+
+export interface DatasetSummary {
+  id: string;
+  name: string;
+  layout: LayoutKind;
+  labelled: boolean;
+  status: string;
+  itemCount: number;
+  totalBytes: number;
+  totalDurationSec: number | null;
+  classes: ClassCountJson[];
+  problems: ProblemJson[];
+  createdAt: number;
+}
+
+export interface StorageEstimate {
+  usageBytes: number | null;
+  quotaBytes: number | null;
+  persisted: boolean | null;
+}
+
+export type TestInputKind = 'files' | 'folder';
+
+/** The methods of `window.__fer` the CLI calls. */
+export interface CliFerApi {
+  ready: () => Promise<void>;
+  backend: () => BackendInfo | null;
+  planFromTestInput: (
+    which: TestInputKind,
+    opts?: { layout?: LayoutKind; name?: string },
+  ) => Promise<ImportSummary>;
+  commitPlan: () => Promise<ImportResult>;
+  listDatasets: () => Promise<DatasetSummary[]>;
+  deleteDataset: (id: string) => Promise<void>;
+  storage: () => Promise<StorageEstimate>;
+}
+
+export type CliFerMethod = keyof CliFerApi;
+
+/** `window` as the CLI sees it inside `page.evaluate`. */
+export interface CliWindow {
+  __fer?: Partial<CliFerApi>;
+}
+
+/** The hidden inputs the app always renders for the test API (data-testid values). */
+export const TEST_INPUT_IDS: Readonly<Record<TestInputKind, string>> = {
+  files: 'testapi.files',
+  folder: 'testapi.folder',
+};
+
+/** The URL query parameter that makes the app try a backend first. */
+export const BACKEND_PARAM = 'backend';
+export const BACKENDS = [
+  'webgpu',
+  'webgl',
+  'cpu',
+] as const satisfies readonly BackendInfo['name'][];

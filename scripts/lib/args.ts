@@ -1,0 +1,176 @@
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { BACKENDS, LAYOUTS, type BackendInfo, type LayoutKind } from './api';
+
+/** Exit codes of every command (docs/cli.md). */
+export const EXIT = {
+  ok: 0,
+  /** The app ran the command and reported a failure (every file rejected, storage full...). */
+  appFailure: 1,
+  /** The command could not run: bad arguments, a missing path, no usable app or browser. */
+  usage: 2,
+} as const;
+
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+/** An error with the exit code it should end the process with. */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: ExitCode,
+  ) {
+    super(message);
+    this.name = 'CliError';
+  }
+}
+
+export function usageError(message: string): CliError {
+  return new CliError(message, EXIT.usage);
+}
+
+export const COMMANDS = ['ingest', 'datasets', 'delete', 'help'] as const;
+export type CommandName = (typeof COMMANDS)[number];
+
+/** The profile folder when neither --profile nor FER_PROFILE is given. */
+export function defaultProfileDir(env: NodeJS.ProcessEnv = process.env): string {
+  return env.FER_PROFILE ?? path.join(os.homedir(), '.fer-workbench', 'profile');
+}
+
+/** Options every command takes. */
+export interface GlobalOptions {
+  /** Chromium profile folder (holds the app's IndexedDB). Absolute. */
+  profile: string;
+  /** Folder with the built app. Absolute; null means the repository's dist/. */
+  dist: string | null;
+  /** 'auto': build when dist is missing or older than the sources. */
+  build: 'auto' | 'always' | 'never';
+  json: boolean;
+  verbose: boolean;
+  gpu: boolean;
+  backend: BackendInfo['name'] | null;
+  /** Seconds to wait for the app to start (load, open storage, pick a backend). */
+  startupTimeoutSec: number;
+}
+
+export interface IngestOptions {
+  /** As given on the command line (resolved against the working directory later). */
+  paths: string[];
+  layout: LayoutKind | null;
+  name: string | null;
+  dryRun: boolean;
+}
+
+export type ParsedCommand =
+  | { command: 'help'; topic: CommandName | null }
+  | { command: 'ingest'; global: GlobalOptions; ingest: IngestOptions }
+  | { command: 'datasets'; global: GlobalOptions }
+  | { command: 'delete'; global: GlobalOptions; ids: string[] };
+
+const OPTIONS = {
+  profile: { type: 'string' },
+  dist: { type: 'string' },
+  build: { type: 'boolean' },
+  'no-build': { type: 'boolean' },
+  json: { type: 'boolean' },
+  verbose: { type: 'boolean', short: 'v' },
+  gpu: { type: 'boolean' },
+  backend: { type: 'string' },
+  'startup-timeout': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+  // ingest
+  layout: { type: 'string' },
+  name: { type: 'string' },
+  'dry-run': { type: 'boolean' },
+} as const;
+
+const INGEST_ONLY = ['layout', 'name', 'dry-run'] as const;
+
+function isCommand(s: string): s is CommandName {
+  return (COMMANDS as readonly string[]).includes(s);
+}
+
+function oneOf<T extends string>(value: string, allowed: readonly T[], what: string): T {
+  const hit = allowed.find((a) => a === value);
+  if (hit === undefined)
+    throw usageError(`Unknown ${what} '${value}'. Expected one of: ${allowed.join(', ')}.`);
+  return hit;
+}
+
+/**
+ * Parses `argv` (without `node` and the script). Throws CliError(EXIT.usage) with a message
+ * meant for the user on anything it cannot make sense of.
+ */
+export function parseCli(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+  cwd: string = process.cwd(),
+): ParsedCommand {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw usageError(e instanceof Error ? e.message : String(e));
+  }
+  const { values, positionals } = parsed;
+  const [first, ...rest] = positionals;
+
+  if (first === undefined) {
+    if (values.help) return { command: 'help', topic: null };
+    throw usageError('No command given. Commands: ingest, datasets, delete, help.');
+  }
+  if (!isCommand(first))
+    throw usageError(`Unknown command '${first}'. Commands: ingest, datasets, delete, help.`);
+  if (first === 'help') {
+    const topic = rest[0];
+    return { command: 'help', topic: topic !== undefined && isCommand(topic) ? topic : null };
+  }
+  if (values.help) return { command: 'help', topic: first };
+
+  if (values.build && values['no-build']) throw usageError('--build and --no-build conflict.');
+  let startupTimeoutSec = 120;
+  if (values['startup-timeout'] !== undefined) {
+    startupTimeoutSec = Number(values['startup-timeout']);
+    if (!Number.isFinite(startupTimeoutSec) || startupTimeoutSec <= 0)
+      throw usageError(`--startup-timeout takes a number of seconds > 0.`);
+  }
+  const global: GlobalOptions = {
+    profile: path.resolve(cwd, values.profile ?? defaultProfileDir(env)),
+    dist: values.dist === undefined ? null : path.resolve(cwd, values.dist),
+    build: values.build ? 'always' : values['no-build'] ? 'never' : 'auto',
+    json: values.json ?? false,
+    verbose: values.verbose ?? false,
+    gpu: values.gpu ?? false,
+    backend: values.backend === undefined ? null : oneOf(values.backend, BACKENDS, 'backend'),
+    startupTimeoutSec,
+  };
+
+  if (first !== 'ingest') {
+    const misplaced = INGEST_ONLY.find((k) => values[k] !== undefined);
+    if (misplaced !== undefined) throw usageError(`--${misplaced} is an option of 'ingest' only.`);
+  }
+
+  switch (first) {
+    case 'ingest': {
+      if (rest.length === 0)
+        throw usageError('ingest needs at least one path (a dataset folder or files).');
+      const layout =
+        values.layout === undefined || values.layout === 'auto'
+          ? null
+          : oneOf(values.layout, LAYOUTS, 'layout');
+      const name = values.name?.trim() ?? null;
+      if (name === '') throw usageError('--name must not be empty.');
+      return {
+        command: 'ingest',
+        global,
+        ingest: { paths: rest, layout, name, dryRun: values['dry-run'] ?? false },
+      };
+    }
+    case 'datasets':
+      if (rest.length > 0) throw usageError(`datasets takes no arguments (got '${rest[0]}').`);
+      return { command: 'datasets', global };
+    case 'delete':
+      if (rest.length === 0) throw usageError('delete needs at least one dataset id.');
+      return { command: 'delete', global, ids: rest };
+  }
+}
