@@ -142,6 +142,16 @@ describe('checkFile', () => {
     expect(p?.message).toBe("the box 'mdat' at byte 68 needs 140 bytes but the file has 100");
   });
 
+  it('calls garbage where a box header should be corrupt, not truncated', async () => {
+    const bytes = mp4Bytes();
+    bytes.set([0x7f, 0xd9, 0x89, 0x14, 0x87], 20 + 3); // scribble over the moov box header
+    const p = await checkFile(src('a.mp4', bytes), 'video');
+    expect(p?.code).toBe('corrupt');
+    expect(p?.message).toBe(
+      'garbage where a box header should be, at byte 20 (type bytes d9 89 14 87)',
+    );
+  });
+
   it('flags an mp4 with no moov box', async () => {
     const bytes = mp4Bytes();
     // Rename 'moov' to 'free': still a well-formed box list, but no movie header.
