@@ -1,0 +1,96 @@
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CliError, EXIT, defaultProfileDir, parseCli } from './args';
+
+function usage(argv: string[]): string {
+  try {
+    parseCli(argv, {}, '/work');
+  } catch (e) {
+    expect(e).toBeInstanceOf(CliError);
+    expect((e as CliError).exitCode).toBe(EXIT.usage);
+    return (e as CliError).message;
+  }
+  throw new Error(`expected a usage error for ${argv.join(' ')}`);
+}
+
+describe('parseCli', () => {
+  it('parses ingest with its options and resolves the profile', () => {
+    const p = parseCli(
+      ['ingest', 'a', 'b.csv', '--layout', 'afew', '--name', ' AFEW ', '--json', '--profile', 'p'],
+      {},
+      '/work',
+    );
+    expect(p).toMatchObject({
+      command: 'ingest',
+      global: { profile: '/work/p', json: true, build: 'auto', backend: null, gpu: false },
+      ingest: { paths: ['a', 'b.csv'], layout: 'afew', name: 'AFEW', dryRun: false },
+    });
+  });
+
+  it('defaults the profile to FER_PROFILE, else ~/.fer-workbench/profile', () => {
+    expect(defaultProfileDir({})).toBe(path.join(os.homedir(), '.fer-workbench', 'profile'));
+    expect(defaultProfileDir({ FER_PROFILE: '/data/prof' })).toBe('/data/prof');
+    const p = parseCli(['datasets'], { FER_PROFILE: 'rel' }, '/work');
+    expect(p.command === 'datasets' && p.global.profile).toBe('/work/rel');
+  });
+
+  it('takes --layout auto as "let the app detect"', () => {
+    const p = parseCli(['ingest', 'x', '--layout', 'auto'], {}, '/work');
+    expect(p.command === 'ingest' && p.ingest.layout).toBeNull();
+  });
+
+  it('parses the global switches', () => {
+    const p = parseCli(
+      [
+        'datasets',
+        '--gpu',
+        '--backend',
+        'webgl',
+        '--build',
+        '-v',
+        '--dist',
+        '/d',
+        '--startup-timeout',
+        '5',
+      ],
+      {},
+      '/work',
+    );
+    expect(p).toMatchObject({
+      command: 'datasets',
+      global: {
+        gpu: true,
+        backend: 'webgl',
+        build: 'always',
+        verbose: true,
+        dist: '/d',
+        startupTimeoutSec: 5,
+      },
+    });
+    const q = parseCli(['datasets', '--no-build'], {}, '/work');
+    expect(q.command === 'datasets' && q.global.build).toBe('never');
+  });
+
+  it('answers help in several spellings', () => {
+    expect(parseCli(['help'])).toEqual({ command: 'help', topic: null });
+    expect(parseCli(['--help'])).toEqual({ command: 'help', topic: null });
+    expect(parseCli(['help', 'ingest'])).toEqual({ command: 'help', topic: 'ingest' });
+    expect(parseCli(['ingest', '-h'])).toEqual({ command: 'help', topic: 'ingest' });
+  });
+
+  it('explains usage errors', () => {
+    expect(usage([])).toMatch(/No command/);
+    expect(usage(['frob'])).toMatch(/Unknown command 'frob'/);
+    expect(usage(['ingest'])).toMatch(/at least one path/);
+    expect(usage(['ingest', 'x', '--layout', 'avi'])).toMatch(/Unknown layout 'avi'.*afew/);
+    expect(usage(['ingest', 'x', '--name', ''])).toMatch(/--name must not be empty/);
+    expect(usage(['datasets', '--backend', 'metal'])).toMatch(/Unknown backend 'metal'/);
+    expect(usage(['datasets', '--layout', 'afew'])).toMatch(/option of 'ingest' only/);
+    expect(usage(['datasets', 'extra'])).toMatch(/takes no arguments/);
+    expect(usage(['datasets', '--frob'])).toMatch(/frob/);
+    expect(usage(['datasets', '--build', '--no-build'])).toMatch(/conflict/);
+    expect(usage(['datasets', '--startup-timeout', 'soon'])).toMatch(/seconds/);
+    expect(usage(['delete'])).toMatch(/dataset id/);
+  });
+});
