@@ -67,6 +67,14 @@ export interface ImportPlan {
   /** Raw label -> canonical class (null = not mapped: items with it are skipped). Editable. */
   classMap: Record<string, CanonicalClass | null>;
   problems: FileProblem[];
+  /** Why this layout was chosen (detection's reason, or "chosen by the user"). */
+  layoutReason?: string;
+}
+
+/** What one layout planner returns: the items it found and the files it had to skip. */
+export interface LayoutPlan {
+  items: PlannedItem[];
+  problems: FileProblem[];
 }
 
 /** Per-class numbers of a plan or a stored dataset. */
