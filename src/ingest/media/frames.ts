@@ -1,0 +1,145 @@
+/**
+ * extractFrames: decoded frames at a chosen rate, each with its real presentation time.
+ *   - images: one frame at t = 0;
+ *   - MP4/WebM the browser plays (main thread): seek to i / fps, draw the frame; the
+ *     timestamp is the seek position (the browser shows the frame at that time);
+ *   - everything else (AVI/Xvid, workers): ffmpeg.wasm's `fps` filter resamples to the rate
+ *     and `showinfo` prints each output frame's pts, which becomes the timestamp.
+ */
+import { withFfmpeg } from './ffmpeg';
+import { parseShowinfo } from './ffmpegParse';
+import { NativeFailure, openNative, seekNative } from './native';
+import { decodeImage, ffprobeJob, nativeCandidate, precheck } from './probe';
+import { MediaDecodeError, timeoutOf, type DecodeOptions, type ExtractedFrame } from './types';
+
+export interface ExtractFramesOptions extends DecodeOptions {
+  /** Frames per second to sample (e.g. 5). */
+  fps: number;
+  /** Stop after this many frames. */
+  maxFrames?: number;
+  /** Scale so the longer side is at most this many pixels (never upscales). */
+  maxSide?: number;
+  /** Start time in seconds (default 0). */
+  startSec?: number;
+}
+
+/** Output size for a source size and an optional longest-side limit. */
+export function fitSize(w: number, h: number, maxSide?: number): { width: number; height: number } {
+  if (!maxSide || Math.max(w, h) <= maxSide) return { width: w, height: h };
+  const s = maxSide / Math.max(w, h);
+  return { width: Math.max(1, Math.round(w * s)), height: Math.max(1, Math.round(h * s)) };
+}
+
+export async function* extractFrames(
+  file: Blob,
+  name: string,
+  opts: ExtractFramesOptions,
+): AsyncGenerator<ExtractedFrame> {
+  if (!(opts.fps > 0)) throw new RangeError(`fps must be > 0, got ${opts.fps}`);
+  const max = opts.maxFrames ?? Number.POSITIVE_INFINITY;
+  if (max <= 0) return;
+  const s = await precheck(file, name);
+  const timeoutMs = timeoutOf(opts);
+
+  if (s.kind === 'image') {
+    const probe = await decodeImage(file, timeoutMs);
+    const size = fitSize(probe.width, probe.height, opts.maxSide);
+    probe.close();
+    const image = await decodeImage(file, timeoutMs, {
+      resizeWidth: size.width,
+      resizeHeight: size.height,
+      resizeQuality: 'medium',
+    });
+    yield { index: 0, timestampSec: 0, image };
+    return;
+  }
+
+  if (nativeCandidate(s, opts)) {
+    const nv = await openNative(file, timeoutMs).catch((e: unknown) => {
+      if (e instanceof NativeFailure) return null;
+      throw e;
+    });
+    if (nv) {
+      try {
+        const size = fitSize(nv.width, nv.height, opts.maxSide);
+        const start = opts.startSec ?? 0;
+        // Half a frame of slack so a 2.0 s clip at 5 fps gives 0.0 ... 1.8 (10 frames).
+        const end = nv.durationSec - 0.5 / opts.fps;
+        for (let i = 0; i < max; i++) {
+          const t = start + i / opts.fps;
+          if (t > end || t >= nv.durationSec) break;
+          await seekNative(nv, t, timeoutMs);
+          const image = await createImageBitmap(nv.video, {
+            resizeWidth: size.width,
+            resizeHeight: size.height,
+            resizeQuality: 'medium',
+          });
+          yield { index: i, timestampSec: Math.round(nv.video.currentTime * 1e6) / 1e6, image };
+        }
+        return;
+      } finally {
+        nv.close();
+      }
+    }
+  }
+
+  const frames = await ffmpegFrames(file, name, opts, timeoutMs, s);
+  for (const f of frames) yield f;
+}
+
+async function ffmpegFrames(
+  file: Blob,
+  name: string,
+  opts: ExtractFramesOptions,
+  timeoutMs: number,
+  s: Awaited<ReturnType<typeof precheck>>,
+): Promise<ExtractedFrame[]> {
+  return withFfmpeg(file, name, timeoutMs, async (job) => {
+    const info = await ffprobeJob(job, s);
+    const size = fitSize(info.width, info.height, opts.maxSide);
+    const out = job.output('frames.rgba');
+    const limit =
+      Number.isFinite(opts.maxFrames) && opts.maxFrames
+        ? ['-frames:v', String(opts.maxFrames)]
+        : [];
+    const start = opts.startSec ? ['-ss', String(opts.startSec)] : [];
+    const r = await job.exec([
+      '-hide_banner',
+      ...start,
+      '-i',
+      job.input,
+      '-map',
+      '0:v:0',
+      '-vf',
+      `fps=${opts.fps},scale=${size.width}:${size.height}:flags=bilinear,showinfo`,
+      ...limit,
+      '-pix_fmt',
+      'rgba',
+      '-f',
+      'rawvideo',
+      out,
+    ]);
+    let data: Uint8Array;
+    try {
+      data = await job.readFile(out);
+    } catch {
+      data = new Uint8Array(0);
+    }
+    const frameBytes = size.width * size.height * 4;
+    const count = Math.floor(data.length / frameBytes);
+    if (count === 0) {
+      throw new MediaDecodeError('corrupt', "could not decode: the file's video stream is damaged");
+    }
+    const infos = parseShowinfo(r.log);
+    const offset = opts.startSec ?? 0;
+    const frames: ExtractedFrame[] = [];
+    for (let i = 0; i < count; i++) {
+      const pixels = new Uint8ClampedArray(frameBytes);
+      pixels.set(data.subarray(i * frameBytes, (i + 1) * frameBytes));
+      const image = await createImageBitmap(new ImageData(pixels, size.width, size.height));
+      const pts = infos[i]?.ptsTime ?? i / opts.fps;
+      frames.push({ index: i, timestampSec: Math.round((pts + offset) * 1e6) / 1e6, image });
+    }
+    return frames;
+  });
+}
