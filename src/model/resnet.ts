@@ -1,0 +1,158 @@
+/**
+ * The backbone (Sec. 4.1, Fig. 2): ResNet (He et al. 2016) with basic blocks, 2-2-2-2 for
+ * ResNet-18 and 3-4-6-3 for ResNet-34, every convolution grouped with groups = regions (3: one
+ * group per face/eyes/mouth crop). Widths per Fig. 2: conv1 7x7/2 with 96 filters, 3x3/2 max-pool,
+ * then stages conv2_x..conv5_x with 96, 192, 384, 768 filters (32, 64, 128, 256 per region).
+ * Each convolution is followed by batch norm; a block's shortcut is the identity, or a grouped
+ * 1x1 convolution with stride 2 + batch norm where the shape changes (torchvision's layout).
+ * Returns the output of each of the four stages, for the spatial attention.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { batchNorm, batchNormParamSpecs } from './batchNorm';
+import { type BackboneConfig, blocksPerStage, effectiveWidths } from './config';
+import { groupedConv2d } from './groupedConv';
+import type { ParamSpec, Params } from './params';
+
+/** One convolution of the backbone, as the param and FLOP counts see it. */
+export interface ConvLayer {
+  /** Parameter prefix, e.g. `backbone/stage2/block1/conv1`. */
+  name: string;
+  kernel: number;
+  stride: number;
+  pad: number;
+  cin: number;
+  cout: number;
+  groups: number;
+  /** Input and output spatial sizes for a square input of the configured size. */
+  inSize: number;
+  outSize: number;
+}
+
+const convOut = (size: number, k: number, s: number, p: number): number =>
+  Math.floor((size + 2 * p - k) / s) + 1;
+
+/**
+ * Every convolution in forward order, with the shapes it sees at `config.inputSize`. The param
+ * specs and the FLOP count are both derived from this list, so they cannot disagree with it.
+ */
+export function backboneLayers(config: BackboneConfig): ConvLayer[] {
+  const g = config.regions;
+  const { stem, stages } = effectiveWidths(config);
+  const layers: ConvLayer[] = [];
+  let size = config.inputSize;
+  const add = (name: string, k: number, s: number, p: number, cin: number, cout: number) => {
+    const outSize = convOut(size, k, s, p);
+    layers.push({
+      name,
+      kernel: k,
+      stride: s,
+      pad: p,
+      cin,
+      cout,
+      groups: g,
+      inSize: size,
+      outSize,
+    });
+    return outSize;
+  };
+  size = add('backbone/conv1', 7, 2, 3, 3 * g, stem);
+  size = convOut(size, 3, 2, 1); // max-pool 3x3, stride 2, pad 1
+  let cin = stem;
+  blocksPerStage(config.depth).forEach((blocks, si) => {
+    const cout = stages[si] ?? 0;
+    for (let b = 0; b < blocks; b++) {
+      const prefix = `backbone/stage${si + 1}/block${b + 1}`;
+      const stride = b === 0 && si > 0 ? 2 : 1;
+      const blockIn = size;
+      size = add(`${prefix}/conv1`, 3, stride, 1, cin, cout);
+      add(`${prefix}/conv2`, 3, 1, 1, cout, cout);
+      if (stride !== 1 || cin !== cout) {
+        const after = size;
+        size = blockIn;
+        add(`${prefix}/downsample`, 1, stride, 0, cin, cout);
+        size = after;
+      }
+      cin = cout;
+    }
+  });
+  return layers;
+}
+
+/** Output spatial size of each stage for the configured input size. */
+export function stageSizes(config: BackboneConfig): [number, number, number, number] {
+  const layers = backboneLayers(config);
+  const sizes = [1, 2, 3, 4].map((s) => {
+    const last = layers.filter((l) => l.name.startsWith(`backbone/stage${s}/`)).at(-1);
+    return last?.outSize ?? 0;
+  });
+  return sizes as [number, number, number, number];
+}
+
+export function backboneParamSpecs(config: BackboneConfig): ParamSpec[] {
+  return backboneLayers(config).flatMap((l) => {
+    const cinPerGroup = l.cin / l.groups;
+    const fanIn = l.kernel * l.kernel * cinPerGroup;
+    return [
+      {
+        name: `${l.name}/kernel`,
+        shape: [l.kernel, l.kernel, cinPerGroup, l.cout],
+        init: { kind: 'heNormal', fanIn },
+        trainable: true,
+      } satisfies ParamSpec,
+      ...batchNormParamSpecs(`${l.name}/bn`, l.cout),
+    ];
+  });
+}
+
+export interface BackboneForwardOptions {
+  training: boolean;
+}
+
+/** conv (grouped) -> batch norm, the unit every layer of the backbone is made of. */
+function convBn(
+  params: Params,
+  config: BackboneConfig,
+  name: string,
+  x: tf.Tensor4D,
+  stride: number,
+  pad: number,
+  training: boolean,
+): tf.Tensor4D {
+  const kernel = params.get(`${name}/kernel`) as tf.Tensor4D;
+  const y = groupedConv2d(x, kernel, { groups: config.regions, strides: stride, pad });
+  return batchNorm(params, `${name}/bn`, y, {
+    training,
+    momentum: config.batchNormMomentum,
+    epsilon: config.batchNormEpsilon,
+  });
+}
+
+/**
+ * x: [N, S, S, 3 * regions] (N = clips x frames) -> the four stage outputs
+ * [N, S/4, S/4, D1], [N, S/8, S/8, D2], [N, S/16, S/16, D3], [N, S/32, S/32, D4].
+ */
+export function backboneForward(
+  params: Params,
+  config: BackboneConfig,
+  x: tf.Tensor4D,
+  { training }: BackboneForwardOptions,
+): tf.Tensor4D[] {
+  let h = tf.relu(convBn(params, config, 'backbone/conv1', x, 2, 3, training)); // [N, S/2, S/2, stem]
+  h = tf.maxPool(h, 3, 2, 1); // [N, S/4, S/4, stem]
+  const outputs: tf.Tensor4D[] = [];
+  blocksPerStage(config.depth).forEach((blocks, si) => {
+    for (let b = 0; b < blocks; b++) {
+      const prefix = `backbone/stage${si + 1}/block${b + 1}`;
+      const stride = b === 0 && si > 0 ? 2 : 1;
+      const hasDownsample = params.variables.has(`${prefix}/downsample/kernel`);
+      const shortcut = hasDownsample
+        ? convBn(params, config, `${prefix}/downsample`, h, stride, 0, training)
+        : h;
+      let y = tf.relu(convBn(params, config, `${prefix}/conv1`, h, stride, 1, training));
+      y = convBn(params, config, `${prefix}/conv2`, y, 1, 1, training);
+      h = tf.relu(tf.add<tf.Tensor4D>(y, shortcut));
+    }
+    outputs.push(h);
+  });
+  return outputs;
+}

@@ -1,0 +1,189 @@
+/**
+ * Weights export and import in the TensorFlow.js weights format: a `model.json` manifest with a
+ * `weightsManifest` (one group: shard file names + the name, shape and dtype of each tensor in
+ * byte order) and binary shards that, concatenated, hold every tensor as little-endian float32
+ * in row-major order. The full model config is embedded, so a file always rebuilds the network
+ * it came from. Import checks the config and every tensor's name, shape and dtype against the
+ * network that config describes, and the byte count of the shards: any mismatch throws
+ * `WeightsFormatError`; nothing is loaded partially. See docs/weights-format.md.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { type ModelConfig, parseModelConfig } from './config';
+import { type FerModel, modelParamSpecs } from './model';
+import { paramsFrom, sizeOf, uniqueVariableName } from './params';
+
+export const WEIGHTS_FORMAT = 'fer-workbench/model-weights';
+export const WEIGHTS_FORMAT_VERSION = 1;
+/** tfjs's default shard size. */
+export const SHARD_BYTES = 4 * 1024 * 1024;
+
+export interface WeightEntry {
+  name: string;
+  shape: number[];
+  dtype: 'float32';
+}
+
+export interface WeightsManifestGroup {
+  paths: string[];
+  weights: WeightEntry[];
+}
+
+export interface WeightsModelJson {
+  format: typeof WEIGHTS_FORMAT;
+  formatVersion: typeof WEIGHTS_FORMAT_VERSION;
+  modelConfig: ModelConfig;
+  weightsManifest: WeightsManifestGroup[];
+}
+
+export interface WeightsArtifacts {
+  modelJson: WeightsModelJson;
+  /** The shard files, in `weightsManifest[0].paths` order. */
+  shards: ArrayBuffer[];
+}
+
+export class WeightsFormatError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'WeightsFormatError';
+  }
+}
+
+export function shardNames(count: number): string[] {
+  return Array.from({ length: count }, (_, i) => `group1-shard${i + 1}of${count}.bin`);
+}
+
+/** Reads every variable (in registry order) into the manifest and shards. */
+export async function exportWeights(model: FerModel): Promise<WeightsArtifacts> {
+  const specs = model.params.specs;
+  const total = specs.reduce((s, p) => s + sizeOf(p.shape), 0);
+  const all = new Float32Array(total);
+  let offset = 0;
+  for (const spec of specs) {
+    const values = await model.params.get(spec.name).data<'float32'>();
+    all.set(values, offset);
+    offset += values.length;
+  }
+  const bytes = new Uint8Array(all.buffer);
+  const shards: ArrayBuffer[] = [];
+  for (let start = 0; start < bytes.length || shards.length === 0; start += SHARD_BYTES)
+    shards.push(bytes.slice(start, Math.min(start + SHARD_BYTES, bytes.length)).buffer);
+  return {
+    modelJson: {
+      format: WEIGHTS_FORMAT,
+      formatVersion: WEIGHTS_FORMAT_VERSION,
+      modelConfig: model.config,
+      weightsManifest: [
+        {
+          paths: shardNames(shards.length),
+          weights: specs.map((s) => ({ name: s.name, shape: [...s.shape], dtype: 'float32' })),
+        },
+      ],
+    },
+    shards,
+  };
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/**
+ * Validates `modelJson` (parsed JSON of model.json) and the shards and builds the model.
+ * Throws `WeightsFormatError` (or `ModelConfigError` for the embedded config) on any mismatch.
+ */
+export function importWeights(modelJson: unknown, shards: readonly ArrayBuffer[]): FerModel {
+  if (!isRecord(modelJson)) throw new WeightsFormatError('model.json is not a JSON object');
+  if (modelJson.format !== WEIGHTS_FORMAT)
+    throw new WeightsFormatError(
+      `model.json format is ${JSON.stringify(modelJson.format)}, expected "${WEIGHTS_FORMAT}"`,
+    );
+  if (modelJson.formatVersion !== WEIGHTS_FORMAT_VERSION)
+    throw new WeightsFormatError(
+      `model.json formatVersion ${JSON.stringify(modelJson.formatVersion)} is not supported (expected ${WEIGHTS_FORMAT_VERSION})`,
+    );
+  const config = parseModelConfig(modelJson.modelConfig);
+  const manifest = modelJson.weightsManifest;
+  if (!Array.isArray(manifest) || manifest.length !== 1 || !isRecord(manifest[0]))
+    throw new WeightsFormatError('weightsManifest must be an array with exactly one group');
+  const group = manifest[0];
+  const paths = group.paths;
+  const weights = group.weights;
+  if (!Array.isArray(paths) || !paths.every((p) => typeof p === 'string'))
+    throw new WeightsFormatError('weightsManifest[0].paths must be an array of file names');
+  if (paths.length !== shards.length)
+    throw new WeightsFormatError(
+      `weightsManifest lists ${paths.length} shard(s) but ${shards.length} were given`,
+    );
+  if (!Array.isArray(weights))
+    throw new WeightsFormatError('weightsManifest[0].weights is missing');
+
+  const expected = modelParamSpecs(config);
+  const expectedByName = new Map(expected.map((s) => [s.name, s]));
+  const seen = new Set<string>();
+  const entries: WeightEntry[] = [];
+  const problems: string[] = [];
+  weights.forEach((w: unknown, i) => {
+    if (!isRecord(w) || typeof w.name !== 'string' || !Array.isArray(w.shape)) {
+      problems.push(`weights[${i}] is not {name, shape, dtype}`);
+      return;
+    }
+    const shape = w.shape as unknown[];
+    if (!shape.every((d) => Number.isInteger(d) && (d as number) >= 0)) {
+      problems.push(`${w.name}: shape ${JSON.stringify(shape)} is not a list of sizes`);
+      return;
+    }
+    const dims = shape as number[];
+    const spec = expectedByName.get(w.name);
+    if (!spec) problems.push(`${w.name}: not a tensor of this model`);
+    else if (seen.has(w.name)) problems.push(`${w.name}: listed twice`);
+    else if (dims.length !== spec.shape.length || dims.some((d, k) => d !== spec.shape[k]))
+      problems.push(
+        `${w.name}: shape [${dims.join(', ')}] in the file, [${spec.shape.join(', ')}] in the model`,
+      );
+    if (w.dtype !== 'float32')
+      problems.push(`${w.name}: dtype ${JSON.stringify(w.dtype)} is not float32`);
+    seen.add(w.name);
+    entries.push({ name: w.name, shape: dims, dtype: 'float32' });
+  });
+  for (const s of expected)
+    if (!seen.has(s.name)) problems.push(`${s.name}: missing from the file`);
+  if (problems.length > 0)
+    throw new WeightsFormatError(
+      `Weights do not match the model their config describes (${problems.length} problem(s)): ${problems.slice(0, 12).join('; ')}${problems.length > 12 ? '; ...' : ''}`,
+    );
+
+  const byteLength = shards.reduce((s, b) => s + b.byteLength, 0);
+  const needed = entries.reduce((s, e) => s + sizeOf(e.shape) * 4, 0);
+  if (byteLength !== needed)
+    throw new WeightsFormatError(
+      `The shards hold ${byteLength} bytes; the manifest needs exactly ${needed} (float32)`,
+    );
+  const bytes = new Uint8Array(byteLength);
+  let at = 0;
+  for (const b of shards) {
+    bytes.set(new Uint8Array(b), at);
+    at += b.byteLength;
+  }
+  const view = new DataView(bytes.buffer);
+  const values = new Map<string, Float32Array>();
+  let offset = 0;
+  for (const e of entries) {
+    const n = sizeOf(e.shape);
+    const arr = new Float32Array(n);
+    for (let i = 0; i < n; i++) arr[i] = view.getFloat32(offset + 4 * i, true); // little-endian
+    offset += 4 * n;
+    const bad = arr.findIndex((v) => !Number.isFinite(v));
+    if (bad >= 0) throw new WeightsFormatError(`${e.name}: value ${bad} is not finite`);
+    values.set(e.name, arr);
+  }
+
+  const variables = new Map<string, tf.Variable>();
+  for (const spec of expected) {
+    const data = values.get(spec.name);
+    if (!data) throw new WeightsFormatError(`${spec.name}: missing`);
+    const t = tf.tensor(data, [...spec.shape], 'float32');
+    variables.set(spec.name, tf.variable(t, spec.trainable, uniqueVariableName(spec.name)));
+    t.dispose();
+  }
+  return { config, params: paramsFrom(expected, variables) };
+}
