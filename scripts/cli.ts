@@ -150,7 +150,7 @@ function fail(
   const message =
     e instanceof CliError ? e.message : `The app reported an error: ${pageErrorMessage(e)}`;
   process.stderr.write(`error: ${message}\n`);
-  if (exitCode === EXIT.usage && !ctx.json)
+  if (e instanceof CliError && e.showUsage && !ctx.json)
     process.stderr.write(`Run 'npm run cli -- help' for usage.\n`);
   if (ctx.json) {
     const envelope: JsonEnvelope = {

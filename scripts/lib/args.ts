@@ -19,14 +19,17 @@ export class CliError extends Error {
   constructor(
     message: string,
     readonly exitCode: ExitCode,
+    /** True for mistakes in the arguments: the message then points at `help`. */
+    readonly showUsage = false,
   ) {
     super(message);
     this.name = 'CliError';
   }
 }
 
+/** A mistake in the command line (exit code 2, with a pointer to `help`). */
 export function usageError(message: string): CliError {
-  return new CliError(message, EXIT.usage);
+  return new CliError(message, EXIT.usage, true);
 }
 
 export const COMMANDS = ['ingest', 'datasets', 'delete', 'help'] as const;

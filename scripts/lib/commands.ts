@@ -192,7 +192,7 @@ export function ingestEntryText(e: IngestEntryJson, dryRun: boolean): string {
         ...(s.classes.length > 0 ? [classTable(s.classes)] : []),
         ...(s.problems.length > 0
           ? [
-              `${s.problems.length} problems (files skipped):`,
+              `${s.problems.length} ${s.problems.length === 1 ? 'problem' : 'problems'} (files skipped):`,
               indent(problemLines(s.problems).join('\n')),
             ]
           : []),

@@ -45,7 +45,11 @@ export function table(header: readonly string[], rows: readonly (readonly string
 export function classTable(classes: readonly ClassCountJson[]): string {
   return table(
     ['class', 'maps to', 'items'],
-    classes.map((c) => [c.rawLabel, c.canonical ?? '(skipped)', String(c.count)]),
+    classes.map((c) => [
+      c.rawLabel === '' ? '(no label)' : c.rawLabel,
+      c.canonical ?? '-',
+      String(c.count),
+    ]),
   );
 }
 
