@@ -121,6 +121,10 @@ describe('planFerplus', () => {
     expect((await planFerplus([src('x/fer2013new.csv', NEW_HEADER)])).problems).toEqual([
       { path: 'fer2013.csv', code: 'missing-file', message: 'fer2013.csv was not dropped' },
     ]);
+    const empty = await planFerplus([src('fer2013.csv', '')]);
+    expect(empty.problems.map((p) => p.code)).toEqual(['zero-byte']);
+    const blank = await planFerplus([src('fer2013.csv', '\n\n')]);
+    expect(blank.problems.map((p) => p.message)).toEqual(['fer2013.csv has no header row']);
     const bad = await planFerplus([src('fer2013.csv', 'a,b,c\n1,2,3\n')]);
     expect(bad.items).toEqual([]);
     expect(bad.problems[0]?.code).toBe('parse-error');

@@ -193,6 +193,11 @@ export async function planFerplus(
     return { items, problems };
   }
 
+  if (fer.file.size === 0) {
+    problems.push({ path: fer.path, code: 'zero-byte', message: 'fer2013.csv is empty (0 bytes)' });
+    return { items, problems };
+  }
+
   let votes: Votes | null = null;
   if (ferNew) {
     votes = await readVotes(ferNew, opts.vote ?? 'plurality');
@@ -284,7 +289,10 @@ export async function planFerplus(
       message: `${e.message}; rows after it are lost`,
     });
   }
-  if (votes && votes.outcomes.length !== row) {
+  if (!header) {
+    problems.push({ path: fer.path, code: 'parse-error', message: 'fer2013.csv has no header row' });
+  }
+  if (votes && header && votes.outcomes.length !== row) {
     problems.push({
       path: ferNew?.path ?? 'fer2013new.csv',
       code: 'parse-error',
