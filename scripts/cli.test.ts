@@ -4,67 +4,27 @@
  * codes, and that data stored by one command is seen by the next (the profile persists).
  * The real app is driven the same way by tests/e2e once its test API is in place.
  */
-import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT } from './lib/build';
+import type { IngestEntryJson } from './lib/commands';
 import { writeFakeApp, writeNotTheApp } from './lib/fakeApp';
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+import { jsonOf, runCli, type CliRun } from './lib/runCli';
 
 let tmp: string;
 let fakeDist: string;
 let profile: string;
 let data: string;
 
-function cli(args: string[]): Promise<Run> {
-  const tsx = path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
-  const child = spawn(tsx, [path.join(REPO_ROOT, 'scripts', 'cli.ts'), ...args], {
-    cwd: tmp,
-    env: { ...process.env, FER_PROFILE: profile },
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
-  child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => {
-      resolve({ code, stdout, stderr });
-    });
-  });
+function cli(args: string[]): Promise<CliRun> {
+  return runCli(args, { cwd: tmp, env: { FER_PROFILE: profile } });
 }
 
 /** Runs a command against the fake app and parses its --json document. */
-async function cliJson(args: string[]): Promise<{ run: Run; doc: Record<string, unknown> }> {
+async function cliJson(args: string[]): Promise<{ run: CliRun; doc: Record<string, unknown> }> {
   const run = await cli([...args, '--json', '--dist', fakeDist, '--no-build']);
-  let doc: Record<string, unknown>;
-  try {
-    doc = JSON.parse(run.stdout) as Record<string, unknown>;
-  } catch {
-    throw new Error(`stdout is not one JSON document:\n${run.stdout}\nstderr:\n${run.stderr}`);
-  }
-  return { run, doc };
-}
-
-interface EntryShape {
-  ok: boolean;
-  error: string | null;
-  input: string;
-  summary: {
-    name: string;
-    itemCount: number;
-    fileCount: number;
-    classes: { rawLabel: string; count: number }[];
-    problems: { code: string }[];
-  } | null;
-  stored: { datasetId: string; status: string; stopReason?: string } | null;
+  return { run, doc: jsonOf(run) };
 }
 
 beforeAll(async () => {
@@ -98,7 +58,7 @@ describe('npm run cli', () => {
     ]);
     expect(run.code, run.stderr).toBe(0);
     expect(doc).toMatchObject({ command: 'ingest', ok: true, exitCode: 0, error: null, profile });
-    const entries = doc.datasets as EntryShape[];
+    const entries = doc.datasets as IngestEntryJson[];
     expect(entries).toHaveLength(2);
     const [folder, files] = entries;
     expect(folder?.input).toBe('folder');
@@ -134,7 +94,7 @@ describe('npm run cli', () => {
       'trial',
     ]);
     expect(run.code, run.stderr).toBe(0);
-    const [entry] = doc.datasets as EntryShape[];
+    const [entry] = doc.datasets as IngestEntryJson[];
     expect(entry?.summary?.name).toBe('trial');
     expect(entry?.stored).toBeNull();
     const list = await cliJson(['datasets']);
@@ -144,7 +104,7 @@ describe('npm run cli', () => {
   it('exits 1 when the app rejects every file or stops part-way', async () => {
     const rejected = await cliJson(['ingest', path.join(data, 'empty-only')]);
     expect(rejected.run.code).toBe(1);
-    const [entry] = rejected.doc.datasets as EntryShape[];
+    const [entry] = rejected.doc.datasets as IngestEntryJson[];
     expect(entry?.ok).toBe(false);
     expect(entry?.error).toMatch(/every file was rejected/);
     expect(entry?.stored).toBeNull();
@@ -152,7 +112,7 @@ describe('npm run cli', () => {
     const full = await cliJson(['ingest', path.join(data, 'clips'), '--name', 'full-disk']);
     expect(full.run.code).toBe(1);
     expect(full.doc.ok).toBe(false);
-    const [partial] = full.doc.datasets as EntryShape[];
+    const [partial] = full.doc.datasets as IngestEntryJson[];
     expect(partial?.stored?.status).toBe('partial');
     expect(partial?.error).toMatch(/QuotaExceededError/);
   });
