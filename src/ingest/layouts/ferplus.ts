@@ -290,7 +290,11 @@ export async function planFerplus(
     });
   }
   if (!header) {
-    problems.push({ path: fer.path, code: 'parse-error', message: 'fer2013.csv has no header row' });
+    problems.push({
+      path: fer.path,
+      code: 'parse-error',
+      message: 'fer2013.csv has no header row',
+    });
   }
   if (votes && header && votes.outcomes.length !== row) {
     problems.push({
