@@ -27,13 +27,16 @@ function packageVersion(dir: string): string {
   return pkg.version;
 }
 
+/** Plain Uint8Array (not a Node Buffer), so that comparisons see equal types. */
+const readBytes = (path: string): Uint8Array => new Uint8Array(readFileSync(path));
+
 /** Reads the inputs from node_modules. */
 export function readPackageInputs(): PackageInputs & { versions: Record<string, string> } {
   const detection = packageDir('@mediapipe/face_detection');
   const mesh = packageDir('@mediapipe/face_mesh');
   const packed = unpackAssets(
     readFileSync(join(mesh, 'face_mesh_solution_packed_assets_loader.js'), 'utf8'),
-    readFileSync(join(mesh, 'face_mesh_solution_packed_assets.data')),
+    readBytes(join(mesh, 'face_mesh_solution_packed_assets.data')),
   );
   const take = (name: string): Uint8Array => {
     const bytes = packed.get(name);
@@ -41,11 +44,11 @@ export function readPackageInputs(): PackageInputs & { versions: Record<string, 
     return bytes;
   };
   return {
-    shortRange: readFileSync(join(detection, 'face_detection_short_range.tflite')),
-    fullRange: readFileSync(join(detection, 'face_detection_full_range.tflite')),
+    shortRange: readBytes(join(detection, 'face_detection_short_range.tflite')),
+    fullRange: readBytes(join(detection, 'face_detection_full_range.tflite')),
     attention: take('face_landmark_with_attention.tflite'),
     geometry: take('geometry_pipeline_metadata_landmarks.binarypb'),
-    faceMeshWasm: readFileSync(join(mesh, 'face_mesh_solution_simd_wasm_bin.wasm')),
+    faceMeshWasm: readBytes(join(mesh, 'face_mesh_solution_simd_wasm_bin.wasm')),
     versions: {
       '@mediapipe/face_detection': packageVersion(detection),
       '@mediapipe/face_mesh': packageVersion(mesh),

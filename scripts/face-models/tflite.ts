@@ -68,6 +68,11 @@ export interface OperatorInfo {
   opcodeIndex: number;
   inputs: number[];
   outputs: number[];
+  optionsType: number;
+  /** Reads int32 field `slot` of the builtin options table (0 when absent). */
+  optionInt: (slot: number) => number;
+  /** Reads bool/byte field `slot` of the builtin options table (0 when absent). */
+  optionByte: (slot: number) => number;
 }
 
 export interface OperatorCodeInfo {
@@ -154,11 +159,20 @@ export function readModel(bytes: Uint8Array): ModelSummary {
     type: scalar(bb, t, F.tensor.type, (p) => bb.readInt8(p), 0),
     buffer: scalar(bb, t, F.tensor.buffer, (p) => bb.readUint32(p), 0),
   }));
-  const operators = vectorOfTables(bb, main, F.subgraph.operators).map((op) => ({
-    opcodeIndex: scalar(bb, op, F.operator.opcodeIndex, (p) => bb.readUint32(p), 0),
-    inputs: vectorOfInt32(bb, op, F.operator.inputs),
-    outputs: vectorOfInt32(bb, op, F.operator.outputs),
-  }));
+  const operators = vectorOfTables(bb, main, F.subgraph.operators).map((op): OperatorInfo => {
+    const at = field(bb, op, F.operator.options);
+    const table = at === 0 ? 0 : bb.__indirect(at);
+    const option = (slot: number, read: (p: number) => number): number =>
+      table === 0 ? 0 : scalar(bb, table, slot, read, 0);
+    return {
+      opcodeIndex: scalar(bb, op, F.operator.opcodeIndex, (p) => bb.readUint32(p), 0),
+      inputs: vectorOfInt32(bb, op, F.operator.inputs),
+      outputs: vectorOfInt32(bb, op, F.operator.outputs),
+      optionsType: scalar(bb, op, F.operator.optionsType, (p) => bb.readUint8(p), 0),
+      optionInt: (slot) => option(slot, (p) => bb.readInt32(p)),
+      optionByte: (slot) => option(slot, (p) => bb.readInt8(p)),
+    };
+  });
   const operatorCodes = vectorOfTables(bb, model, F.model.operatorCodes).map((c) => {
     const deprecated = scalar(bb, c, F.opcode.deprecatedBuiltinCode, (p) => bb.readInt8(p), 0);
     const builtin = scalar(bb, c, F.opcode.builtinCode, (p) => bb.readInt32(p), 0);
