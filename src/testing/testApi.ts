@@ -1,4 +1,5 @@
 import { useAppStore } from '../ui/store';
+import { installFaceModelsDebugHook } from '../preprocess/faceModelsDebugHook';
 import type { BackendInfo } from '../compute/backend';
 
 /**
@@ -11,6 +12,7 @@ export interface FerTestApi {
 }
 
 export function installTestApi(): void {
+  installFaceModelsDebugHook();
   window.__fer = {
     version: 1,
     backend: () => useAppStore.getState().backend,
