@@ -66,7 +66,9 @@ describe('detectLayout', () => {
     );
     const r = detectLayout(['FER/fer2013.csv', 'FER/fer2013new.csv']);
     expect(r.layout).toBe('ferplus-csv');
-    expect(r.reason).toContain('majority vote');
+    expect(r.reason).toBe(
+      'found FER/fer2013.csv with FERPlus votes (fer2013new.csv): labels are the vote winners',
+    );
   });
 
   it('detects image class folders, and loose images as unlabelled', () => {

@@ -104,7 +104,7 @@ export function detectLayout(paths: string[], opts: DetectOptions = {}): DetectR
     return {
       layout: 'ferplus-csv',
       reason: votes
-        ? `found ${fer} with FERPlus votes (fer2013new.csv): labels are the majority vote`
+        ? `found ${fer} with FERPlus votes (fer2013new.csv): labels are the vote winners`
         : `found ${fer}: labels are the FER2013 emotion codes`,
     };
   }
