@@ -78,10 +78,13 @@ test('probes every AFEW fixture: exact size, duration within 0.1 s, AVI through 
     expect([r.value.width, r.value.height]).toEqual([f.width, f.height]);
     expect(Math.abs((r.value.durationSec ?? -1) - f.durationSec)).toBeLessThan(0.1);
     expect(r.value.decoder).toBe(f.container === 'avi' ? 'ffmpeg' : 'native');
-    if (f.container === 'avi') {
-      expect(r.value.mime).toBe('video/x-msvideo');
+    console.log(`${f.path}: ${r.value.decoder} fps=${String(r.value.frameRate)}`);
+    if (f.container === 'avi') expect(r.value.mime).toBe('video/x-msvideo');
+    if (f.container !== 'webm') {
+      // AVI: ffprobe; MP4: the sample table. Both exact.
       expect(r.value.frameRate).toBeCloseTo(f.frameRate, 3);
     } else if (r.value.frameRate !== null) {
+      // WebM: measured by watching frames play.
       expect(Math.abs(r.value.frameRate - f.frameRate)).toBeLessThan(0.5);
     }
   }
@@ -145,6 +148,9 @@ test('bad files fail fast with the right codes; odd names work', async () => {
       expect(r && !r.ok && r.message.length).toBeGreaterThan(10);
     }
     expect(r?.elapsedMs, file).toBeLessThan(8000);
+    console.log(
+      `${file}: ${r?.ok ? `ok via ${r.value.decoder}` : `${r?.code ?? '?'}: ${r?.message ?? ''}`} (${Math.round(r?.elapsedMs ?? 0)} ms)`,
+    );
   }
 });
 

@@ -8,7 +8,7 @@
  */
 import { withFfmpeg } from './ffmpeg';
 import { parseShowinfo } from './ffmpegParse';
-import { NativeFailure, openNative, seekNative } from './native';
+import { grabNative, NativeFailure, openNative, seekNative } from './native';
 import { decodeImage, ffprobeJob, nativeCandidate, precheck } from './probe';
 import { MediaDecodeError, timeoutOf, type DecodeOptions, type ExtractedFrame } from './types';
 
@@ -69,11 +69,7 @@ export async function* extractFrames(
           const t = start + i / opts.fps;
           if (t > end || t >= nv.durationSec) break;
           await seekNative(nv, t, timeoutMs);
-          const image = await createImageBitmap(nv.video, {
-            resizeWidth: size.width,
-            resizeHeight: size.height,
-            resizeQuality: 'medium',
-          });
+          const image = await grabNative(nv, size);
           yield { index: i, timestampSec: Math.round(nv.video.currentTime * 1e6) / 1e6, image };
         }
         return;

@@ -2,6 +2,7 @@
  * The browser's own decoder through an off-DOM HTMLVideoElement (main thread only; workers
  * have no DOM and use ffmpeg.wasm). Every wait has a timeout and every element is released.
  */
+import { snapFrameRate } from './sniff';
 import { MediaDecodeError } from './types';
 
 /** True where HTMLVideoElement exists (not in workers). */
@@ -110,6 +111,35 @@ export async function seekNative(nv: NativeVideo, t: number, timeoutMs: number):
   const done = waitFor(v, ['seeked'], timeoutMs);
   v.currentTime = t;
   await done;
+  // 'seeked' can arrive before the frame is decodable (readyState 1): wait for the picture.
+  if (v.readyState < 2) await waitFor(v, ['loadeddata', 'canplay', 'timeupdate'], timeoutMs);
+}
+
+/**
+ * Copies the current frame. Chrome occasionally reports "the image source is not usable"
+ * right after a seek; a few short retries get the frame.
+ */
+export async function grabNative(
+  nv: NativeVideo,
+  size: { width: number; height: number },
+): Promise<ImageBitmap> {
+  let last: unknown = null;
+  for (let attempt = 0; attempt < 5; attempt++) {
+    try {
+      return await createImageBitmap(nv.video, {
+        resizeWidth: size.width,
+        resizeHeight: size.height,
+        resizeQuality: 'medium',
+      });
+    } catch (e) {
+      last = e;
+      await new Promise((r) => setTimeout(r, 20 * (attempt + 1)));
+    }
+  }
+  throw new NativeFailure(
+    `could not copy a decoded frame: ${last instanceof Error ? last.message : String(last)}`,
+    null,
+  );
 }
 
 /**
@@ -151,10 +181,5 @@ function bestStep(times: number[]): number | null {
     if (d > 1e-4 && d < step) step = d;
   }
   if (!Number.isFinite(step)) return null;
-  const fps = 1 / step;
-  // Snap to common rates (29.97 etc.) within 0.5%.
-  for (const r of [23.976, 24, 25, 29.97, 30, 48, 50, 59.94, 60]) {
-    if (Math.abs(fps - r) / r < 0.005) return r;
-  }
-  return Math.round(fps * 1000) / 1000;
+  return snapFrameRate(1 / step);
 }

@@ -22,8 +22,10 @@ import {
   extensionOf,
   isImageName,
   isVideoName,
+  mp4FrameRate,
   readBlobRange,
   sniff,
+  snapFrameRate,
   type Sniffed,
 } from './sniff';
 import { MediaDecodeError, timeoutOf, type DecodeOptions, type MediaProbe } from './types';
@@ -68,7 +70,7 @@ export async function precheck(file: Blob, name: string): Promise<Sniffed> {
   if (structure === 'truncated') {
     throw new MediaDecodeError(
       'truncated',
-      `the file ends early: its ${CONTAINER_LABEL[s.container] ?? 'container'} header promises more data than the ${file.size} bytes present (an interrupted copy or download?)`,
+      `the file ends early: its header promises more data than the ${file.size} bytes present (an interrupted copy or download?)`,
     );
   }
   if (structure === 'garbage') {
@@ -162,7 +164,9 @@ export async function decodeImage(
 async function probeNative(file: Blob, s: Sniffed, timeoutMs: number): Promise<MediaProbe> {
   const nv = await openNative(file, timeoutMs);
   try {
-    const frameRate = await measureFrameRate(nv);
+    // MP4: exact, from the sample table. Others: watch a few frames play.
+    const fromTable = s.container === 'mp4' ? await mp4FrameRate(file).catch(() => null) : null;
+    const frameRate = fromTable !== null ? snapFrameRate(fromTable) : await measureFrameRate(nv);
     return {
       kind: 'video',
       mime: s.mime,

@@ -224,3 +224,83 @@ export async function readBlobRange(
 ): Promise<Uint8Array> {
   return new Uint8Array(await blob.slice(offset, offset + length).arrayBuffer());
 }
+
+/** Child boxes of an ISO-BMFF box payload: [type, payloadStart, end] within `b`. */
+function* boxes(b: Uint8Array, from: number, to: number): Generator<[string, number, number]> {
+  const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  let off = from;
+  while (off + 8 <= to) {
+    let size = v.getUint32(off);
+    let header = 8;
+    if (size === 1 && off + 16 <= to) {
+      size = Number(v.getBigUint64(off + 8));
+      header = 16;
+    } else if (size === 0) size = to - off;
+    if (size < header || off + size > to) return;
+    yield [ascii(b, off + 4, 4), off + header, off + size];
+    off += size;
+  }
+}
+
+/**
+ * Frame rate of the first video track of an MP4, from its sample table: number of samples
+ * (stts) over the track's duration (mdhd). Null if the file is not a readable MP4.
+ */
+export async function mp4FrameRate(blob: Blob): Promise<number | null> {
+  // Find the moov box at the top level.
+  let off = 0;
+  let moov: Uint8Array | null = null;
+  while (off + 8 <= blob.size) {
+    const h = await readBlobRange(blob, off, 16);
+    const v = new DataView(h.buffer, h.byteOffset, h.byteLength);
+    let size = v.getUint32(0);
+    if (size === 1) size = Number(v.getBigUint64(8));
+    else if (size === 0) size = blob.size - off;
+    if (size < 8) return null;
+    if (ascii(h, 4, 4) === 'moov') {
+      moov = await readBlobRange(blob, off, size);
+      break;
+    }
+    off += size;
+  }
+  if (!moov) return null;
+  for (const [t, ps, pe] of boxes(moov, 8, moov.length)) {
+    if (t !== 'trak') continue;
+    const tr = { timescale: 0, duration: 0, isVideo: false, samples: 0 };
+    const walk = (from: number, to: number): void => {
+      for (const [ct, cs, ce] of boxes(moov, from, to)) {
+        const v = new DataView(moov.buffer, moov.byteOffset, moov.byteLength);
+        if (ct === 'mdia' || ct === 'minf' || ct === 'stbl') walk(cs, ce);
+        else if (ct === 'hdlr') tr.isVideo = ascii(moov, cs + 8, 4) === 'vide';
+        else if (ct === 'mdhd') {
+          const version = moov[cs] ?? 0;
+          tr.timescale = v.getUint32(cs + (version === 1 ? 20 : 12));
+          tr.duration = version === 1 ? Number(v.getBigUint64(cs + 24)) : v.getUint32(cs + 16);
+        } else if (ct === 'stts') {
+          const n = v.getUint32(cs + 4);
+          for (let i = 0; i < n && cs + 16 + i * 8 <= ce; i++)
+            tr.samples += v.getUint32(cs + 8 + i * 8);
+        }
+      }
+    };
+    walk(ps, pe);
+    if (tr.isVideo && tr.timescale > 0 && tr.duration > 0 && tr.samples > 0) {
+      return tr.samples / (tr.duration / tr.timescale);
+    }
+  }
+  return null;
+}
+
+/** Snaps a measured rate to the nearest common one when within 0.5%. */
+export function snapFrameRate(fps: number): number {
+  let best = fps;
+  let bestErr = 0.005;
+  for (const r of [23.976, 24, 25, 29.97, 30, 48, 50, 59.94, 60]) {
+    const err = Math.abs(fps - r) / r;
+    if (err < bestErr) {
+      best = r;
+      bestErr = err;
+    }
+  }
+  return best === fps ? Math.round(fps * 1000) / 1000 : best;
+}
