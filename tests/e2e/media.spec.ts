@@ -227,6 +227,20 @@ test('decode speed on a 360p clip: native vs ffmpeg.wasm (reported, loosely boun
   console.log('decode frames/s (360p, 50 frames):', JSON.stringify(rates));
 });
 
+test('in a Web Worker (no DOM) mp4 and avi decode through ffmpeg.wasm', async () => {
+  for (const path of ['Train_AFEW/Happy/000201.mp4', 'Val_AFEW/Angry/010102.avi']) {
+    const f = clip(path);
+    const name = await put(`afew/${path}`);
+    const r = await page.evaluate((n) => window.__ferMedia?.inWorker(n, 5), name);
+    expect(r?.ok, r && !r.ok ? r.message : '').toBe(true);
+    if (!r?.ok) continue;
+    expect(r.value.probe).toMatchObject({ decoder: 'ffmpeg', width: f.width, height: f.height });
+    expect(Math.abs((r.value.probe.durationSec ?? 0) - f.durationSec)).toBeLessThan(0.1);
+    expect(r.value.frameTimes).toHaveLength(10);
+    expect(r.value.frameTimes[9]).toBeCloseTo(1.8, 3);
+  }
+});
+
 test('nothing was requested outside our own origin', () => {
   expect(outside).toEqual([]);
 });

@@ -42,6 +42,11 @@ export interface FerMediaDebugApi {
   ) => Promise<
     MediaDebugResult<{ transcoded: boolean; width: number; height: number; durationSec: number }>
   >;
+  /** probeMedia (and extractFrames when fps is given) inside a module Web Worker. */
+  inWorker: (
+    name: string,
+    fps?: number,
+  ) => Promise<MediaDebugResult<{ probe: MediaProbe; frameTimes: number[] }>>;
   ffmpegStats: () => { loads: number; jobs: number; timeouts: number; lastLoadMs: number };
   setDecodeTimeout: (ms: number) => void;
 }

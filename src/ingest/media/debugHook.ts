@@ -3,6 +3,7 @@
  * app cannot be import()ed from a test). Thin wrappers; results are plain JSON.
  */
 import type { FerMediaDebugApi, MediaDebugFrame, MediaDebugResult } from './debugApi';
+import type { DebugWorkerReply } from './debugWorker';
 import { ffmpegStats } from './ffmpeg';
 import { extractFrames } from './frames';
 import { playableUrl } from './playable';
@@ -108,6 +109,28 @@ export function installMediaDebugHook(): void {
         } finally {
           URL.revokeObjectURL(p.url);
         }
+      }),
+    inWorker: (name, fps) =>
+      new Promise((resolve) => {
+        const w = new Worker(new URL('./debugWorker.ts', import.meta.url), { type: 'module' });
+        w.onmessage = (e: MessageEvent<DebugWorkerReply>) => {
+          w.terminate();
+          const r = e.data;
+          resolve(
+            r.ok
+              ? {
+                  ok: true,
+                  value: { probe: r.probe, frameTimes: r.frameTimes },
+                  elapsedMs: r.elapsedMs,
+                }
+              : r,
+          );
+        };
+        w.onerror = (e) => {
+          w.terminate();
+          resolve({ ok: false, code: 'error', message: e.message, elapsedMs: 0 });
+        };
+        w.postMessage({ file: get(name), name, fps });
       }),
     ffmpegStats: () => ({ ...ffmpegStats }),
     setDecodeTimeout: (ms) => {
