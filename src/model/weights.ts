@@ -53,7 +53,12 @@ export function shardNames(count: number): string[] {
 }
 
 /** Reads every variable (in registry order) into the manifest and shards. */
-export async function exportWeights(model: FerModel): Promise<WeightsArtifacts> {
+export async function exportWeights(
+  model: FerModel,
+  shardBytes: number = SHARD_BYTES,
+): Promise<WeightsArtifacts> {
+  if (shardBytes <= 0 || shardBytes % 4 !== 0)
+    throw new Error('exportWeights: shardBytes must be a positive multiple of 4');
   const specs = model.params.specs;
   const total = specs.reduce((s, p) => s + sizeOf(p.shape), 0);
   const all = new Float32Array(total);
@@ -65,8 +70,8 @@ export async function exportWeights(model: FerModel): Promise<WeightsArtifacts> 
   }
   const bytes = new Uint8Array(all.buffer);
   const shards: ArrayBuffer[] = [];
-  for (let start = 0; start < bytes.length || shards.length === 0; start += SHARD_BYTES)
-    shards.push(bytes.slice(start, Math.min(start + SHARD_BYTES, bytes.length)).buffer);
+  for (let start = 0; start < bytes.length || shards.length === 0; start += shardBytes)
+    shards.push(bytes.slice(start, Math.min(start + shardBytes, bytes.length)).buffer);
   return {
     modelJson: {
       format: WEIGHTS_FORMAT,
