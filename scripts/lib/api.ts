@@ -5,8 +5,10 @@
  */
 import type { BackendInfo } from '../../src/compute/backend';
 import type { LayoutKind } from '../../src/ingest/types';
+import type { DatasetStatus } from '../../src/storage/schema';
+import type { FerTestApi } from '../../src/testing/testApi';
 
-export type { BackendInfo, LayoutKind };
+export type { BackendInfo, DatasetStatus, LayoutKind };
 
 /** Every layout the importer knows; `satisfies` fails the typecheck if LayoutKind grows. */
 export const LAYOUTS = [
@@ -51,7 +53,8 @@ export interface ImportSummary {
 /** What `commitPlan` returns once the plan is stored. */
 export interface ImportResult extends ImportSummary {
   datasetId: string;
-  status: 'ready' | 'partial';
+  /** 'ready' when every planned item was stored; 'partial' when storing stopped early. */
+  status: DatasetStatus;
   stopReason?: string;
   storedItems: number;
   seconds: number;
@@ -113,3 +116,9 @@ export const BACKENDS = [
   'webgl',
   'cpu',
 ] as const satisfies readonly BackendInfo['name'][];
+
+/**
+ * Fails the typecheck when the app's test API (src/testing/testApi.ts) no longer offers
+ * what the CLI calls, with the types it expects.
+ */
+export const APP_API_MATCHES: FerTestApi extends CliFerApi ? true : never = true;

@@ -31,7 +31,7 @@ test.describe.serial('npm run cli on the built app', () => {
 
   test('ingest of the AFEW folder stores it and reports the exact class counts', async () => {
     test.setTimeout(180_000);
-    const want = expected<AfewExpected>('afew');
+    const want = expected('afew') as AfewExpected;
     const run = await cli(['ingest', fixturePath('afew'), '--json']);
     expect(run.code, run.stderr).toBe(0);
     const doc = jsonOf(run);
@@ -50,7 +50,7 @@ test.describe.serial('npm run cli on the built app', () => {
 
   test('ingest of the bad folder reports each bad file and keeps the good one', async () => {
     test.setTimeout(180_000);
-    const want = expected<{ files: Record<string, string | null> }>('bad');
+    const want = expected('bad') as { files: Record<string, string | null> };
     const run = await cli(['ingest', fixturePath('bad'), '--json']);
     expect(run.code, run.stderr).toBe(0);
     const [entry] = jsonOf(run).datasets as IngestEntryJson[];
@@ -70,7 +70,7 @@ test.describe.serial('npm run cli on the built app', () => {
     const datasets = doc.datasets as DatasetSummary[];
     expect(datasets.map((d) => d.name).sort()).toEqual(['afew', 'bad']);
     expect(datasets.find((d) => d.name === 'afew')?.itemCount).toBe(
-      expected<AfewExpected>('afew').fileCount,
+      (expected('afew') as AfewExpected).fileCount,
     );
     expect(doc.storage).toMatchObject({ usageBytes: expect.any(Number) });
 
