@@ -19,7 +19,8 @@ const model = createModel(FIXTURE_CONFIG);
 const optimizer = tf.train.adam(3e-2);
 const train = tf.randomUniform<tf.Rank.R5>([...FIXTURE_INPUT_SHAPE], 0, 1, 'float32', 11);
 const labels = tf.oneHot([2], model.config.numClasses).toFloat() as tf.Tensor2D;
-for (let step = 0; step < 5; step++) tf.dispose(trainStep(model, optimizer, train, labels));
+for (let step = 0; step < 5; step++)
+  tf.dispose(trainStep(model, optimizer, train, labels, { dropoutSeed: 100 + step }));
 
 const { modelJson, shards } = await exportWeights(model);
 mkdirSync(dir, { recursive: true });

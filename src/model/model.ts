@@ -122,7 +122,7 @@ export interface ForwardOutput {
 export interface ForwardOptions {
   /** Batch norm on batch statistics (and moving-statistics update), dropout on. Default false. */
   training?: boolean;
-  /** Seed for this step's dropout mask (training only); derive it from the run's seed. */
+  /** Seed for this step's dropout mask; required when training with dropout > 0. */
   dropoutSeed?: number;
   /** [B, n] of 0/1: 1 = real frame, 0 = padding. Every clip needs at least one real frame. */
   frameMask?: tf.Tensor2D | null;
@@ -143,6 +143,10 @@ export function forward(model: FerModel, x: tf.Tensor5D, opts: ForwardOptions = 
   if (height !== config.backbone.inputSize || width !== config.backbone.inputSize)
     throw new Error(
       `forward: input is ${height}x${width}, the model expects ${config.backbone.inputSize}`,
+    );
+  if (training && config.dropout > 0 && opts.dropoutSeed === undefined)
+    throw new Error(
+      'forward: training with dropout needs a dropoutSeed (derive it from the run seed)',
     );
   let out: ForwardOutput | undefined;
   tf.tidy(() => {
