@@ -57,8 +57,9 @@ async function run(argv: readonly string[]): Promise<ExitCode> {
     return EXIT.ok;
   }
   const { global } = parsed;
+  // Progress goes to stderr in every mode: stdout carries only the result (or the JSON).
   const note = (line: string): void => {
-    if (!global.json || global.verbose) process.stderr.write(`${line}\n`);
+    process.stderr.write(`${line}\n`);
   };
   let session: AppSession | null = null;
   const onSignal = (signal: NodeJS.Signals): void => {
