@@ -1,5 +1,6 @@
 import { useAppStore } from '../ui/store';
 import { installFaceModelsDebugHook } from '../preprocess/faceModelsDebugHook';
+import { installModelDebugHook } from '../model/debugHook';
 import type { BackendInfo } from '../compute/backend';
 
 /**
@@ -13,6 +14,7 @@ export interface FerTestApi {
 
 export function installTestApi(): void {
   installFaceModelsDebugHook();
+  installModelDebugHook();
   window.__fer = {
     version: 1,
     backend: () => useAppStore.getState().backend,
