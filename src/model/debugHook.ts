@@ -1,0 +1,365 @@
+/**
+ * `window.__ferModel`: checks and benchmarks of the model that need a real browser (WebGPU,
+ * WebGL), called by tests/e2e/model.spec.ts and scripts/bench-model.ts. Each call switches to
+ * the requested backend, does its work, disposes everything and switches back.
+ */
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-webgpu';
+import { mergeConfig, type ModelConfigInput, TINY_OVERRIDES } from './config';
+import type {
+  AgreementCheck,
+  DebugBackend,
+  FerModelDebugApi,
+  GroupedConvBench,
+  ModelBenchOptions,
+  ModelBenchResult,
+} from './debugApi';
+import { FIXTURE_INPUT_SHAPE, type FixtureExpected, fixtureInput } from './fixtureSpec';
+import fixtureExpectedUrl from './fixtures/tiny/expected.json?url';
+import fixtureShardUrl from './fixtures/tiny/group1-shard1of1.bin?url';
+import fixtureModelJsonUrl from './fixtures/tiny/model.json?url';
+import { paramCounts, modelFlops } from './flops';
+import {
+  blockDiagonalGroupedConv,
+  type GroupedConvImplementation,
+  naiveGroupedConv2d,
+  splitGroupedConv,
+} from './groupedConv';
+import {
+  createModel,
+  disposeForwardOutput,
+  disposeModel,
+  type FerModel,
+  type ForwardOutput,
+  forward,
+} from './model';
+import { mulberry32 } from './params';
+import { trainStep } from './trainStep';
+import { importWeights } from './weights';
+
+const ALL_BACKENDS: readonly DebugBackend[] = ['webgpu', 'webgl', 'cpu'];
+
+async function withBackend<T>(name: DebugBackend, fn: () => Promise<T>): Promise<T> {
+  const previous = tf.getBackend();
+  const ok = await tf.setBackend(name);
+  if (!ok || tf.getBackend() !== name) throw new Error(`Backend ${name} is not available`);
+  await tf.ready();
+  try {
+    return await fn();
+  } finally {
+    if (previous && previous !== name) await tf.setBackend(previous);
+  }
+}
+
+function random(n: number, seed: number): Float32Array {
+  const r = mulberry32(seed);
+  return Float32Array.from({ length: n }, () => 2 * r() - 1);
+}
+
+function clipInput(shape: [number, number, number, number, number], seed: number): tf.Tensor5D {
+  const r = mulberry32(seed);
+  return tf.tensor5d(
+    Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => r()),
+    shape,
+  );
+}
+
+function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) return Infinity;
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs((a[i] ?? NaN) - (b[i] ?? NaN)));
+  return m;
+}
+
+/** Logits and every attention weight of a forward output, read back as plain arrays. */
+async function readOutput(o: ForwardOutput): Promise<{ logits: number[]; attention: number[] }> {
+  const a = o.attention;
+  const attention: number[] = [];
+  for (const t of [
+    ...a.spatial.map((s) => s.m),
+    a.regionAlpha,
+    a.regionWeights,
+    a.frameAlpha,
+    a.frameWeights,
+  ])
+    if (t) attention.push(...(await t.data()));
+  return { logits: Array.from(await o.logits.data()), attention };
+}
+
+async function fetchJson(url: string): Promise<unknown> {
+  const r = await fetch(url);
+  if (!r.ok) throw new Error(`GET ${url}: ${r.status}`);
+  return (await r.json()) as unknown;
+}
+
+const GROUPED_CONV_CASES = [
+  { name: 'conv1 7x7/2 pad 3', h: 23, cinG: 3, cout: 12, k: 7, s: 2, p: 3, groups: 3 },
+  { name: '3x3/1 pad 1', h: 9, cinG: 4, cout: 12, k: 3, s: 1, p: 1, groups: 3 },
+  { name: '3x3/2 pad 1', h: 9, cinG: 4, cout: 24, k: 3, s: 2, p: 1, groups: 3 },
+  { name: '1x1/2 downsample', h: 8, cinG: 8, cout: 24, k: 1, s: 2, p: 0, groups: 3 },
+] as const;
+
+const MID_CONFIG: ModelConfigInput = mergeConfig(TINY_OVERRIDES, {
+  backbone: { inputSize: 64, widthMultiplier: 1 / 4 },
+  spatialAttention: { hidden: 16 },
+  channelAttention: { hidden: 32 },
+  frameAttention: { hidden: 32 },
+});
+
+async function timeIt(reps: number, fn: () => Promise<void>): Promise<number> {
+  await fn(); // warm-up: shader compilation, texture allocation
+  const t0 = performance.now();
+  for (let i = 0; i < reps; i++) await fn();
+  return (performance.now() - t0) / reps;
+}
+
+async function runBench(opts: ModelBenchOptions): Promise<ModelBenchResult> {
+  const config = opts.config === 'tiny' ? TINY_OVERRIDES : {};
+  const model: FerModel = createModel(config);
+  const size = model.config.backbone.inputSize;
+  const x = clipInput([opts.clips, opts.frames, size, size, 9], 5);
+  const flopsPerClip = modelFlops(model.config, opts.frames).perClip;
+  const totalFlops = flopsPerClip * opts.clips;
+  const totalFrames = opts.clips * opts.frames;
+  try {
+    const fwd = async () => {
+      const o = forward(model, x);
+      await o.logits.data();
+      disposeForwardOutput(o);
+    };
+    const forwardMs = await timeIt(opts.reps, fwd);
+    const fwdProfile = await tf.profile(fwd);
+    let trainMs: number | null = null;
+    let peakTrain: number | null = null;
+    if (opts.train) {
+      const optimizer = tf.train.adam(1e-4);
+      const y = tf.oneHot(
+        tf.tensor1d(
+          Array.from({ length: opts.clips }, (_, i) => i % model.config.numClasses),
+          'int32',
+        ),
+        model.config.numClasses,
+      );
+      const targets = tf.cast(y, 'float32') as tf.Tensor2D;
+      y.dispose();
+      let step = 0;
+      const trainOnce = async () => {
+        const loss = trainStep(model, optimizer, x, targets, { dropoutSeed: step++ });
+        await loss.data();
+        loss.dispose();
+      };
+      trainMs = await timeIt(opts.reps, trainOnce);
+      peakTrain = (await tf.profile(trainOnce)).peakBytes;
+      optimizer.dispose();
+      targets.dispose();
+    }
+    const n = opts.backend === 'cpu' ? 512 : 1024;
+    const a = tf.randomUniform([n, n], -1, 1, 'float32', 1);
+    const b = tf.randomUniform([n, n], -1, 1, 'float32', 2);
+    const matmulMs = await timeIt(opts.reps, async () => {
+      const c = tf.matMul(a, b);
+      await c.data();
+      c.dispose();
+    });
+    tf.dispose([a, b]);
+    return {
+      backend: tf.getBackend(),
+      config: opts.config,
+      inputSize: size,
+      clips: opts.clips,
+      frames: opts.frames,
+      params: paramCounts(model.config).total,
+      flopsPerClip,
+      forwardMsPerClip: forwardMs / opts.clips,
+      forwardFramesPerSec: (1000 * totalFrames) / forwardMs,
+      forwardGflopsPerSec: totalFlops / forwardMs / 1e6,
+      trainMsPerClip: trainMs === null ? null : trainMs / opts.clips,
+      trainFramesPerSec: trainMs === null ? null : (1000 * totalFrames) / trainMs,
+      trainGflopsPerSec: trainMs === null ? null : (3 * totalFlops) / trainMs / 1e6,
+      peakBytesForward: fwdProfile.peakBytes,
+      peakBytesTrain: peakTrain,
+      matmulN: n,
+      matmulGflopsPerSec: (2 * n * n * n) / matmulMs / 1e6,
+    };
+  } finally {
+    x.dispose();
+    disposeModel(model);
+  }
+}
+
+async function benchGroupedConv(reps: number): Promise<GroupedConvBench[]> {
+  // Full-size layers of the paper's network, batch 2 frames.
+  const layers = [
+    { layer: 'conv1 7x7/2, 224x224x9 -> 96', x: [2, 224, 224, 9], k: [7, 7, 3, 96], s: 2, p: 3 },
+    { layer: 'conv2_x 3x3, 56x56x96 -> 96', x: [2, 56, 56, 96], k: [3, 3, 32, 96], s: 1, p: 1 },
+    { layer: 'conv5_x 3x3, 7x7x768 -> 768', x: [2, 7, 7, 768], k: [3, 3, 256, 768], s: 1, p: 1 },
+  ] as const;
+  const results: GroupedConvBench[] = [];
+  for (const l of layers) {
+    const x = tf.randomUniform<tf.Rank.R4>([...l.x], -1, 1, 'float32', 1);
+    const k = tf.randomUniform<tf.Rank.R4>([...l.k], -1, 1, 'float32', 2);
+    const time = (impl: GroupedConvImplementation) =>
+      timeIt(reps, async () => {
+        const y = impl(x, k, { groups: 3, strides: l.s, pad: l.p });
+        await y.data();
+        y.dispose();
+      });
+    results.push({
+      backend: tf.getBackend(),
+      layer: l.layer,
+      splitMs: await time(splitGroupedConv),
+      blockDiagonalMs: await time(blockDiagonalGroupedConv),
+    });
+    tf.dispose([x, k]);
+  }
+  return results;
+}
+
+export function installModelDebugHook(): void {
+  const api: FerModelDebugApi = {
+    version: 1,
+    async backends() {
+      const ok: DebugBackend[] = [];
+      for (const b of ALL_BACKENDS) {
+        try {
+          await withBackend(b, () => Promise.resolve());
+          ok.push(b);
+        } catch {
+          // not available in this browser
+        }
+      }
+      return ok;
+    },
+    async adapter() {
+      let webgpu: Awaited<ReturnType<FerModelDebugApi['adapter']>>['webgpu'] = null;
+      if ('gpu' in navigator) {
+        const a = await navigator.gpu.requestAdapter();
+        if (a)
+          webgpu = {
+            vendor: a.info.vendor,
+            architecture: a.info.architecture,
+            description: a.info.description,
+            isFallback: a.isFallbackAdapter,
+          };
+      }
+      let webglRenderer: string | null = null;
+      const gl = document.createElement('canvas').getContext('webgl2');
+      if (gl) {
+        const ext = gl.getExtension('WEBGL_debug_renderer_info');
+        webglRenderer = String(
+          gl.getParameter(ext ? ext.UNMASKED_RENDERER_WEBGL : gl.RENDERER) as unknown,
+        );
+      }
+      return {
+        userAgent: navigator.userAgent,
+        webgpu,
+        webglRenderer,
+        hardwareConcurrency: navigator.hardwareConcurrency,
+      };
+    },
+    groupedConvCheck: (backend) =>
+      withBackend(backend, () => {
+        const cases: Awaited<ReturnType<FerModelDebugApi['groupedConvCheck']>>['cases'] = [];
+        for (const c of GROUPED_CONV_CASES) {
+          const xShape = [2, c.h, c.h, c.cinG * c.groups] as const;
+          const kShape = [c.k, c.k, c.cinG, c.cout] as const;
+          const xv = random(
+            xShape.reduce<number>((a, b) => a * b, 1),
+            1,
+          );
+          const kv = random(
+            kShape.reduce<number>((a, b) => a * b, 1),
+            2,
+          );
+          const opts = { groups: c.groups, strides: c.s, pad: c.p };
+          const ref = naiveGroupedConv2d(xv, xShape, kv, kShape, opts);
+          const x = tf.tensor4d(xv, [...xShape]);
+          const k = tf.tensor4d(kv, [...kShape]);
+          for (const [impl, fn] of [
+            ['split', splitGroupedConv],
+            ['blockDiagonal', blockDiagonalGroupedConv],
+          ] as const) {
+            const y = fn(x, k, opts);
+            cases.push({ name: c.name, impl, maxAbsDiff: maxAbsDiff(y.dataSync(), ref.data) });
+            y.dispose();
+          }
+          tf.dispose([x, k]);
+        }
+        return Promise.resolve({ backend, cases });
+      }),
+    fixtureCheck: (backend) =>
+      withBackend(backend, async () => {
+        const modelJson = await fetchJson(fixtureModelJsonUrl);
+        const shard = await (await fetch(fixtureShardUrl)).arrayBuffer();
+        const expected = (await fetchJson(fixtureExpectedUrl)) as FixtureExpected;
+        const model = importWeights(modelJson, [shard]);
+        const x = tf.tensor5d(fixtureInput(), [...FIXTURE_INPUT_SHAPE]);
+        const out = forward(model, x);
+        const got = await readOutput(out);
+        const want = [
+          ...expected.spatial.flatMap((s) => s.m),
+          ...(expected.regionAlpha ?? []),
+          ...(expected.regionWeights ?? []),
+          ...(expected.frameAlpha ?? []),
+          ...expected.frameWeights,
+        ];
+        disposeForwardOutput(out);
+        x.dispose();
+        disposeModel(model);
+        return {
+          backend,
+          reference: 'fixture',
+          maxAbsDiffLogits: maxAbsDiff(got.logits, expected.logits),
+          maxAbsDiffAttention: maxAbsDiff(got.attention, want),
+        } satisfies AgreementCheck;
+      }),
+    async crossBackendCheck(backend) {
+      const run = (b: DebugBackend) =>
+        withBackend(b, async () => {
+          const model = createModel(MID_CONFIG);
+          const x = clipInput([1, 2, 64, 64, 9], 9);
+          const out = forward(model, x);
+          const r = await readOutput(out);
+          disposeForwardOutput(out);
+          x.dispose();
+          disposeModel(model);
+          return r;
+        });
+      const ref = await run('cpu');
+      const got = await run(backend);
+      return {
+        backend,
+        reference: 'cpu',
+        maxAbsDiffLogits: maxAbsDiff(got.logits, ref.logits),
+        maxAbsDiffAttention: maxAbsDiff(got.attention, ref.attention),
+      };
+    },
+    leakCheck: (backend, steps) =>
+      withBackend(backend, async () => {
+        const model = createModel(mergeConfig(TINY_OVERRIDES, { backbone: { inputSize: 16 } }));
+        const x = clipInput([2, 2, 16, 16, 9], 3);
+        const y = tf.tensor2d([
+          [1, 0, 0, 0, 0, 0, 0],
+          [0, 0, 1, 0, 0, 0, 0],
+        ]);
+        const optimizer = tf.train.adam(1e-3);
+        const losses: number[] = [];
+        const step = async (i: number) => {
+          const loss = trainStep(model, optimizer, x, y, { dropoutSeed: i });
+          losses.push((await loss.data())[0] ?? NaN);
+          loss.dispose();
+        };
+        await step(0);
+        const before = tf.memory().numTensors;
+        for (let i = 1; i <= steps; i++) await step(i);
+        const after = tf.memory().numTensors;
+        optimizer.dispose();
+        tf.dispose([x, y]);
+        disposeModel(model);
+        return { backend, steps, before, after, losses };
+      }),
+    bench: (opts) => withBackend(opts.backend, () => runBench(opts)),
+    benchGroupedConv: (backend, reps) => withBackend(backend, () => benchGroupedConv(reps)),
+  };
+  window.__ferModel = api;
+}
