@@ -66,6 +66,7 @@ function detect(m: Models, bitmap: ImageBitmap, timestampMs: number | undefined)
     width,
     height,
     faces: attachLandmarks(faces, landmarks, width, height),
+    landmarkerFaces: landmarks.length,
     timings: { detectorMs: t1 - t0, landmarkerMs: m.landmarker ? t2 - t1 : 0 },
   };
 }

@@ -45,7 +45,7 @@ export function readPackageInputs(): PackageInputs & { versions: Record<string, 
   };
   return {
     shortRange: readBytes(join(detection, 'face_detection_short_range.tflite')),
-    fullRange: readBytes(join(detection, 'face_detection_full_range.tflite')),
+    fullRange: readBytes(join(detection, 'face_detection_full_range_sparse.tflite')),
     attention: take('face_landmark_with_attention.tflite'),
     geometry: take('geometry_pipeline_metadata_landmarks.binarypb'),
     faceMeshWasm: readBytes(join(mesh, 'face_mesh_solution_simd_wasm_bin.wasm')),

@@ -69,7 +69,7 @@ describe('convertAll', () => {
       expect(e.offset % ZIP_ALIGNMENT).toBe(0);
     }
     const files = unzipSync(task);
-    expect(files[TASK_FILES.detector]).toEqual(models['face_detector_short_range.tflite']);
+    expect(files[TASK_FILES.detector]).toEqual(models['face_detector_full_range.tflite']);
     expect(files[TASK_FILES.geometry]).toEqual(inputs.geometry);
     const landmarks = files[TASK_FILES.landmarks] ?? new Uint8Array();
     expect(metadataOf(landmarks)).toMatchObject({ mean: [0], std: [255] });

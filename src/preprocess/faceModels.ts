@@ -202,6 +202,8 @@ export type FaceWorkerResponse =
       width: number;
       height: number;
       faces: FaceResult[];
+      /** Faces FaceLandmarker found (it runs its own detector; unmatched ones are dropped). */
+      landmarkerFaces: number;
       timings: FaceTimings;
     }
   | { type: 'error'; id: number | null; message: string };

@@ -21,6 +21,8 @@ export interface FaceDebugResult {
   width: number;
   height: number;
   faces: FaceResult[];
+  /** Faces FaceLandmarker found on its own (see FaceWorkerResponse). */
+  landmarkerFaces: number;
   /** Timings of every run, in order. */
   runs: FaceTimings[];
 }
@@ -132,7 +134,13 @@ export function installFaceModelsDebugHook(): void {
         runs.push(last.timings);
       }
       if (!last) throw new Error('repeat must be at least 1');
-      return { width: last.width, height: last.height, faces: last.faces, runs };
+      return {
+        width: last.width,
+        height: last.height,
+        faces: last.faces,
+        landmarkerFaces: last.landmarkerFaces,
+        runs,
+      };
     },
   };
   window.__ferFace = api;

@@ -1,0 +1,130 @@
+/**
+ * Times FaceDetector and FaceLandmarker in our worker (CPU delegate) in Chromium, on a built
+ * app (`window.__ferFace`), and counts the faces found. Prints a Markdown table.
+ *
+ *   npx vite build --outDir /tmp/bench-dist
+ *   npx tsx scripts/face-models/bench.ts --dist /tmp/bench-dist [--port 4199] [--repeat 25] \
+ *     [--width 640] [image.jpg ...]
+ *
+ * Without images it uses tests/fixtures/faces/astronaut.png. Images are served from disk on
+ * the app's origin. Timings are medians over the runs after the first three (warm-up).
+ */
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { chromium } from '@playwright/test';
+import { chromiumArgs } from '../../playwright.config';
+
+interface Timings {
+  detectorMs: number;
+  landmarkerMs: number;
+}
+interface BenchApi {
+  load(config: Record<string, unknown>): Promise<{ loadMs: number }>;
+  detect(
+    url: string,
+    options: { width?: number; repeat?: number },
+  ): Promise<{
+    width: number;
+    height: number;
+    faces: { landmarks: unknown[] | null }[];
+    runs: Timings[];
+  }>;
+}
+type BenchWindow = Window & { __ferFace?: BenchApi };
+
+function option(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? (process.argv[i + 1] ?? fallback) : fallback;
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] ?? NaN;
+};
+
+async function main(): Promise<void> {
+  const dist = option('dist', 'dist');
+  const port = Number(option('port', '4199'));
+  const repeat = Number(option('repeat', '25'));
+  const widthArg = option('width', '640');
+  const width = widthArg === 'full' ? undefined : Number(widthArg);
+  const flags = new Set(['--dist', '--port', '--repeat', '--width']);
+  const images = process.argv
+    .slice(2)
+    .filter((a, i, all) => !a.startsWith('--') && !flags.has(all[i - 1] ?? ''));
+  if (images.length === 0) images.push('tests/fixtures/faces/astronaut.png');
+
+  const server = spawn(
+    'npx',
+    [
+      'vite',
+      'preview',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--strictPort',
+      '--outDir',
+      dist,
+    ],
+    { stdio: 'ignore', detached: true },
+  );
+  const origin = `http://127.0.0.1:${port}`;
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: chromiumArgs,
+  });
+  try {
+    for (let i = 0; i < 60; i++) {
+      try {
+        await fetch(origin);
+        break;
+      } catch {
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+    const page = await browser.newPage();
+    for (const path of images) {
+      await page.route(`**/__bench__/${basename(path)}`, (route) =>
+        route.fulfill({
+          body: readFileSync(path),
+          headers: { 'Cross-Origin-Resource-Policy': 'same-origin' },
+        }),
+      );
+    }
+    await page.goto(origin);
+    await page.waitForFunction(() => (window as BenchWindow).__ferFace !== undefined);
+    console.log(
+      `| detector | mode | image | size | faces | with mesh (landmarker's) | detector ms | landmarker ms | load ms |`,
+    );
+    console.log(`| --- | --- | --- | --- | --- | --- | --- | --- | --- |`);
+    for (const detectorRange of ['full', 'short']) {
+      for (const runningMode of ['IMAGE', 'VIDEO']) {
+        const loaded = await page.evaluate(
+          (config) => (window as BenchWindow).__ferFace?.load(config),
+          { detectorRange, runningMode },
+        );
+        for (const path of images) {
+          const r = await page.evaluate(
+            ([url, opts]) => (window as BenchWindow).__ferFace?.detect(url, opts),
+            [`/__bench__/${basename(path)}`, { width, repeat }] as const,
+          );
+          if (!r) throw new Error('no result');
+          const runs = r.runs.slice(Math.min(3, r.runs.length - 1));
+          const withMesh = `${r.faces.filter((f) => f.landmarks !== null).length} (${r.landmarkerFaces})`;
+          console.log(
+            `| ${detectorRange} | ${runningMode} | ${basename(path)} | ${r.width}x${r.height} | ${r.faces.length} | ${withMesh} | ` +
+              `${median(runs.map((t) => t.detectorMs)).toFixed(1)} | ${median(runs.map((t) => t.landmarkerMs)).toFixed(1)} | ` +
+              `${(loaded?.loadMs ?? NaN).toFixed(0)} |`,
+          );
+        }
+      }
+    }
+  } finally {
+    await browser.close();
+    if (server.pid !== undefined) process.kill(-server.pid);
+  }
+}
+
+await main();
