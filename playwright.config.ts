@@ -1,17 +1,10 @@
 import { defineConfig } from '@playwright/test';
+import { chromiumArgs } from './scripts/lib/chromium';
 
-// Real Debian Chromium (never a downloaded browser). Flags from shared/docs/platform-facts.md:
-// the background-networking flags stop Chromium from calling out on a closed network, and
-// --enable-unsafe-webgpu exposes WebGPU (SwiftShader where there is no GPU).
-export const chromiumArgs = [
-  '--no-sandbox',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--enable-unsafe-webgpu',
-];
+export { chromiumArgs };
+
+// Real Debian Chromium (never a downloaded browser), launched with the same flags as the
+// headless runner (scripts/lib/chromium.ts).
 
 // E2E_PORT / E2E_DIST let several builds be tested side by side (e.g. parallel work trees).
 const port = Number(process.env.E2E_PORT ?? 4173);
@@ -19,6 +12,7 @@ const dist = process.env.E2E_DIST ?? 'dist';
 
 export default defineConfig({
   testDir: 'tests/e2e',
+  globalSetup: './tests/e2e/global-setup.ts',
   fullyParallel: false,
   workers: 1,
   retries: process.env.CI ? 1 : 0,
@@ -30,7 +24,7 @@ export default defineConfig({
     trace: 'on-first-retry',
     launchOptions: {
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: chromiumArgs,
+      args: [...chromiumArgs],
     },
   },
   webServer: {

@@ -202,7 +202,7 @@ export async function commitPlan(
   }
   const already = await storedKeys(db, datasetId);
   const todo = plan.items.filter((i) => !already.has(i.key));
-  const batchBytes = opts.batchBytes ?? 16 * 1024 * 1024;
+  const batchBytes = opts.batchBytes ?? 4 * 1024 * 1024;
   const batchItems = opts.batchItems ?? 250;
   let stored = 0;
   let bytes = 0;

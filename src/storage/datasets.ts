@@ -268,3 +268,23 @@ export async function deleteDataset(db: FerDatabase, datasetId: string): Promise
     throw toStorageError(e);
   }
 }
+
+export async function putThumbnail(
+  db: FerDatabase,
+  itemId: string,
+  datasetId: string,
+  blob: Blob,
+): Promise<void> {
+  try {
+    await db.put('thumbnails', { itemId, datasetId, blob });
+  } catch (e) {
+    throw toStorageError(e);
+  }
+}
+
+export async function getItem(
+  db: FerDatabase,
+  itemId: string,
+): Promise<MediaItemRecord | undefined> {
+  return db.get('items', itemId);
+}

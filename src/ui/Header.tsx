@@ -1,4 +1,5 @@
 import { describeBackend, useAppStore } from './store';
+import { StorageMeter } from './datasets/StorageMeter';
 
 export function Header() {
   const backend = useAppStore((s) => s.backend);
@@ -10,6 +11,7 @@ export function Header() {
       <span className="backend" data-testid="header.backend" data-backend={backend?.name ?? ''}>
         {backend ? describeBackend(backend) : error ? 'No compute backend' : 'Starting compute…'}
       </span>
+      <StorageMeter />
       {fellBack && (
         <p className="notice" role="status" data-testid="header.backend-notice">
           Using {backend.name} because{' '}

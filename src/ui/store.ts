@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import { describeBackend, initBackend, type BackendInfo } from '../compute/backend';
+import { BACKEND_ORDER, describeBackend, initBackend, type BackendInfo } from '../compute/backend';
 
 /** App-wide UI state. Data lives in IndexedDB (src/storage); this holds what the UI shows. */
 export interface AppState {
@@ -13,7 +13,10 @@ export const useAppStore = create<AppState>((set) => ({
   backendError: null,
   initBackend: async () => {
     try {
-      set({ backend: await initBackend(), backendError: null });
+      // `?backend=webgl` (or webgpu, cpu) forces a backend first: the settings override and the CLI use it.
+      const wanted = new URLSearchParams(location.search).get('backend');
+      const preferred = BACKEND_ORDER.find((b) => b === wanted);
+      set({ backend: await initBackend(preferred), backendError: null });
     } catch (e) {
       set({ backendError: e instanceof Error ? e.message : String(e) });
     }

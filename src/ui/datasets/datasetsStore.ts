@@ -1,0 +1,73 @@
+import { create } from 'zustand';
+import { getDb, requestPersistence, storageUsage, type StorageUsage } from '../../storage/db';
+import {
+  classCounts,
+  deleteDataset,
+  listDatasets,
+  setClassMapping,
+  unfinishedImports,
+} from '../../storage/datasets';
+import { toStorageError } from '../../storage/errors';
+import type { DatasetRecord, ImportJournalRecord } from '../../storage/schema';
+import type { CanonicalClass } from '../../ingest/labels';
+import type { ClassCount } from '../../ingest/types';
+
+export interface DatasetSummary extends DatasetRecord {
+  classes: ClassCount[];
+}
+
+export interface DatasetsState {
+  loaded: boolean;
+  datasets: DatasetSummary[];
+  unfinished: ImportJournalRecord[];
+  usage: StorageUsage;
+  error: string | null;
+  refresh: () => Promise<void>;
+  remove: (id: string) => Promise<void>;
+  remap: (id: string, rawLabel: string, canonical: CanonicalClass | null) => Promise<void>;
+}
+
+export async function loadDatasetSummaries(): Promise<DatasetSummary[]> {
+  const db = await getDb();
+  const records = await listDatasets(db);
+  return Promise.all(records.map(async (d) => ({ ...d, classes: await classCounts(db, d.id) })));
+}
+
+export const useDatasetsStore = create<DatasetsState>((set, get) => ({
+  loaded: false,
+  datasets: [],
+  unfinished: [],
+  usage: { usageBytes: null, quotaBytes: null, persisted: null },
+  error: null,
+  refresh: async () => {
+    try {
+      const db = await getDb();
+      const [datasets, unfinished, usage] = await Promise.all([
+        loadDatasetSummaries(),
+        unfinishedImports(db),
+        storageUsage(),
+      ]);
+      set({ loaded: true, datasets, unfinished, usage, error: null });
+    } catch (e) {
+      set({ loaded: true, error: toStorageError(e).message });
+    }
+  },
+  remove: async (id) => {
+    try {
+      await deleteDataset(await getDb(), id);
+    } catch (e) {
+      set({ error: toStorageError(e).message });
+    }
+    await get().refresh();
+  },
+  remap: async (id, rawLabel, canonical) => {
+    await setClassMapping(await getDb(), id, rawLabel, canonical);
+    await get().refresh();
+  },
+}));
+
+/** Ask once for persistent storage so the browser does not evict datasets under pressure. */
+export async function ensurePersistence(): Promise<void> {
+  const usage = await storageUsage();
+  if (usage.persisted === false) await requestPersistence();
+}
