@@ -123,3 +123,31 @@ test('face detector and 478-point landmarker run offline in a worker on astronau
   expect(mouthLeft.x).toBeGreaterThan(mouth.x);
   expect(Math.min(mouthRight.y, mouthLeft.y)).toBeGreaterThan(mid.y + 0.4 * distance);
 });
+
+test('the short-range detector and VIDEO mode (frames of one clip) find the same face', async ({
+  page,
+}) => {
+  await page.route(`**${ASTRONAUT}`, (route) =>
+    route.fulfill({
+      body: readFileSync('tests/fixtures/faces/astronaut.png'),
+      contentType: 'image/png',
+    }),
+  );
+  await page.goto('/');
+  await page.waitForFunction(() => (window as FaceWindow).__ferFace !== undefined);
+  await page.evaluate(() =>
+    (window as FaceWindow).__ferFace?.load({ detectorRange: 'short', runningMode: 'VIDEO' }),
+  );
+  // Three "frames": the landmarker tracks from the second one on.
+  const result = await page.evaluate(
+    (url) => (window as FaceWindow).__ferFace?.detect(url, { repeat: 3 }),
+    ASTRONAUT,
+  );
+  expect(result?.faces).toHaveLength(1);
+  const face = result?.faces[0];
+  expectNear((face?.box.x ?? 0) + (face?.box.width ?? 0) / 2, 225, 16);
+  expect(face?.landmarks).toHaveLength(478);
+  const iris = face?.landmarks?.[IRIS_RIGHT];
+  expectNear(iris?.x ?? 0, 203.6, 6);
+  expectNear(iris?.y ?? 0, 101.2, 6);
+});
