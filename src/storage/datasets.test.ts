@@ -141,3 +141,16 @@ describe('migrations', () => {
     );
   });
 });
+
+describe('schema versions', () => {
+  it('refuses to open a version it has no migration for, and leaves the data as it was', async () => {
+    await putItems(db, 'd1', [write('d1', 'a', 'Angry')]);
+    db.close();
+    await expect(openFerDb(undefined, 2)).rejects.toThrow(
+      /No migration from schema version 1 to 2/,
+    );
+    const again = await openFerDb();
+    expect(await again.count('items')).toBe(1);
+    again.close();
+  });
+});

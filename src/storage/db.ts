@@ -1,6 +1,6 @@
 import { openDB, type IDBPDatabase } from 'idb';
 import { StorageError, toStorageError } from './errors';
-import { runMigrations } from './migrations';
+import { migrations, runMigrations } from './migrations';
 import { DB_NAME, DB_VERSION, type FerDB } from './schema';
 
 export type FerDatabase = IDBPDatabase<FerDB>;
@@ -14,6 +14,12 @@ const BLOCKED_MESSAGE =
  * src/storage are the only code that touches IndexedDB.
  */
 export async function openFerDb(name = DB_NAME, version = DB_VERSION): Promise<FerDatabase> {
+  if (version > migrations.length) {
+    throw new StorageError(
+      'unavailable',
+      `No migration from schema version ${migrations.length} to ${version}: this build cannot open that database.`,
+    );
+  }
   let blocked = false;
   const opening = openDB<FerDB>(name, version, {
     upgrade(db, oldVersion, newVersion, tx) {

@@ -266,3 +266,40 @@ test('full storage: the import stops with a clear message, earlier data stays, r
   expect(all.find((d) => d.name === 'clips')?.itemCount).toBe(copies);
   expect(await wb.countStore('items')).toBe(3 + copies);
 });
+
+test('5,000 items: the browser list stays virtualised and reaches the last item', async ({
+  page,
+}) => {
+  const wb = new Workbench(page);
+  await wb.open();
+  const rows = 5000;
+  // A FER2013-style CSV built in the page: 5,000 48x48 rows, emotion codes 0..6 in turn.
+  const dt = await page.evaluateHandle((n) => {
+    const pixels = Array.from({ length: 48 * 48 }, (_, i) => String(i % 256)).join(' ');
+    const lines = ['emotion,pixels,Usage'];
+    for (let i = 0; i < n; i++) lines.push(`${i % 7},${pixels},Training`);
+    const t = new DataTransfer();
+    t.items.add(new File([lines.join('\n')], 'fer2013.csv', { type: 'text/csv' }));
+    return t;
+  }, rows);
+  await page.getByTestId('ingest.dropzone').dispatchEvent('drop', { dataTransfer: dt });
+  await expect(wb.review).toBeVisible({ timeout: 60_000 });
+  await expect(wb.reviewValue('items')).toHaveText(String(rows));
+  const counts = await wb.reviewClassCounts();
+  expect(Object.values(counts).reduce((a, b) => a + b, 0)).toBe(rows);
+  expect(counts['0']).toBe(Math.ceil(rows / 7));
+  await page.getByTestId('import.name').fill('big');
+  await wb.commit();
+  await page.getByRole('button', { name: 'big' }).click();
+  const list = page.getByTestId('browser.items');
+  await expect(list).toHaveAttribute('data-count', String(rows));
+  // Only the visible rows (plus overscan) exist in the DOM.
+  const rendered = await page.getByTestId('browser.item').count();
+  expect(rendered).toBeGreaterThan(0);
+  expect(rendered).toBeLessThan(60);
+  await list.evaluate((el) => {
+    el.scrollTop = el.scrollHeight;
+  });
+  await expect(page.getByTestId('browser.item').last()).toContainText(`#${rows - 1}`);
+  expect(await page.getByTestId('browser.item').count()).toBeLessThan(60);
+});

@@ -2,6 +2,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { getDb } from '../../storage/db';
 import { listItems } from '../../storage/datasets';
+import { naturalCompare } from '../../ingest/detect';
 import type { MediaItemRecord } from '../../storage/schema';
 import { CANONICAL_CLASSES, type CanonicalClass } from '../../ingest/labels';
 import { formatBytes, formatDuration } from '../format';
@@ -65,7 +66,8 @@ export function DatasetBrowser({ dataset }: { dataset: DatasetSummary }) {
     void getDb()
       .then((db) => listItems(db, dataset.id))
       .then((all) => {
-        if (alive) setItems(all);
+        // Natural order: clip2 before clip10, row #999 before #4999.
+        if (alive) setItems(all.sort((a, b) => naturalCompare(a.key, b.key)));
       });
     return () => {
       alive = false;
