@@ -139,6 +139,7 @@ function toWrite(datasetId: string, item: PlannedItem): ItemWrite {
     durationSec: item.durationSec ?? null,
     blobCount: item.kind === 'pixels' ? 1 : item.sources.length,
   };
+  if (item.hiddenLabel !== undefined) record.hiddenLabel = item.hiddenLabel;
   const blobs =
     item.kind === 'pixels'
       ? [

@@ -114,6 +114,12 @@ function runPlanner(
       return planUnlabelledVideo(files);
     case 'manifest':
       return planManifest(files);
+    case 'demo':
+      return Promise.reject(
+        new Error(
+          'The demo dataset is generated (Datasets > Generate demo), not imported from files.',
+        ),
+      );
   }
 }
 

@@ -7,7 +7,8 @@ export type LayoutKind =
   | 'ferplus-csv' // fer2013.csv (+ fer2013new.csv votes)
   | 'image-folders' // <Split?>/<Class>/<image>
   | 'unlabelled-video' // any folder of videos without class folders (BoLD/AVA clips)
-  | 'manifest'; // a CSV manifest: path,label[,subject][,split]
+  | 'manifest' // a CSV manifest: path,label[,subject][,split]
+  | 'demo'; // the built-in synthetic demo dataset (src/ingest/demo)
 
 export type Split = 'train' | 'val' | 'test';
 
@@ -51,6 +52,11 @@ export interface PlannedItem {
   height?: number;
   /** The label as the dataset spells it; null for unlabelled items. */
   rawLabel: string | null;
+  /**
+   * A label known but withheld from training (the demo's unlabelled pool): kept only so
+   * pseudo-labels can be analysed. Never used as a training target.
+   */
+  hiddenLabel?: string;
   subject?: string;
   split?: Split;
   /** Filled by probing: duration in seconds for videos. */

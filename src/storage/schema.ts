@@ -33,6 +33,8 @@ export interface MediaItemRecord {
   key: string;
   kind: MediaKind;
   rawLabel: string | null;
+  /** Withheld label (demo unlabelled pool), for analysis only; absent elsewhere. */
+  hiddenLabel?: string;
   subject: string | null;
   split: Split | null;
   bytes: number;
