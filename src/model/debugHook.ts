@@ -258,7 +258,7 @@ export function installModelDebugHook(): void {
       };
     },
     groupedConvCheck: (backend) =>
-      withBackend(backend, () => {
+      withBackend(backend, async () => {
         const cases: Awaited<ReturnType<FerModelDebugApi['groupedConvCheck']>>['cases'] = [];
         for (const c of GROUPED_CONV_CASES) {
           const xShape = [2, c.h, c.h, c.cinG * c.groups] as const;
@@ -280,12 +280,13 @@ export function installModelDebugHook(): void {
             ['blockDiagonal', blockDiagonalGroupedConv],
           ] as const) {
             const y = fn(x, k, opts);
-            cases.push({ name: c.name, impl, maxAbsDiff: maxAbsDiff(y.dataSync(), ref.data) });
+            // data(), not dataSync(): WebGPU cannot read back synchronously.
+            cases.push({ name: c.name, impl, maxAbsDiff: maxAbsDiff(await y.data(), ref.data) });
             y.dispose();
           }
           tf.dispose([x, k]);
         }
-        return Promise.resolve({ backend, cases });
+        return { backend, cases };
       }),
     fixtureCheck: (backend) =>
       withBackend(backend, async () => {

@@ -228,7 +228,9 @@ export function forward(model: FerModel, x: tf.Tensor5D, opts: ForwardOptions = 
       tf.matMul(clipVec, params.get('classifier/kernel')),
       params.get('classifier/bias'),
     ); // (B, classes)
-    const penalty: tf.Scalar = penalties.length > 0 ? tf.addN(penalties) : tf.scalar(0);
+    // A chain of adds, not tf.addN: WebGPU's AddN binds one storage buffer per input and fails
+    // (silently, taking its command batch with it) beyond the device's limit of 8 per shader.
+    const penalty = penalties.reduce<tf.Scalar>((acc, p) => tf.add(acc, p), tf.scalar(0));
 
     out = {
       logits,

@@ -1,0 +1,84 @@
+/**
+ * Builds the app into its own folder, serves it with `vite preview` and opens it in the
+ * system Chromium with the flags of playwright.config.ts, for scripts that drive
+ * `window.__ferModel` (bench:model). Nothing is downloaded.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { chromium, type Browser, type Page } from '@playwright/test';
+import { chromiumArgs } from '../lib/chromium';
+
+export interface BenchSession {
+  browser: Browser;
+  page: Page;
+  close(): Promise<void>;
+}
+
+export function buildApp(outDir: string): void {
+  const r = spawnSync('npx', ['vite', 'build', '--outDir', outDir, '--emptyOutDir'], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  if (r.status !== 0) throw new Error(`vite build failed (exit ${r.status ?? 'signal'})`);
+}
+
+async function waitForServer(url: string, server: ChildProcess): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    if (server.exitCode !== null) throw new Error('vite preview exited');
+    try {
+      const r = await fetch(url);
+      if (r.ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`${url} did not answer in 30 s`);
+}
+
+export async function openBenchApp(outDir: string, port: number): Promise<BenchSession> {
+  const server = spawn(
+    'npx',
+    [
+      'vite',
+      'preview',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--strictPort',
+      '--outDir',
+      outDir,
+    ],
+    { stdio: 'ignore', detached: true },
+  );
+  const url = `http://127.0.0.1:${port}/`;
+  const stopServer = () => {
+    if (server.pid !== undefined && server.exitCode === null) process.kill(-server.pid, 'SIGTERM');
+  };
+  try {
+    await waitForServer(url, server);
+    const browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: [...chromiumArgs],
+    });
+    const page = await browser.newPage();
+    page.setDefaultTimeout(0);
+    await page.goto(url);
+    await page.waitForFunction(() => window.__ferModel?.version === 1);
+    return {
+      browser,
+      page,
+      async close() {
+        await browser.close();
+        stopServer();
+      },
+    };
+  } catch (e) {
+    stopServer();
+    throw e;
+  }
+}
+
+/** Chromium's version string, e.g. "156.0.8078.108". */
+export function browserVersion(session: BenchSession): string {
+  return session.browser.version();
+}
