@@ -7,6 +7,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
+import { format } from 'prettier';
 import { FIXTURE_CONFIG, FIXTURE_INPUT_SHAPE, fixtureInput } from '../../src/model/fixtureSpec';
 import { createModel, disposeForwardOutput, forward } from '../../src/model/model';
 import { trainStep } from '../../src/model/trainStep';
@@ -24,7 +25,9 @@ for (let step = 0; step < 5; step++)
 
 const { modelJson, shards } = await exportWeights(model);
 mkdirSync(dir, { recursive: true });
-writeFileSync(new URL('model.json', dir), JSON.stringify(modelJson, null, 2) + '\n');
+// Formatted as prettier would, so `npm run format:check` passes on the committed files.
+const json = (v: unknown) => format(JSON.stringify(v), { parser: 'json' });
+writeFileSync(new URL('model.json', dir), await json(modelJson));
 modelJson.weightsManifest[0]?.paths.forEach((p, i) => {
   writeFileSync(new URL(p, dir), new Uint8Array(shards[i] ?? new ArrayBuffer(0)));
 });
@@ -51,6 +54,6 @@ const expected = {
     m: Array.from(s.m.dataSync()),
   })),
 };
-writeFileSync(new URL('expected.json', dir), JSON.stringify(expected, null, 1) + '\n');
+writeFileSync(new URL('expected.json', dir), await json(expected));
 disposeForwardOutput(out);
 console.log('logits', expected.logits);
