@@ -7,7 +7,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
-import { format } from 'prettier';
+import { format, resolveConfig } from 'prettier';
 import { FIXTURE_CONFIG, FIXTURE_INPUT_SHAPE, fixtureInput } from '../../src/model/fixtureSpec';
 import { createModel, disposeForwardOutput, forward } from '../../src/model/model';
 import { trainStep } from '../../src/model/trainStep';
@@ -26,7 +26,8 @@ for (let step = 0; step < 5; step++)
 const { modelJson, shards } = await exportWeights(model);
 mkdirSync(dir, { recursive: true });
 // Formatted as prettier would, so `npm run format:check` passes on the committed files.
-const json = (v: unknown) => format(JSON.stringify(v), { parser: 'json' });
+const prettierOptions = (await resolveConfig(new URL('expected.json', dir))) ?? {};
+const json = (v: unknown) => format(JSON.stringify(v), { ...prettierOptions, parser: 'json' });
 writeFileSync(new URL('model.json', dir), await json(modelJson));
 modelJson.weightsManifest[0]?.paths.forEach((p, i) => {
   writeFileSync(new URL(p, dir), new Uint8Array(shards[i] ?? new ArrayBuffer(0)));
