@@ -1,0 +1,104 @@
+/**
+ * `npm run bench:model`: builds the app, opens it in the system Chromium and times the model
+ * on every backend the browser offers (webgpu, webgl, cpu): forward and training step per clip,
+ * frames/s, achieved GFLOP/s against the same backend's large-matmul GFLOP/s, and peak memory;
+ * plus the two grouped-convolution implementations on full-size layers. Prints Markdown tables
+ * (paste them into docs/benchmarks.md) and, with --json FILE, writes the raw results.
+ *
+ * Options: --backends webgpu,webgl,cpu   --no-full-train   --full-frames N   --port N
+ *          --out-dir DIR (build folder)   --json FILE
+ */
+import { writeFileSync } from 'node:fs';
+import type { GroupedConvBench, ModelBenchOptions, ModelBenchResult } from '../src/model/debugApi';
+import { browserVersion, buildApp, openBenchApp } from './bench/browser';
+
+function option(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+const outDir = option('out-dir') ?? '/tmp/fer-bench-model-dist';
+const port = Number(option('port') ?? 4197);
+const fullTrain = !process.argv.includes('--no-full-train');
+const fullFrames = Number(option('full-frames') ?? 2);
+const wanted = (option('backends') ?? 'webgpu,webgl,cpu').split(',');
+
+const fmt = (v: number | null, digits = 1): string => (v === null ? '-' : v.toFixed(digits));
+const mib = (b: number | null): string => (b === null ? '-' : (b / 2 ** 20).toFixed(0));
+
+const t0 = Date.now();
+console.error(`building into ${outDir} ...`);
+buildApp(outDir);
+const session = await openBenchApp(outDir, port);
+const { page } = session;
+try {
+  const adapter = await page.evaluate(() => window.__ferModel?.adapter());
+  const available = await page.evaluate(() => window.__ferModel?.backends() ?? []);
+  const backends = available.filter((b) => wanted.includes(b));
+  console.log(
+    `Chromium ${browserVersion(session)}; ${adapter?.hardwareConcurrency ?? '?'} logical cores`,
+  );
+  console.log(`WebGPU adapter: ${JSON.stringify(adapter?.webgpu ?? null)}`);
+  console.log(`WebGL renderer: ${adapter?.webglRenderer ?? 'none'}`);
+  console.log(`Backends: ${backends.join(', ')}`);
+
+  const results: ModelBenchResult[] = [];
+  const convs: GroupedConvBench[] = [];
+  const run = async (opts: ModelBenchOptions): Promise<void> => {
+    const started = Date.now();
+    const r = await page.evaluate(
+      (o) => window.__ferModel?.bench(o) ?? Promise.reject(new Error('no hook')),
+      opts,
+    );
+    results.push(r);
+    console.error(
+      `  ${opts.backend} ${opts.config}: fwd ${r.forwardMsPerClip.toFixed(0)} ms/clip, ` +
+        `train ${fmt(r.trainMsPerClip, 0)} ms/clip (${((Date.now() - started) / 1000).toFixed(0)} s)`,
+    );
+  };
+  for (const backend of backends) {
+    console.error(`${backend} ...`);
+    await run({ backend, config: 'tiny', clips: 2, frames: 4, reps: 3, train: true });
+    await run({
+      backend,
+      config: 'full',
+      clips: 1,
+      frames: fullFrames,
+      reps: 1,
+      train: fullTrain && backend !== 'cpu',
+    });
+    convs.push(
+      ...(await page.evaluate(
+        (b) => window.__ferModel?.benchGroupedConv(b, 2) ?? Promise.reject(new Error('no hook')),
+        backend,
+      )),
+    );
+  }
+
+  console.log(
+    '\n| backend | config | input | clips x frames | GFLOP/clip | forward ms/clip | forward frames/s | forward GFLOP/s | train ms/clip | train frames/s | train GFLOP/s | matmul GFLOP/s (n) | peak MiB fwd / train |',
+  );
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  for (const r of results)
+    console.log(
+      `| ${r.backend} | ${r.config} | ${r.inputSize} | ${r.clips} x ${r.frames} | ${(r.flopsPerClip / 1e9).toFixed(3)} | ` +
+        `${fmt(r.forwardMsPerClip, 0)} | ${fmt(r.forwardFramesPerSec, 2)} | ${fmt(r.forwardGflopsPerSec, 2)} | ` +
+        `${fmt(r.trainMsPerClip, 0)} | ${fmt(r.trainFramesPerSec, 2)} | ${fmt(r.trainGflopsPerSec, 2)} | ` +
+        `${fmt(r.matmulGflopsPerSec, 2)} (${r.matmulN}) | ${mib(r.peakBytesForward)} / ${mib(r.peakBytesTrain)} |`,
+    );
+  console.log('\n| backend | layer (batch 2) | split + concat ms | block-diagonal ms |');
+  console.log('| --- | --- | --- | --- |');
+  for (const c of convs)
+    console.log(
+      `| ${c.backend} | ${c.layer} | ${fmt(c.splitMs, 1)} | ${fmt(c.blockDiagonalMs, 1)} |`,
+    );
+  console.log(`\nTotal ${((Date.now() - t0) / 1000).toFixed(0)} s.`);
+  const json = option('json');
+  if (json)
+    writeFileSync(
+      json,
+      JSON.stringify({ browser: browserVersion(session), adapter, results, convs }, null, 2),
+    );
+} finally {
+  await session.close();
+}
