@@ -27,6 +27,11 @@ export const migrations: ((db: IDBPDatabase<FerDB>, tx: UpgradeTx) => void)[] = 
     const checkpoints = db.createObjectStore('checkpoints', { keyPath: 'id' });
     checkpoints.createIndex('byRun', 'runId');
   },
+  // v2: the preprocessing outcome per item (frames already has its store since v1).
+  (db) => {
+    const preprocessed = db.createObjectStore('preprocessed', { keyPath: 'itemId' });
+    preprocessed.createIndex('byDataset', 'datasetId');
+  },
 ];
 
 export function runMigrations(

@@ -1,10 +1,12 @@
 import type { DBSchema } from 'idb';
 import type { CanonicalClass } from '../ingest/labels';
 import type { FileProblem, LayoutKind, MediaKind, Split } from '../ingest/types';
+import type { MiningFrame, MiningResult } from '../preprocess/mining';
+import type { DropReason, FrameRecord, Region } from '../preprocess/types';
 
 export const DB_NAME = 'fer-workbench';
 /** Bump with a new entry in `migrations.ts`. */
-export const DB_VERSION = 1;
+export const DB_VERSION = 2;
 
 export type DatasetStatus = 'importing' | 'ready' | 'partial';
 
@@ -71,6 +73,55 @@ export interface ImportJournalRecord {
   state: 'running' | 'stopped' | 'done';
 }
 
+/** One preprocessed frame (v2): its record and its three crops. Key `${itemId}/${frameIndex}`. */
+export interface StoredFrame {
+  id: string;
+  datasetId: string;
+  itemId: string;
+  frameIndex: number;
+  record: FrameRecord;
+  /** Encoded crops (WebP or JPEG), size x size. */
+  crops: Record<Region, Blob>;
+}
+
+export type PreprocessedStatus = 'done' | 'flagged' | 'failed';
+
+/** Why an item is flagged (status 'flagged'). */
+export type PreprocessFlag = 'too-few-frames' | 'mining-rejected';
+
+/** Preprocessing outcome of one item (v2), written with its frames in one transaction. */
+export interface PreprocessedRecord {
+  itemId: string;
+  datasetId: string;
+  status: PreprocessedStatus;
+  flags: PreprocessFlag[];
+  /** configHash() of the PreprocessConfig that made the frames. */
+  configHash: string;
+  processedAt: number;
+  /** Sampled frames, kept frames and dropped frames by reason. */
+  sampled: number;
+  kept: number;
+  dropped: Record<DropReason, number>;
+  /** Rate frames were sampled at; null for stills and sequences. */
+  sampleFps: number | null;
+  sourceWidth: number;
+  sourceHeight: number;
+  /** Unlabelled datasets: the mining decision (null for labelled ones). */
+  mining: MiningResult | null;
+  /** Per sampled frame, the face boxes found: enough to re-run mining with other settings. */
+  faceLog: MiningFrame[];
+  /** Why the item failed (status 'failed'). */
+  error: string | null;
+  /** Worker time spent, ms. */
+  timings: {
+    decodeMs: number;
+    detectMs: number;
+    cropMs: number;
+    encodeMs: number;
+    totalMs: number;
+  };
+}
+
 export interface FerDB extends DBSchema {
   datasets: { key: string; value: DatasetRecord };
   items: {
@@ -84,8 +135,14 @@ export interface FerDB extends DBSchema {
   /** Derived per-frame data (crops, landmarks): filled by preprocessing. */
   frames: {
     key: string;
-    value: { id: string; datasetId: string; itemId: string } & Record<string, unknown>;
+    value: StoredFrame;
     indexes: { byDataset: string; byItem: string };
+  };
+  /** v2: per item, the preprocessing outcome. */
+  preprocessed: {
+    key: string;
+    value: PreprocessedRecord;
+    indexes: { byDataset: string };
   };
   runs: { key: string; value: { id: string } & Record<string, unknown> };
   checkpoints: {
@@ -96,4 +153,12 @@ export interface FerDB extends DBSchema {
 }
 
 export type StoreName =
-  'datasets' | 'items' | 'blobs' | 'thumbnails' | 'journal' | 'frames' | 'runs' | 'checkpoints';
+  | 'datasets'
+  | 'items'
+  | 'blobs'
+  | 'thumbnails'
+  | 'journal'
+  | 'frames'
+  | 'runs'
+  | 'checkpoints'
+  | 'preprocessed';
