@@ -42,6 +42,10 @@ try {
   console.log(`WebGL renderer: ${adapter?.webglRenderer ?? 'none'}`);
   console.log(`Backends: ${backends.join(', ')}`);
 
+  console.log(
+    '\n| backend | config | input | clips x frames | GFLOP/clip | forward ms/clip | forward frames/s | forward GFLOP/s | train ms/clip | train frames/s | train GFLOP/s | matmul GFLOP/s (n) | peak MiB fwd / train |',
+  );
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   const results: ModelBenchResult[] = [];
   const convs: GroupedConvBench[] = [];
   const run = async (opts: ModelBenchOptions): Promise<void> => {
@@ -51,6 +55,12 @@ try {
       opts,
     );
     results.push(r);
+    console.log(
+      `| ${r.backend} | ${r.config} | ${r.inputSize} | ${r.clips} x ${r.frames} | ${(r.flopsPerClip / 1e9).toFixed(3)} | ` +
+        `${fmt(r.forwardMsPerClip, 0)} | ${fmt(r.forwardFramesPerSec, 2)} | ${fmt(r.forwardGflopsPerSec, 2)} | ` +
+        `${fmt(r.trainMsPerClip, 0)} | ${fmt(r.trainFramesPerSec, 2)} | ${fmt(r.trainGflopsPerSec, 2)} | ` +
+        `${fmt(r.matmulGflopsPerSec, 2)} (${r.matmulN}) | ${mib(r.peakBytesForward)} / ${mib(r.peakBytesTrain)} |`,
+    );
     console.error(
       `  ${opts.backend} ${opts.config}: fwd ${r.forwardMsPerClip.toFixed(0)} ms/clip, ` +
         `train ${fmt(r.trainMsPerClip, 0)} ms/clip (${((Date.now() - started) / 1000).toFixed(0)} s)`,
@@ -58,7 +68,7 @@ try {
   };
   for (const backend of backends) {
     console.error(`${backend} ...`);
-    await run({ backend, config: 'tiny', clips: 2, frames: 4, reps: 3, train: true });
+    await run({ backend, config: 'tiny', clips: 2, frames: 4, reps: 2, train: true });
     await run({
       backend,
       config: 'full',
@@ -75,17 +85,6 @@ try {
     );
   }
 
-  console.log(
-    '\n| backend | config | input | clips x frames | GFLOP/clip | forward ms/clip | forward frames/s | forward GFLOP/s | train ms/clip | train frames/s | train GFLOP/s | matmul GFLOP/s (n) | peak MiB fwd / train |',
-  );
-  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
-  for (const r of results)
-    console.log(
-      `| ${r.backend} | ${r.config} | ${r.inputSize} | ${r.clips} x ${r.frames} | ${(r.flopsPerClip / 1e9).toFixed(3)} | ` +
-        `${fmt(r.forwardMsPerClip, 0)} | ${fmt(r.forwardFramesPerSec, 2)} | ${fmt(r.forwardGflopsPerSec, 2)} | ` +
-        `${fmt(r.trainMsPerClip, 0)} | ${fmt(r.trainFramesPerSec, 2)} | ${fmt(r.trainGflopsPerSec, 2)} | ` +
-        `${fmt(r.matmulGflopsPerSec, 2)} (${r.matmulN}) | ${mib(r.peakBytesForward)} / ${mib(r.peakBytesTrain)} |`,
-    );
   console.log('\n| backend | layer (batch 2) | split + concat ms | block-diagonal ms |');
   console.log('| --- | --- | --- | --- |');
   for (const c of convs)

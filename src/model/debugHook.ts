@@ -106,11 +106,18 @@ const MID_CONFIG: ModelConfigInput = mergeConfig(TINY_OVERRIDES, {
   frameAttention: { hidden: 32 },
 });
 
-async function timeIt(reps: number, fn: () => Promise<void>): Promise<number> {
-  await fn(); // warm-up: shader compilation, texture allocation
+/**
+ * One warm-up run (shader compilation, texture allocation) under tf.profile for the peak
+ * memory, then `reps` timed runs without profiling (profiling syncs every kernel).
+ */
+async function timeIt(
+  reps: number,
+  fn: () => Promise<void>,
+): Promise<{ ms: number; peakBytes: number }> {
+  const profile = await tf.profile(fn);
   const t0 = performance.now();
   for (let i = 0; i < reps; i++) await fn();
-  return (performance.now() - t0) / reps;
+  return { ms: (performance.now() - t0) / reps, peakBytes: profile.peakBytes };
 }
 
 async function runBench(opts: ModelBenchOptions): Promise<ModelBenchResult> {
@@ -127,8 +134,8 @@ async function runBench(opts: ModelBenchOptions): Promise<ModelBenchResult> {
       await o.logits.data();
       disposeForwardOutput(o);
     };
-    const forwardMs = await timeIt(opts.reps, fwd);
-    const fwdProfile = await tf.profile(fwd);
+    const fwdTiming = await timeIt(opts.reps, fwd);
+    const forwardMs = fwdTiming.ms;
     let trainMs: number | null = null;
     let peakTrain: number | null = null;
     if (opts.train) {
@@ -148,15 +155,16 @@ async function runBench(opts: ModelBenchOptions): Promise<ModelBenchResult> {
         await loss.data();
         loss.dispose();
       };
-      trainMs = await timeIt(opts.reps, trainOnce);
-      peakTrain = (await tf.profile(trainOnce)).peakBytes;
+      const trainTiming = await timeIt(opts.reps, trainOnce);
+      trainMs = trainTiming.ms;
+      peakTrain = trainTiming.peakBytes;
       optimizer.dispose();
       targets.dispose();
     }
     const n = opts.backend === 'cpu' ? 512 : 1024;
     const a = tf.randomUniform([n, n], -1, 1, 'float32', 1);
     const b = tf.randomUniform([n, n], -1, 1, 'float32', 2);
-    const matmulMs = await timeIt(opts.reps, async () => {
+    const { ms: matmulMs } = await timeIt(opts.reps, async () => {
       const c = tf.matMul(a, b);
       await c.data();
       c.dispose();
@@ -176,7 +184,7 @@ async function runBench(opts: ModelBenchOptions): Promise<ModelBenchResult> {
       trainMsPerClip: trainMs === null ? null : trainMs / opts.clips,
       trainFramesPerSec: trainMs === null ? null : (1000 * totalFrames) / trainMs,
       trainGflopsPerSec: trainMs === null ? null : (3 * totalFlops) / trainMs / 1e6,
-      peakBytesForward: fwdProfile.peakBytes,
+      peakBytesForward: fwdTiming.peakBytes,
       peakBytesTrain: peakTrain,
       matmulN: n,
       matmulGflopsPerSec: (2 * n * n * n) / matmulMs / 1e6,
@@ -198,12 +206,14 @@ async function benchGroupedConv(reps: number): Promise<GroupedConvBench[]> {
   for (const l of layers) {
     const x = tf.randomUniform<tf.Rank.R4>([...l.x], -1, 1, 'float32', 1);
     const k = tf.randomUniform<tf.Rank.R4>([...l.k], -1, 1, 'float32', 2);
-    const time = (impl: GroupedConvImplementation) =>
-      timeIt(reps, async () => {
-        const y = impl(x, k, { groups: 3, strides: l.s, pad: l.p });
-        await y.data();
-        y.dispose();
-      });
+    const time = async (impl: GroupedConvImplementation) =>
+      (
+        await timeIt(reps, async () => {
+          const y = impl(x, k, { groups: 3, strides: l.s, pad: l.p });
+          await y.data();
+          y.dispose();
+        })
+      ).ms;
     results.push({
       backend: tf.getBackend(),
       layer: l.layer,
