@@ -1,0 +1,429 @@
+/**
+ * Preprocesses a stored dataset: finds the items that still need it, feeds them to the worker
+ * pool, and writes each item's frames and outcome ATOMICALLY (src/storage/frames.ts), so a
+ * reload mid-run resumes without duplicate frames (an item half-done when the tab died has
+ * no record and is simply redone). Reports progress (frames/s, ETA), can pause, resume and
+ * cancel, and for unlabelled datasets mines each video for its clip (./mining.ts).
+ *
+ * Runs on the UI thread but does no decoding or detection there: it only reads Blobs from
+ * IndexedDB, posts them to workers and stores what comes back.
+ */
+import { getDataset, getItemBlobs, listItems } from '../storage/datasets';
+import type { FerDatabase } from '../storage/db';
+import { StorageError, toStorageError } from '../storage/errors';
+import { listPreprocessed, putProcessedItem, type ProcessedItemWrite } from '../storage/frames';
+import type { MediaItemRecord, PreprocessedStatus, PreprocessFlag } from '../storage/schema';
+import { isAbortError, type WorkerPool } from '../workers/pool';
+import { configHash, validatePreprocessConfig, type PreprocessConfigInput } from './config';
+import {
+  mineClip,
+  validateMiningConfig,
+  type MiningConfig,
+  type MiningFrame,
+  type MiningResult,
+} from './mining';
+import { summariseItem } from './pipeline';
+import {
+  emptyDropCounts,
+  jobTransferables,
+  type ItemResult,
+  type ItemSource,
+  type PreprocessJob,
+  type PreprocessProgress,
+  type WorkerStatus,
+} from './protocol';
+import type { DropReason, PreprocessConfig } from './types';
+
+export type PreprocessPool = WorkerPool<
+  PreprocessJob,
+  ItemResult,
+  PreprocessProgress,
+  WorkerStatus
+>;
+
+export interface RunOptions {
+  config?: PreprocessConfigInput;
+  mining?: Partial<MiningConfig>;
+  /** Only these items (default: all of the dataset). */
+  itemIds?: readonly string[];
+  /**
+   * Which recorded items to redo. Default 'changed': items without a record or made with
+   * another config. 'failed': those and failed ones. 'all': everything.
+   */
+  redo?: 'changed' | 'failed' | 'all';
+  /** Mine clips (default: when the dataset is unlabelled). */
+  mine?: boolean;
+  onProgress?: (p: RunProgress) => void;
+  onItem?: (o: ItemOutcome) => void;
+}
+
+export type RunPhase = 'planning' | 'running' | 'paused' | 'done' | 'cancelled' | 'stopped';
+
+export interface RunProgress {
+  phase: RunPhase;
+  itemsTotal: number;
+  itemsDone: number;
+  itemsSkipped: number;
+  /** Sampled frames finished (kept or dropped) in this run. */
+  framesDone: number;
+  /** Over the time spent running (pauses excluded). */
+  framesPerSec: number;
+  /** Seconds left at the current pace; null until an item has finished. */
+  etaSec: number | null;
+  elapsedSec: number;
+  /** Items being processed now. */
+  current: PreprocessProgress[];
+}
+
+export interface ItemOutcome {
+  itemId: string;
+  key: string;
+  status: PreprocessedStatus;
+  flags: PreprocessFlag[];
+  sampled: number;
+  kept: number;
+  dropped: Record<DropReason, number>;
+  mining: MiningResult | null;
+  error: string | null;
+}
+
+export interface PreprocessSummary {
+  datasetId: string;
+  configHash: string;
+  config: PreprocessConfig;
+  itemsTotal: number;
+  /** Items processed in this run and items skipped (already done with this config). */
+  processed: number;
+  skipped: number;
+  byStatus: Record<PreprocessedStatus, number>;
+  keptFrames: number;
+  sampledFrames: number;
+  dropped: Record<DropReason, number>;
+  mining: { accepted: number; rejected: Record<string, number> } | null;
+  seconds: number;
+  framesPerSec: number;
+  phase: 'done' | 'cancelled' | 'stopped';
+  /** Why the run stopped early (e.g. storage full). */
+  stopReason?: string;
+  outcomes: ItemOutcome[];
+}
+
+export interface PreprocessHandle {
+  pause(): void;
+  resume(): void;
+  cancel(): void;
+  readonly done: Promise<PreprocessSummary>;
+  progress(): RunProgress;
+}
+
+function sourceOf(item: MediaItemRecord, blobs: { name: string; blob: Blob }[]): ItemSource {
+  const first = blobs[0];
+  if (!first) throw new Error(`item ${item.key} has no stored media`);
+  switch (item.kind) {
+    case 'video':
+      return { kind: 'video', file: first, durationSec: item.durationSec };
+    case 'image':
+      return { kind: 'image', file: first };
+    case 'image-sequence':
+      return { kind: 'image-sequence', files: blobs };
+    case 'pixels':
+      return {
+        kind: 'pixels',
+        width: item.width ?? 48,
+        height: item.height ?? 48,
+        data: first.blob,
+      };
+  }
+}
+
+function miningFrames(result: ItemResult): MiningFrame[] {
+  return result.samples.map((s) => ({
+    frameIndex: s.frameIndex,
+    timestampSec: s.timestampSec,
+    width: s.width,
+    height: s.height,
+    boxes: s.faces.map((f) => f.box),
+  }));
+}
+
+/** Builds an item's stored outcome from the worker's result. */
+export function itemOutcome(
+  item: MediaItemRecord,
+  result: ItemResult,
+  config: PreprocessConfig,
+  hash: string,
+  mining: MiningConfig | null,
+): ProcessedItemWrite {
+  const multi = item.kind === 'video' || item.kind === 'image-sequence';
+  const summary = summariseItem(result, config, multi);
+  const faceLog = miningFrames(result);
+  const mined = mining ? mineClip(faceLog, mining) : null;
+  const flags: PreprocessFlag[] = [];
+  if (summary.tooFewFrames) flags.push('too-few-frames');
+  if (mined && !mined.accepted) flags.push('mining-rejected');
+  return {
+    status: flags.length > 0 ? 'flagged' : 'done',
+    flags,
+    configHash: hash,
+    processedAt: Date.now(),
+    sampled: summary.sampled,
+    kept: summary.kept,
+    dropped: summary.dropped,
+    sampleFps: result.sampleFps,
+    sourceWidth: result.sourceWidth,
+    sourceHeight: result.sourceHeight,
+    mining: mined,
+    faceLog,
+    error: null,
+    timings: result.timings,
+  };
+}
+
+function failedOutcome(hash: string, message: string): ProcessedItemWrite {
+  return {
+    status: 'failed',
+    flags: [],
+    configHash: hash,
+    processedAt: Date.now(),
+    sampled: 0,
+    kept: 0,
+    dropped: emptyDropCounts(),
+    sampleFps: null,
+    sourceWidth: 0,
+    sourceHeight: 0,
+    mining: null,
+    faceLog: [],
+    error: message,
+    timings: { decodeMs: 0, detectMs: 0, cropMs: 0, encodeMs: 0, totalMs: 0 },
+  };
+}
+
+/** Starts preprocessing `datasetId` on `pool`. */
+export function runPreprocess(
+  db: FerDatabase,
+  pool: PreprocessPool,
+  datasetId: string,
+  options: RunOptions = {},
+): PreprocessHandle {
+  const config = validatePreprocessConfig(options.config);
+  const hash = configHash(config);
+  const controller = new AbortController();
+  let phase: RunPhase = 'planning';
+  let paused = false;
+  let wake: (() => void) | null = null;
+  const started = performance.now();
+  let pausedMs = 0;
+  let pausedAt = 0;
+  let itemsTotal = 0;
+  let itemsDone = 0;
+  let itemsSkipped = 0;
+  let framesDone = 0;
+  const current = new Map<string, PreprocessProgress>();
+  const outcomes: ItemOutcome[] = [];
+
+  const activeSec = (): number =>
+    (performance.now() - started - pausedMs - (paused ? performance.now() - pausedAt : 0)) / 1000;
+
+  const progress = (): RunProgress => {
+    const elapsedSec = activeSec();
+    const todo = itemsTotal - itemsSkipped;
+    const partial = [...current.values()].reduce(
+      (n, p) => n + (p.framesTotal ? Math.min(1, p.framesDone / p.framesTotal) : 0),
+      0,
+    );
+    const doneEquivalent = itemsDone + partial;
+    return {
+      phase,
+      itemsTotal,
+      itemsDone,
+      itemsSkipped,
+      framesDone,
+      framesPerSec: elapsedSec > 0 ? framesDone / elapsedSec : 0,
+      etaSec: doneEquivalent > 0 ? ((todo - doneEquivalent) * elapsedSec) / doneEquivalent : null,
+      elapsedSec,
+      current: [...current.values()],
+    };
+  };
+  const report = (): void => {
+    options.onProgress?.(progress());
+  };
+  const waitWhilePaused = async (): Promise<void> => {
+    while (paused && !controller.signal.aborted) {
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+      });
+    }
+  };
+
+  const processItem = async (item: MediaItemRecord, mining: MiningConfig | null): Promise<void> => {
+    const blobs = await getItemBlobs(db, item.id);
+    const job: PreprocessJob = {
+      itemId: item.id,
+      source: sourceOf(
+        item,
+        blobs.map((b) => ({ name: b.name, blob: b.blob })),
+      ),
+      config,
+      detail: false,
+    };
+    let before = 0;
+    current.set(item.id, { itemId: item.id, framesDone: 0, framesTotal: null });
+    let write: ProcessedItemWrite;
+    let frames: ItemResult['frames'] = [];
+    try {
+      const result = await pool.run(job, {
+        signal: controller.signal,
+        transfer: jobTransferables,
+        onProgress: (p) => {
+          framesDone += p.framesDone - before;
+          before = p.framesDone;
+          current.set(item.id, p);
+          report();
+        },
+      });
+      framesDone += result.samples.length - before;
+      frames = result.frames;
+      write = itemOutcome(item, result, config, hash, mining);
+    } catch (e) {
+      current.delete(item.id);
+      if (isAbortError(e) || controller.signal.aborted) return;
+      write = failedOutcome(hash, e instanceof Error ? e.message : String(e));
+    }
+    current.delete(item.id);
+    await putProcessedItem(db, item.id, datasetId, frames, write);
+    itemsDone++;
+    const outcome: ItemOutcome = {
+      itemId: item.id,
+      key: item.key,
+      status: write.status,
+      flags: write.flags,
+      sampled: write.sampled,
+      kept: write.kept,
+      dropped: write.dropped,
+      mining: write.mining,
+      error: write.error,
+    };
+    outcomes.push(outcome);
+    options.onItem?.(outcome);
+    report();
+  };
+
+  const run = async (): Promise<PreprocessSummary> => {
+    const dataset = await getDataset(db, datasetId);
+    if (!dataset) throw new StorageError('not-found', `Dataset ${datasetId} does not exist.`);
+    const mine = options.mine ?? !dataset.labelled;
+    const mining = mine ? validateMiningConfig(options.mining) : null;
+    let items = await listItems(db, datasetId);
+    if (options.itemIds) {
+      const wanted = new Set(options.itemIds);
+      items = items.filter((i) => wanted.has(i.id));
+    }
+    const records = new Map((await listPreprocessed(db, datasetId)).map((r) => [r.itemId, r]));
+    const redo = options.redo ?? 'changed';
+    const todo = items.filter((i) => {
+      const r = records.get(i.id);
+      if (!r || redo === 'all' || r.configHash !== hash) return true;
+      return redo === 'failed' && r.status === 'failed';
+    });
+    itemsTotal = items.length;
+    itemsSkipped = items.length - todo.length;
+    phase = paused ? 'paused' : 'running';
+    report();
+
+    let stopReason: string | undefined;
+    const inFlight = new Set<Promise<void>>();
+    const limit = (): number => pool.stats.size + 1;
+    for (const item of todo) {
+      await waitWhilePaused();
+      while (inFlight.size >= limit() && !controller.signal.aborted) await Promise.race(inFlight);
+      if (controller.signal.aborted || stopReason) break;
+      const p: Promise<void> = processItem(item, mining)
+        .catch((e: unknown) => {
+          const err = toStorageError(e);
+          stopReason = err.message;
+          controller.abort();
+        })
+        .finally(() => inFlight.delete(p));
+      inFlight.add(p);
+    }
+    await Promise.all(inFlight);
+
+    const summary = await summarise(stopReason);
+    return summary;
+  };
+
+  const summarise = async (stopReason: string | undefined): Promise<PreprocessSummary> => {
+    const records = (await listPreprocessed(db, datasetId)).filter(
+      (r) => !options.itemIds || options.itemIds.includes(r.itemId),
+    );
+    const mine = records.some((r) => r.mining !== null);
+    const byStatus: Record<PreprocessedStatus, number> = { done: 0, flagged: 0, failed: 0 };
+    const dropped = emptyDropCounts();
+    const miningCounts = { accepted: 0, rejected: {} as Record<string, number> };
+    let keptFrames = 0;
+    let sampledFrames = 0;
+    for (const r of records.filter((x) => x.configHash === hash)) {
+      byStatus[r.status]++;
+      keptFrames += r.kept;
+      sampledFrames += r.sampled;
+      for (const k of Object.keys(dropped) as DropReason[]) dropped[k] += r.dropped[k];
+      if (r.mining?.accepted) miningCounts.accepted++;
+      else if (r.mining) {
+        miningCounts.rejected[r.mining.reason] = (miningCounts.rejected[r.mining.reason] ?? 0) + 1;
+      }
+    }
+    const seconds = activeSec();
+    phase = stopReason ? 'stopped' : controller.signal.aborted ? 'cancelled' : 'done';
+    report();
+    return {
+      datasetId,
+      configHash: hash,
+      config,
+      itemsTotal,
+      processed: itemsDone,
+      skipped: itemsSkipped,
+      byStatus,
+      keptFrames,
+      sampledFrames,
+      dropped,
+      mining: mine ? miningCounts : null,
+      seconds,
+      framesPerSec: seconds > 0 ? framesDone / seconds : 0,
+      phase,
+      ...(stopReason ? { stopReason } : {}),
+      outcomes,
+    };
+  };
+
+  const done = run();
+  return {
+    pause: () => {
+      if (paused || phase === 'done' || phase === 'cancelled') return;
+      paused = true;
+      pausedAt = performance.now();
+      pool.pause();
+      if (phase === 'running') phase = 'paused';
+      report();
+    },
+    resume: () => {
+      if (!paused) return;
+      paused = false;
+      pausedMs += performance.now() - pausedAt;
+      pool.resume();
+      if (phase === 'paused') phase = 'running';
+      wake?.();
+      report();
+    },
+    cancel: () => {
+      controller.abort();
+      if (paused) {
+        paused = false;
+        pausedMs += performance.now() - pausedAt;
+        pool.resume();
+      }
+      wake?.();
+    },
+    done,
+    progress,
+  };
+}

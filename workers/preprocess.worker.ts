@@ -1,0 +1,249 @@
+/// <reference lib="webworker" />
+/**
+ * Preprocessing worker (module worker): one item per 'run' message. Loads the face models
+ * once, lazily (on the first item), decodes the item's media here (videos and stills through
+ * extractFrames, which uses ffmpeg.wasm inside a worker; sequence frames through
+ * createImageBitmap), runs src/preprocess/pipeline.ts and posts the frames and their crops
+ * back. Speaks src/preprocess/protocol.ts; imports nothing from the UI.
+ */
+import type { FaceDetector, FaceLandmarker } from '@mediapipe/tasks-vision';
+import { extractFrames } from '../src/ingest/media/frames';
+import { probeMedia } from '../src/ingest/media/probe';
+import { SOURCE_MAX_SIDE } from '../src/preprocess/config';
+import {
+  attachLandmarks,
+  loadFaceDetector,
+  loadFaceLandmarker,
+  toFace,
+  validateFaceModelsConfig,
+  type FaceResult,
+} from '../src/preprocess/faceModels';
+import {
+  CancelledError,
+  detectSize,
+  evenlySpread,
+  processAlignedGrey,
+  processFrames,
+  sampleSchedule,
+  scaleFaces,
+  type DecodedFrame,
+  type Encoder,
+  type PipelineDeps,
+} from '../src/preprocess/pipeline';
+import type {
+  FromPreprocessWorker,
+  ItemResult,
+  PreprocessJob,
+  ToPreprocessWorker,
+} from '../src/preprocess/protocol';
+import type { PreprocessConfig, RgbaImage } from '../src/preprocess/types';
+
+declare const self: DedicatedWorkerGlobalScope;
+
+/** Image sequences (CK+) have no clock; CK+ was recorded at 30 frames per second. */
+const SEQUENCE_FPS = 30;
+
+interface Models {
+  detector: FaceDetector;
+  landmarker: FaceLandmarker;
+}
+
+let models: Promise<Models> | null = null;
+const cancelled = new Set<number>();
+
+function post(message: FromPreprocessWorker): void {
+  self.postMessage(message);
+}
+
+function loadModels(): Promise<Models> {
+  models ??= (async () => {
+    const t0 = performance.now();
+    // IMAGE mode: every frame is detected on its own, so items may be processed in any
+    // order and a redone item gives the same result.
+    const config = validateFaceModelsConfig({ runningMode: 'IMAGE', detectorRange: 'full' });
+    const detector = await loadFaceDetector(config);
+    const landmarker = await loadFaceLandmarker(config);
+    post({ type: 'status', status: { kind: 'models-loaded', loadMs: performance.now() - t0 } });
+    return { detector, landmarker };
+  })().catch((e: unknown) => {
+    models = null;
+    const message = e instanceof Error ? e.message : String(e);
+    post({ type: 'status', status: { kind: 'models-failed', message } });
+    throw e;
+  });
+  return models;
+}
+
+let readCanvas: OffscreenCanvas | null = null;
+
+function bitmapPixels(image: ImageBitmap): RgbaImage {
+  const { width, height } = image;
+  if (!readCanvas || readCanvas.width !== width || readCanvas.height !== height) {
+    readCanvas = new OffscreenCanvas(width, height);
+  }
+  const ctx = readCanvas.getContext('2d', { willReadFrequently: true });
+  if (!ctx) throw new Error('no 2d context on OffscreenCanvas');
+  ctx.clearRect(0, 0, width, height);
+  ctx.drawImage(image, 0, 0);
+  const data = ctx.getImageData(0, 0, width, height).data;
+  return { width, height, data };
+}
+
+let encodeCanvas: OffscreenCanvas | null = null;
+
+const encodeCrop: Encoder = async (img, config) => {
+  if (!encodeCanvas || encodeCanvas.width !== img.width || encodeCanvas.height !== img.height) {
+    encodeCanvas = new OffscreenCanvas(img.width, img.height);
+  }
+  const ctx = encodeCanvas.getContext('2d');
+  if (!ctx) throw new Error('no 2d context on OffscreenCanvas');
+  ctx.putImageData(new ImageData(new Uint8ClampedArray(img.data), img.width, img.height), 0, 0);
+  return encodeCanvas.convertToBlob({ type: `image/${config.format}`, quality: config.quality });
+};
+
+async function detectFaces(m: Models, image: ImageBitmap, maxSide: number): Promise<FaceResult[]> {
+  const size = detectSize(image.width, image.height, maxSide);
+  const small =
+    size.scale === 1
+      ? image
+      : await createImageBitmap(image, {
+          resizeWidth: size.width,
+          resizeHeight: size.height,
+          resizeQuality: 'medium',
+        });
+  try {
+    const detections = m.detector.detect(small).detections;
+    const landmarks = m.landmarker.detect(small).faceLandmarks;
+    const faces = detections
+      .map((d) => toFace(d, size.width, size.height))
+      .filter((f): f is FaceResult => f !== null);
+    return scaleFaces(attachLandmarks(faces, landmarks, size.width, size.height), size.scale);
+  } finally {
+    if (small !== image) small.close();
+  }
+}
+
+async function* decodeVideoOrImage(
+  file: Blob,
+  name: string,
+  fps: number,
+  maxFrames: number,
+): AsyncGenerator<DecodedFrame<ImageBitmap>> {
+  for await (const f of extractFrames(file, name, { fps, maxFrames, maxSide: SOURCE_MAX_SIDE })) {
+    yield { timestampSec: f.timestampSec, image: f.image };
+  }
+}
+
+async function* decodeSequence(
+  files: { name: string; blob: Blob }[],
+  config: PreprocessConfig,
+): AsyncGenerator<DecodedFrame<ImageBitmap>> {
+  for (const i of evenlySpread(files.length, config.maxFramesPerVideo)) {
+    const f = files[i];
+    if (!f) continue;
+    const timestampSec = i / SEQUENCE_FPS;
+    try {
+      const full = await createImageBitmap(f.blob);
+      const size = detectSize(full.width, full.height, SOURCE_MAX_SIDE);
+      if (size.scale === 1) {
+        yield { timestampSec, image: full };
+      } else {
+        const image = await createImageBitmap(full, {
+          resizeWidth: size.width,
+          resizeHeight: size.height,
+          resizeQuality: 'high',
+        });
+        full.close();
+        yield { timestampSec, image };
+      }
+    } catch (e) {
+      yield {
+        timestampSec,
+        image: null,
+        error: `${f.name}: ${e instanceof Error ? e.message : String(e)}`,
+      };
+    }
+  }
+}
+
+async function runJob(jobId: number, job: PreprocessJob): Promise<ItemResult> {
+  const { source, config } = job;
+  if (source.kind === 'pixels') {
+    const bytes =
+      source.data instanceof ArrayBuffer ? source.data : await source.data.arrayBuffer();
+    return processAlignedGrey(
+      job.itemId,
+      new Uint8Array(bytes),
+      source.width,
+      source.height,
+      config,
+      encodeCrop,
+    );
+  }
+  const m = await loadModels();
+  let frames: AsyncIterable<DecodedFrame<ImageBitmap>> | Iterable<DecodedFrame<ImageBitmap>>;
+  let total: number | null = null;
+  let sampleFps: number | null = null;
+  switch (source.kind) {
+    case 'video': {
+      // Without a known duration (loose files) probe it, so long videos are spread evenly.
+      const duration =
+        source.durationSec ?? (await probeMedia(source.file.blob, source.file.name)).durationSec;
+      const plan = sampleSchedule(duration, config);
+      total = plan.expected;
+      sampleFps = plan.fps;
+      frames = decodeVideoOrImage(source.file.blob, source.file.name, plan.fps, plan.maxFrames);
+      break;
+    }
+    case 'image':
+      total = 1;
+      frames = decodeVideoOrImage(source.file.blob, source.file.name, 1, 1);
+      break;
+    case 'image-sequence':
+      total = Math.min(source.files.length, config.maxFramesPerVideo);
+      frames = decodeSequence(source.files, config);
+      break;
+    case 'bitmaps':
+      total = source.frames.length;
+      frames = source.frames.map((f) => ({ timestampSec: f.timestampSec, image: f.image }));
+      break;
+  }
+  const deps: PipelineDeps<ImageBitmap> = {
+    pixels: bitmapPixels,
+    detect: (image) => detectFaces(m, image, config.detectMaxSide),
+    encode: encodeCrop,
+    release: (image) => {
+      image.close();
+    },
+    onFrame: (framesDone) => {
+      post({
+        type: 'progress',
+        jobId,
+        progress: { itemId: job.itemId, framesDone, framesTotal: total },
+      });
+    },
+    cancelled: () => cancelled.has(jobId),
+  };
+  return processFrames(job.itemId, frames, config, deps, { detail: job.detail, sampleFps });
+}
+
+self.onmessage = async (event: MessageEvent<ToPreprocessWorker>) => {
+  const msg = event.data;
+  switch (msg.type) {
+    case 'cancel':
+      cancelled.add(msg.jobId);
+      break;
+    case 'run':
+      try {
+        const result = await runJob(msg.jobId, msg.request);
+        post({ type: 'result', jobId: msg.jobId, result });
+      } catch (e) {
+        const message =
+          e instanceof CancelledError ? 'cancelled' : e instanceof Error ? e.message : String(e);
+        post({ type: 'error', jobId: msg.jobId, message });
+      } finally {
+        cancelled.delete(msg.jobId);
+      }
+      break;
+  }
+};
