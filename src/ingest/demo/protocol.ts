@@ -1,0 +1,57 @@
+/**
+ * Messages between the demo generator's callers (api.ts, debugHook.ts) and its worker
+ * (workers/demo.worker.ts). One worker per generation; it imports nothing from the UI.
+ */
+import type { DemoClass } from './classes';
+import type { DemoFace, DemoOptions } from './options';
+import type { DemoSplit } from './planner';
+
+export interface DemoProgress {
+  phase: 'landmarks' | 'rendering';
+  done: number;
+  total: number;
+}
+
+/** A base photo as the worker saw it: its size and the 478 landmarks it found (pixels). */
+export interface DemoFaceInfo {
+  name: string;
+  width: number;
+  height: number;
+  /** Inter-ocular distance in the photo's pixels. */
+  eyeDistance: number;
+  landmarks: number[];
+}
+
+export interface DemoTimings {
+  loadMs: number;
+  landmarksMs: number;
+  renderMs: number;
+  encodeMs: number;
+}
+
+export type DemoWorkerRequest =
+  | { type: 'generate'; options: DemoOptions & { faces: DemoFace[] } }
+  | {
+      type: 'probe';
+      faces: DemoFace[];
+      /** Which photo, which class, how strong, how big (no identity, motion or noise). */
+      photo: number;
+      cls: DemoClass;
+      intensity: number;
+      size: number;
+    };
+
+export type DemoWorkerResponse =
+  | { type: 'progress'; progress: DemoProgress }
+  | {
+      type: 'clip';
+      key: string;
+      split: DemoSplit;
+      cls: DemoClass;
+      identity: number;
+      frames: { path: string; blob: Blob }[];
+      intensities: number[];
+    }
+  | { type: 'done'; faces: DemoFaceInfo[]; timings: DemoTimings }
+  | { type: 'probe'; blob: Blob; face: DemoFaceInfo }
+  | { type: 'error'; message: string };
