@@ -13,6 +13,7 @@ import { useAppStore } from '../ui/store';
 import { installFaceModelsDebugHook } from '../preprocess/faceModelsDebugHook';
 import { installModelDebugHook } from '../model/debugHook';
 import { installMediaDebugHook } from '../ingest/media/debugHook';
+import { installDemoDebugHook } from '../ingest/demo/debugHook';
 
 /**
  * A small API on `window.__fer` for the e2e tests and the headless runner (scripts/cli.ts):
@@ -49,6 +50,7 @@ export function installTestApi(): void {
   installFaceModelsDebugHook();
   installModelDebugHook();
   installMediaDebugHook();
+  installDemoDebugHook();
   window.__fer = {
     version: 1,
     ready: async () => {
