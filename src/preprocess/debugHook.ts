@@ -1,0 +1,167 @@
+/**
+ * `window.__ferPreprocess`: the preprocessing API for e2e tests, benchmarks and the CLI
+ * (page.evaluate). Everything it returns is JSON: Blobs become their size and type (or a
+ * data URL on request). Test-only; keep it thin.
+ */
+import type { PreprocessedRecord } from '../storage/schema';
+import type { PreprocessConfigInput } from './config';
+import type { MiningConfig } from './mining';
+import {
+  deletePreprocessed,
+  getPreprocessStatus,
+  listFrames,
+  listItemOutcomes,
+  preprocessedCropBytes,
+  preprocessMedia,
+  preprocessWorkers,
+  preprocessWorkerStatus,
+  setPreprocessWorkers,
+  shutdownPreprocessWorkers,
+  startPreprocess,
+  type PreprocessHandle,
+  type PreprocessStatus,
+  type PreprocessSummary,
+  type RunProgress,
+} from './api';
+import type { WorkerStatus } from './protocol';
+import type { FrameRecord, Region } from './types';
+
+export interface BlobInfo {
+  bytes: number;
+  type: string;
+}
+
+export interface FrameInfo {
+  id: string;
+  frameIndex: number;
+  record: FrameRecord;
+  crops: Record<Region, BlobInfo>;
+}
+
+export interface RunStartOptions {
+  mining?: Partial<MiningConfig>;
+  redo?: 'changed' | 'failed' | 'all';
+  mine?: boolean;
+}
+
+export interface PreprocessDebugApi {
+  setWorkers(n: number | null): number;
+  workerStatus(): WorkerStatus | null;
+  /** Terminates the workers (the next run starts fresh ones, loading the models again). */
+  shutdown(): void;
+  /** Starts a run; returns its id for progress/pause/resume/cancel/wait. */
+  start(datasetId: string, config?: PreprocessConfigInput, options?: RunStartOptions): number;
+  progress(runId: number): RunProgress;
+  pause(runId: number): void;
+  resume(runId: number): void;
+  cancel(runId: number): void;
+  wait(runId: number): Promise<PreprocessSummary>;
+  run(
+    datasetId: string,
+    config?: PreprocessConfigInput,
+    options?: RunStartOptions,
+  ): Promise<PreprocessSummary>;
+  status(datasetId: string): Promise<PreprocessStatus>;
+  outcomes(datasetId: string): Promise<PreprocessedRecord[]>;
+  frames(itemId: string): Promise<FrameInfo[]>;
+  cropDataUrl(itemId: string, frameIndex: number, region: Region): Promise<string>;
+  cropBytes(datasetId: string): Promise<{ frames: number; bytes: Record<Region, number> }>;
+  deletePreprocessed(datasetId: string): Promise<void>;
+  /** preprocess-media on the files in the test input `testapi.files` (crops as sizes). */
+  mediaFromTestInput(
+    config?: PreprocessConfigInput,
+    mining?: Partial<MiningConfig>,
+  ): Promise<unknown>;
+}
+
+declare global {
+  interface Window {
+    /** Installed by installPreprocessDebugHook (src/preprocess/debugHook.ts). */
+    __ferPreprocess?: PreprocessDebugApi;
+  }
+}
+
+function blobInfo(b: Blob): BlobInfo {
+  return { bytes: b.size, type: b.type };
+}
+
+function cropInfo(crops: Record<Region, Blob>): Record<Region, BlobInfo> {
+  return { face: blobInfo(crops.face), eyes: blobInfo(crops.eyes), mouth: blobInfo(crops.mouth) };
+}
+
+function dataUrl(blob: Blob): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const r = new FileReader();
+    r.onload = () => {
+      resolve(typeof r.result === 'string' ? r.result : '');
+    };
+    r.onerror = () => {
+      reject(r.error ?? new Error('could not read the blob'));
+    };
+    r.readAsDataURL(blob);
+  });
+}
+
+export function installPreprocessDebugHook(): void {
+  const runs = new Map<number, PreprocessHandle>();
+  let nextRun = 1;
+  const handle = (id: number): PreprocessHandle => {
+    const h = runs.get(id);
+    if (!h) throw new Error(`no preprocessing run ${id}`);
+    return h;
+  };
+  const api: PreprocessDebugApi = {
+    setWorkers: (n) => {
+      setPreprocessWorkers(n);
+      return preprocessWorkers();
+    },
+    workerStatus: preprocessWorkerStatus,
+    shutdown: shutdownPreprocessWorkers,
+    start: (datasetId, config, options = {}) => {
+      const id = nextRun++;
+      runs.set(id, startPreprocess(datasetId, config, options));
+      return id;
+    },
+    progress: (id) => handle(id).progress(),
+    pause: (id) => {
+      handle(id).pause();
+    },
+    resume: (id) => {
+      handle(id).resume();
+    },
+    cancel: (id) => {
+      handle(id).cancel();
+    },
+    wait: (id) => handle(id).done,
+    run: (datasetId, config, options = {}) => startPreprocess(datasetId, config, options).done,
+    status: getPreprocessStatus,
+    outcomes: listItemOutcomes,
+    frames: async (itemId) =>
+      (await listFrames(itemId)).map((f) => ({
+        id: f.id,
+        frameIndex: f.frameIndex,
+        record: f.record,
+        crops: cropInfo(f.crops),
+      })),
+    cropDataUrl: async (itemId, frameIndex, region) => {
+      const f = (await listFrames(itemId)).find((x) => x.frameIndex === frameIndex);
+      if (!f) throw new Error(`no frame ${itemId}/${frameIndex}`);
+      return dataUrl(f.crops[region]);
+    },
+    cropBytes: preprocessedCropBytes,
+    deletePreprocessed,
+    mediaFromTestInput: async (config, mining) => {
+      const input = document.querySelector<HTMLInputElement>('[data-testid="testapi.files"]');
+      const files = [...(input?.files ?? [])].map((f) => ({ name: f.name, blob: f }));
+      const result = await preprocessMedia(files, config, mining);
+      return {
+        ...result,
+        files: result.files.map((file) => ({
+          ...file,
+          frames: file.frames.map((fr) => ({ ...fr, crops: fr.crops ? cropInfo(fr.crops) : null })),
+        })),
+      };
+    },
+  };
+  window.__ferPreprocess = api;
+}
