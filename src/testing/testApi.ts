@@ -13,6 +13,7 @@ import { useAppStore } from '../ui/store';
 import { installFaceModelsDebugHook } from '../preprocess/faceModelsDebugHook';
 import { installModelDebugHook } from '../model/debugHook';
 import { installMediaDebugHook } from '../ingest/media/debugHook';
+import { installPreprocessDebugHook } from '../preprocess/debugHook';
 import { installDemoDebugHook } from '../ingest/demo/debugHook';
 
 /**
@@ -50,6 +51,7 @@ export function installTestApi(): void {
   installFaceModelsDebugHook();
   installModelDebugHook();
   installMediaDebugHook();
+  installPreprocessDebugHook();
   installDemoDebugHook();
   window.__fer = {
     version: 1,
