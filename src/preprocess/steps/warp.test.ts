@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Affine } from '../types';
-import { IDENTITY_AFFINE, rotationAbout, scaling, translation } from './affine';
+import { composeAffine, IDENTITY_AFFINE, rotationAbout, scaling, translation } from './affine';
 import { makeImage, pixel, rng, stats } from './testing/images';
-import { warpAffine, warpSamples } from './warp';
+import { boxReduce, warpAffine, warpPlan } from './warp';
 
 const noise = rng(7);
 const SRC = makeImage(31, 23, () => [
@@ -57,7 +57,7 @@ describe('warpAffine', () => {
   it('averages several samples when shrinking (no aliasing of a fine checkerboard)', () => {
     const board = makeImage(64, 64, (x, y) => ((x + y) % 2 === 0 ? [255, 255, 255] : [0, 0, 0]));
     const m: Affine = scaling(0.3);
-    expect(warpSamples(m)).toEqual({ x: 4, y: 4 });
+    expect(warpPlan(m)).toEqual({ prefilter: 3, samples: { x: 2, y: 2 } }); // step 3.33 = 3 x 1.11
     const size = { width: 19, height: 19 };
     const smooth = stats(Array.from(warpAffine(board, m, size).data).filter((_, i) => i % 4 === 0));
     const aliased = stats(
@@ -69,6 +69,45 @@ describe('warpAffine', () => {
     expect(smooth.mean).toBeLessThan(138);
     expect(smooth.std).toBeLessThan(15);
     expect(aliased.std).toBeGreaterThan(2 * smooth.std);
+  });
+
+  it('box-reduces k x k blocks, averaging partial blocks over the pixels they have', () => {
+    const img = makeImage(5, 3, (x, y) => [x * 10, y * 10, 100]);
+    const r = boxReduce(img, 2, 0, 0, 5, 3);
+    expect([r.width, r.height]).toEqual([3, 2]);
+    const at = (u: number, v: number): number[] =>
+      Array.from(r.data.subarray((v * 3 + u) * 4, (v * 3 + u) * 4 + 4));
+    expect(at(0, 0)).toEqual([5, 5, 100, 255]); // mean of x 0,1 and y 0,1
+    expect(at(2, 0)).toEqual([40, 5, 100, 255]); // column 4 alone
+    expect(at(1, 1)).toEqual([25, 20, 100, 255]); // row 2 alone
+  });
+
+  it('prefiltering does not move the image: a shrunk, turned ramp matches point sampling', () => {
+    // On a linear ramp any symmetric average equals the centre value, so antialiased and point
+    // sampling must agree away from the border; a half-pixel slip would show as an offset.
+    const ramp = makeImage(400, 300, (x, y) => [x * 0.5 + 20, y * 0.6 + 30, 128]);
+    const m = composeAffine(scaling(0.23), rotationAbout({ x: 200, y: 150 }, 0.3));
+    expect(warpPlan(m).prefilter).toBe(4);
+    const size = { width: 60, height: 50 };
+    const smooth = warpAffine(ramp, m, size);
+    const point = warpAffine(ramp, m, size, { antialias: false });
+    let worst = 0;
+    const bias = [0, 0];
+    let n = 0;
+    for (let y = 15; y < 40; y++) {
+      for (let x = 20; x < 45; x++) {
+        n++;
+        for (let ch = 0; ch < 2; ch++) {
+          const diff = (pixel(smooth, x, y)[ch] ?? 0) - (pixel(point, x, y)[ch] ?? 0);
+          worst = Math.max(worst, Math.abs(diff));
+          bias[ch] = (bias[ch] ?? 0) + diff;
+        }
+      }
+    }
+    expect(pixel(point, 30, 25)[2]).toBe(128); // inside the ramp, not the black fill
+    expect(worst).toBeLessThanOrEqual(1);
+    // A one-source-pixel slip would bias red by 0.5 and green by 0.6 levels.
+    for (const sum of bias) expect(Math.abs(sum / n)).toBeLessThan(0.1);
   });
 
   it('refuses a bad size or a singular map', () => {
