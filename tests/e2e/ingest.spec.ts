@@ -57,6 +57,15 @@ test('AFEW folder: exact summary, stored, kept across reload, playable, deleted 
     'data-count',
     String(want.fileCount),
   );
+  // Rename a class: map the dataset's "Sad" to neutral; the stored mapping and counts follow.
+  await page
+    .locator('[data-testid="browser.class-select"][data-raw="Sad"]')
+    .selectOption('neutral');
+  await expect(
+    wb.dataset('afew').locator('[data-testid="datasets.class"][data-raw="Sad"]'),
+  ).toContainText(`neutral: ${want.perClass.Sad ?? 0}`);
+  const remapped = (await page.evaluate(() => window.__fer?.listDatasets()))?.[0];
+  expect(remapped?.classMap.Sad).toBe('neutral');
   const avi = want.files.find((f) => f.path.endsWith('.avi'));
   expect(avi).toBeDefined();
   await page.getByRole('button', { name: `afew/${avi?.path ?? ''}` }).click();
