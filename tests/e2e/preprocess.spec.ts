@@ -1,0 +1,329 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { expect, test, type Page } from '@playwright/test';
+import { fixturePath } from './fixtures';
+
+/**
+ * The preprocessing engine on real faces (astronaut.png) in Chromium: the worker pool, face
+ * models, ffmpeg.wasm decoding inside a worker, crops, atomic storage, resume after a
+ * reload, and clip mining. The videos are made here with Debian's ffmpeg (deterministic:
+ * one thread, fixed settings) into tests/fixtures/generated/preprocess/.
+ */
+
+const ASTRONAUT = 'tests/fixtures/faces/astronaut.png';
+const DIR = fixturePath('preprocess');
+const FFMPEG = process.env.FFMPEG ?? '/usr/bin/ffmpeg';
+
+/** name -> ffmpeg arguments after `-y`. All 3 s at 25 fps, H.264 in MP4. */
+const VIDEOS: Record<string, string[]> = {
+  // The face (about 145 px in a 480x360 frame) turning +-4.6 degrees and panning 80 px.
+  'one-face.mp4': [
+    '-loop',
+    '1',
+    '-framerate',
+    '25',
+    '-t',
+    '3',
+    '-i',
+    ASTRONAUT,
+    '-vf',
+    "crop=256:256:97:0,scale=360:360,pad=600:440:120:40:color=gray,rotate='0.08*sin(PI*t)':fillcolor=gray,crop=480:360:'60+40*sin(PI*t)':40,format=yuv420p",
+  ],
+  // The astronaut twice side by side (faces of about 120 px).
+  'two-faces.mp4': [
+    '-loop',
+    '1',
+    '-framerate',
+    '25',
+    '-t',
+    '3',
+    '-i',
+    ASTRONAUT,
+    '-filter_complex',
+    '[0]crop=256:256:97:0,scale=300:300,split[a][b];[a][b]hstack,pad=640:360:20:30:color=gray,format=yuv420p',
+  ],
+  // A plain colour.
+  'no-face.mp4': [
+    '-f',
+    'lavfi',
+    '-i',
+    'color=c=0x4080a0:s=480x360:r=25:d=3',
+    '-vf',
+    'format=yuv420p',
+  ],
+  // The whole astronaut at 256 px in a 1280x720 frame: a face of about 50 px (0.3% of the area).
+  'small-face.mp4': [
+    '-loop',
+    '1',
+    '-framerate',
+    '25',
+    '-t',
+    '3',
+    '-i',
+    ASTRONAUT,
+    '-vf',
+    'scale=256:256,pad=1280:720:512:232:color=gray,format=yuv420p',
+  ],
+  // The benchmark clip: 640x360, 4 s, the face panning (about 200 px).
+  'astronaut360.mp4': [
+    '-loop',
+    '1',
+    '-framerate',
+    '25',
+    '-t',
+    '4',
+    '-i',
+    ASTRONAUT,
+    '-vf',
+    "crop=320:320:65:0,scale=400:400,pad=760:420:180:10:color=gray,crop=640:360:'60+50*sin(PI*t/2)':30,format=yuv420p",
+  ],
+};
+
+function makeVideos(): void {
+  mkdirSync(DIR, { recursive: true });
+  for (const [name, args] of Object.entries(VIDEOS)) {
+    const out = `${DIR}/${name}`;
+    if (existsSync(out) && statSync(out).size > 0) continue;
+    execFileSync(FFMPEG, [
+      '-hide_banner',
+      '-loglevel',
+      'error',
+      '-y',
+      '-threads',
+      '1',
+      ...args,
+      '-c:v',
+      'libx264',
+      '-preset',
+      'veryfast',
+      '-crf',
+      '23',
+      '-r',
+      '25',
+      '-an',
+      '-map_metadata',
+      '-1',
+      '-fflags',
+      '+bitexact',
+      out,
+    ]);
+  }
+}
+
+test.beforeAll(makeVideos);
+
+interface Pt {
+  x: number;
+  y: number;
+}
+type Affine = [number, number, number, number, number, number];
+interface FrameInfo {
+  id: string;
+  frameIndex: number;
+  record: {
+    keypoints: { rightEye: Pt; leftEye: Pt; mouthRight: Pt | null };
+    affines: Record<'face' | 'eyes' | 'mouth', Affine>;
+    angleDeg: number;
+    timestampSec: number;
+    faces: unknown[];
+  };
+  crops: Record<'face' | 'eyes' | 'mouth', { bytes: number; type: string }>;
+}
+interface Outcome {
+  itemId: string;
+  status: string;
+  flags: string[];
+  kept: number;
+  sampled: number;
+  dropped: Record<string, number>;
+  mining: { accepted: boolean; reason?: string; clip?: { frameCount: number } } | null;
+}
+interface Summary {
+  processed: number;
+  skipped: number;
+  keptFrames: number;
+  sampledFrames: number;
+  framesPerSec: number;
+  seconds: number;
+  phase: string;
+  byStatus: Record<string, number>;
+  outcomes: Outcome[];
+}
+interface Api {
+  setWorkers(n: number | null): number;
+  shutdown(): void;
+  start(id: string, config?: object, options?: object): number;
+  wait(run: number): Promise<Summary>;
+  run(id: string, config?: object, options?: object): Promise<Summary>;
+  status(
+    id: string,
+  ): Promise<{ byStatus: Record<string, number>; keptFrames: number; pending: number }>;
+  outcomes(id: string): Promise<Outcome[]>;
+  frames(itemId: string): Promise<FrameInfo[]>;
+  cropBytes(id: string): Promise<{ frames: number; bytes: Record<string, number> }>;
+}
+type W = Window & { __ferPreprocess?: Api };
+
+/** Fast settings for CI: 12 fps (36 frames from 3 s), 112 px crops. */
+const CONFIG = { fps: 12, crop: { size: 112 } };
+
+async function open(page: Page): Promise<void> {
+  await page.goto('/');
+  await page.evaluate(() => window.__fer?.ready());
+  await page.waitForFunction(() => (window as W).__ferPreprocess !== undefined);
+}
+
+/** Imports files as a dataset through the test API; returns its id. */
+async function importVideos(page: Page, names: string[], layout: string): Promise<string> {
+  await page.getByTestId('testapi.files').setInputFiles(names.map((n) => `${DIR}/${n}`));
+  const id = await page.evaluate(async (l) => {
+    const fer = window.__fer;
+    if (!fer) throw new Error('no test API');
+    await fer.planFromTestInput('files', { layout: l as 'unlabelled-video', name: `pp-${l}` });
+    return (await fer.commitPlan()).datasetId;
+  }, layout);
+  return id;
+}
+
+function apply(m: Affine, p: Pt): Pt {
+  return { x: m[0] * p.x + m[1] * p.y + m[2], y: m[3] * p.x + m[4] * p.y + m[5] };
+}
+
+test('a real-face video: crops, eye landmarks at the paper targets, resume after a reload without duplicates', async ({
+  page,
+}) => {
+  test.setTimeout(300_000);
+  await open(page);
+  const datasetId = await importVideos(
+    page,
+    ['one-face.mp4', 'no-face.mp4', 'two-faces.mp4'],
+    'unlabelled-video',
+  );
+
+  // Start, and reload as soon as the first item is stored.
+  await page.evaluate(
+    ([id, cfg]) => (window as W).__ferPreprocess?.start(id as string, cfg as object),
+    [datasetId, CONFIG] as const,
+  );
+  await expect
+    .poll(
+      async () =>
+        page.evaluate(async (id) => {
+          const s = await (window as W).__ferPreprocess?.status(id);
+          return s ? s.byStatus.done + s.byStatus.flagged + s.byStatus.failed : 0;
+        }, datasetId),
+      { timeout: 120_000 },
+    )
+    .toBeGreaterThanOrEqual(1);
+  const before = await page.evaluate(
+    (id) => (window as W).__ferPreprocess?.outcomes(id),
+    datasetId,
+  );
+  expect(before?.length).toBeLessThan(3);
+  await page.reload();
+  await open(page);
+
+  const summary = await page.evaluate(
+    ([id, cfg]) => (window as W).__ferPreprocess?.run(id as string, cfg as object),
+    [datasetId, CONFIG] as const,
+  );
+  if (!summary) throw new Error('no summary');
+  expect(summary.phase).toBe('done');
+  expect(summary.skipped).toBe(before?.length);
+  expect(summary.processed + summary.skipped).toBe(3);
+
+  const outcomes = await page.evaluate(
+    (id) => (window as W).__ferPreprocess?.outcomes(id),
+    datasetId,
+  );
+  if (!outcomes) throw new Error('no outcomes');
+  expect(outcomes).toHaveLength(3);
+  const byName = (n: string): Outcome => {
+    const o = outcomes.find((x) => x.itemId.endsWith(n));
+    if (!o) throw new Error(`no outcome for ${n}`);
+    return o;
+  };
+  const one = byName('one-face.mp4');
+  // 3 s at 12 fps: 36 sampled frames, all with the face.
+  expect(one.sampled).toBe(36);
+  expect(one.kept).toBe(36);
+  expect(one.status).toBe('done');
+  expect(byName('no-face.mp4')).toMatchObject({ kept: 0, status: 'flagged' });
+  expect(byName('no-face.mp4').dropped['no-face']).toBe(36);
+
+  // Stored frames: exactly the kept ones, no duplicates anywhere in the dataset.
+  const stored = await page.evaluate(
+    (id) => (window as W).__ferPreprocess?.cropBytes(id),
+    datasetId,
+  );
+  const keptTotal = outcomes.reduce((n, o) => n + o.kept, 0);
+  expect(stored?.frames).toBe(keptTotal);
+  const frames = await page.evaluate((id) => (window as W).__ferPreprocess?.frames(id), one.itemId);
+  if (!frames) throw new Error('no frames');
+  expect(frames.map((f) => f.frameIndex)).toEqual(Array.from({ length: 36 }, (_, i) => i));
+  expect(new Set(frames.map((f) => f.id)).size).toBe(36);
+
+  // Three WebP crops per frame; the eyes land on (0.2, 0.6) / (0.8, 0.6) of the eyes crop.
+  const size = 112;
+  for (const f of frames) {
+    for (const region of ['face', 'eyes', 'mouth'] as const) {
+      expect(f.crops[region].type).toBe('image/webp');
+      expect(f.crops[region].bytes).toBeGreaterThan(200);
+    }
+    const r = apply(f.record.affines.eyes, f.record.keypoints.rightEye);
+    const l = apply(f.record.affines.eyes, f.record.keypoints.leftEye);
+    expect(Math.abs(r.x / size - 0.2)).toBeLessThan(0.01);
+    expect(Math.abs(r.y / size - 0.6)).toBeLessThan(0.01);
+    expect(Math.abs(l.x / size - 0.8)).toBeLessThan(0.01);
+    expect(Math.abs(l.y / size - 0.6)).toBeLessThan(0.01);
+    // The video turns the face by at most 0.08 rad (4.6 degrees) either way.
+    expect(Math.abs(f.record.angleDeg)).toBeLessThan(8);
+    expect(f.record.keypoints.mouthRight).not.toBeNull();
+  }
+  // The levelling angle follows the video's rotation, 0.08 rad * sin(pi t) (4.58 degrees),
+  // on top of the astronaut's own head tilt: fit angle = a + b sin(pi t) by least squares.
+  const xs = frames.map((f) => Math.sin(Math.PI * f.record.timestampSec));
+  const ys = frames.map((f) => f.record.angleDeg);
+  const mx = xs.reduce((a, b) => a + b, 0) / xs.length;
+  const my = ys.reduce((a, b) => a + b, 0) / ys.length;
+  const b =
+    xs.reduce((n, x, i) => n + (x - mx) * ((ys[i] ?? 0) - my), 0) /
+    xs.reduce((n, x) => n + (x - mx) ** 2, 0);
+  expect(Math.abs(b)).toBeGreaterThan(3.5);
+  expect(Math.abs(b)).toBeLessThan(5.5);
+  const residual = Math.max(...ys.map((y, i) => Math.abs(y - my - b * ((xs[i] ?? 0) - mx))));
+  expect(residual).toBeLessThan(1.5);
+
+  // A second run with the same settings does nothing.
+  const again = await page.evaluate(
+    ([id, cfg]) => (window as W).__ferPreprocess?.run(id as string, cfg as object),
+    [datasetId, CONFIG] as const,
+  );
+  expect(again).toMatchObject({ processed: 0, skipped: 3 });
+});
+
+test('clip mining on constructed videos: one face, two faces, no face, a small face', async ({
+  page,
+}) => {
+  test.setTimeout(300_000);
+  await open(page);
+  const datasetId = await importVideos(
+    page,
+    ['one-face.mp4', 'two-faces.mp4', 'no-face.mp4', 'small-face.mp4'],
+    'unlabelled-video',
+  );
+  const summary = await page.evaluate(
+    ([id, cfg]) => (window as W).__ferPreprocess?.run(id as string, cfg as object),
+    [datasetId, CONFIG] as const,
+  );
+  if (!summary) throw new Error('no summary');
+  const mining = Object.fromEntries(
+    summary.outcomes.map((o) => [o.itemId.split(':').pop(), o.mining]),
+  );
+  expect(mining['one-face.mp4']).toMatchObject({ accepted: true, clip: { frameCount: 36 } });
+  expect(mining['two-faces.mp4']).toMatchObject({ accepted: false, reason: 'multiple-faces' });
+  expect(mining['no-face.mp4']).toMatchObject({ accepted: false, reason: 'no-face' });
+  expect(mining['small-face.mp4']).toMatchObject({ accepted: false, reason: 'face-too-small' });
+  const flagged = summary.outcomes.filter((o) => o.flags.includes('mining-rejected'));
+  expect(flagged).toHaveLength(3);
+});
