@@ -15,9 +15,9 @@ export interface PointPair {
 
 /**
  * Defaults. size 224 and the eye targets (0.2, 0.6) / (0.8, 0.6) are the paper's; padding 0.25
- * is Emotion-FAN's; the mouth targets are ours: the paper's eye targets mirrored top to
- * bottom and narrowed, so the crop holds nostrils, lips and chin but not the eyes
- * (docs/preprocessing.md, "Mouth crop").
+ * is Emotion-FAN's; the mouth targets are ours, chosen so the crop holds the nose tip, lips and
+ * chin but not the eyes for mouth widths of 0.68 to 1.26 eye distances (docs/preprocessing.md,
+ * "Mouth crop").
  */
 export const DEFAULT_CROP_CONFIG: CropConfig = {
   size: 224,
