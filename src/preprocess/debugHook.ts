@@ -152,7 +152,7 @@ export function installPreprocessDebugHook(): void {
     deletePreprocessed,
     mediaFromTestInput: async (config, mining) => {
       const input = document.querySelector<HTMLInputElement>('[data-testid="testapi.files"]');
-      const files = [...(input?.files ?? [])].map((f) => ({ name: f.name, blob: f }));
+      const files = Array.from(input?.files ?? []).map((f) => ({ name: f.name, blob: f }));
       const result = await preprocessMedia(files, config, mining);
       return {
         ...result,

@@ -116,53 +116,7 @@ interface Pt {
   x: number;
   y: number;
 }
-type Affine = [number, number, number, number, number, number];
-interface FrameInfo {
-  id: string;
-  frameIndex: number;
-  record: {
-    keypoints: { rightEye: Pt; leftEye: Pt; mouthRight: Pt | null };
-    affines: Record<'face' | 'eyes' | 'mouth', Affine>;
-    angleDeg: number;
-    timestampSec: number;
-    faces: unknown[];
-  };
-  crops: Record<'face' | 'eyes' | 'mouth', { bytes: number; type: string }>;
-}
-interface Outcome {
-  itemId: string;
-  status: string;
-  flags: string[];
-  kept: number;
-  sampled: number;
-  dropped: Record<string, number>;
-  mining: { accepted: boolean; reason?: string; clip?: { frameCount: number } } | null;
-}
-interface Summary {
-  processed: number;
-  skipped: number;
-  keptFrames: number;
-  sampledFrames: number;
-  framesPerSec: number;
-  seconds: number;
-  phase: string;
-  byStatus: Record<string, number>;
-  outcomes: Outcome[];
-}
-interface Api {
-  setWorkers(n: number | null): number;
-  shutdown(): void;
-  start(id: string, config?: object, options?: object): number;
-  wait(run: number): Promise<Summary>;
-  run(id: string, config?: object, options?: object): Promise<Summary>;
-  status(
-    id: string,
-  ): Promise<{ byStatus: Record<string, number>; keptFrames: number; pending: number }>;
-  outcomes(id: string): Promise<Outcome[]>;
-  frames(itemId: string): Promise<FrameInfo[]>;
-  cropBytes(id: string): Promise<{ frames: number; bytes: Record<string, number> }>;
-}
-type W = Window & { __ferPreprocess?: Api };
+type Mining = { accepted: boolean; reason?: string; clip?: { frameCount: number } } | null;
 
 /** Fast settings for CI: 12 fps (36 frames from 3 s), 112 px crops. */
 const CONFIG = { fps: 12, crop: { size: 112 } };
@@ -170,7 +124,7 @@ const CONFIG = { fps: 12, crop: { size: 112 } };
 async function open(page: Page): Promise<void> {
   await page.goto('/');
   await page.evaluate(() => window.__fer?.ready());
-  await page.waitForFunction(() => (window as W).__ferPreprocess !== undefined);
+  await page.waitForFunction(() => window.__ferPreprocess !== undefined);
 }
 
 /** Imports files as a dataset through the test API; returns its id. */
@@ -185,8 +139,9 @@ async function importVideos(page: Page, names: string[], layout: string): Promis
   return id;
 }
 
-function apply(m: Affine, p: Pt): Pt {
-  return { x: m[0] * p.x + m[1] * p.y + m[2], y: m[3] * p.x + m[4] * p.y + m[5] };
+function apply(m: readonly number[], p: Pt): Pt {
+  const [a = 0, b = 0, c = 0, d = 0, e = 0, f = 0] = m;
+  return { x: a * p.x + b * p.y + c, y: d * p.x + e * p.y + f };
 }
 
 test('a real-face video: crops, eye landmarks at the paper targets, resume after a reload without duplicates', async ({
@@ -201,44 +156,38 @@ test('a real-face video: crops, eye landmarks at the paper targets, resume after
   );
 
   // Start, and reload as soon as the first item is stored.
-  await page.evaluate(
-    ([id, cfg]) => (window as W).__ferPreprocess?.start(id as string, cfg as object),
-    [datasetId, CONFIG] as const,
-  );
+  await page.evaluate(({ id, cfg }) => window.__ferPreprocess?.start(id, cfg), {
+    id: datasetId,
+    cfg: CONFIG,
+  });
   await expect
     .poll(
       async () =>
         page.evaluate(async (id) => {
-          const s = await (window as W).__ferPreprocess?.status(id);
+          const s = await window.__ferPreprocess?.status(id);
           return s ? s.byStatus.done + s.byStatus.flagged + s.byStatus.failed : 0;
         }, datasetId),
       { timeout: 120_000 },
     )
     .toBeGreaterThanOrEqual(1);
-  const before = await page.evaluate(
-    (id) => (window as W).__ferPreprocess?.outcomes(id),
-    datasetId,
-  );
+  const before = await page.evaluate((id) => window.__ferPreprocess?.outcomes(id), datasetId);
   expect(before?.length).toBeLessThan(3);
   await page.reload();
   await open(page);
 
-  const summary = await page.evaluate(
-    ([id, cfg]) => (window as W).__ferPreprocess?.run(id as string, cfg as object),
-    [datasetId, CONFIG] as const,
-  );
+  const summary = await page.evaluate(({ id, cfg }) => window.__ferPreprocess?.run(id, cfg), {
+    id: datasetId,
+    cfg: CONFIG,
+  });
   if (!summary) throw new Error('no summary');
   expect(summary.phase).toBe('done');
   expect(summary.skipped).toBe(before?.length);
   expect(summary.processed + summary.skipped).toBe(3);
 
-  const outcomes = await page.evaluate(
-    (id) => (window as W).__ferPreprocess?.outcomes(id),
-    datasetId,
-  );
+  const outcomes = await page.evaluate((id) => window.__ferPreprocess?.outcomes(id), datasetId);
   if (!outcomes) throw new Error('no outcomes');
   expect(outcomes).toHaveLength(3);
-  const byName = (n: string): Outcome => {
+  const byName = (n: string) => {
     const o = outcomes.find((x) => x.itemId.endsWith(n));
     if (!o) throw new Error(`no outcome for ${n}`);
     return o;
@@ -252,13 +201,10 @@ test('a real-face video: crops, eye landmarks at the paper targets, resume after
   expect(byName('no-face.mp4').dropped['no-face']).toBe(36);
 
   // Stored frames: exactly the kept ones, no duplicates anywhere in the dataset.
-  const stored = await page.evaluate(
-    (id) => (window as W).__ferPreprocess?.cropBytes(id),
-    datasetId,
-  );
+  const stored = await page.evaluate((id) => window.__ferPreprocess?.cropBytes(id), datasetId);
   const keptTotal = outcomes.reduce((n, o) => n + o.kept, 0);
   expect(stored?.frames).toBe(keptTotal);
-  const frames = await page.evaluate((id) => (window as W).__ferPreprocess?.frames(id), one.itemId);
+  const frames = await page.evaluate((id) => window.__ferPreprocess?.frames(id), one.itemId);
   if (!frames) throw new Error('no frames');
   expect(frames.map((f) => f.frameIndex)).toEqual(Array.from({ length: 36 }, (_, i) => i));
   expect(new Set(frames.map((f) => f.id)).size).toBe(36);
@@ -295,10 +241,10 @@ test('a real-face video: crops, eye landmarks at the paper targets, resume after
   expect(residual).toBeLessThan(1.5);
 
   // A second run with the same settings does nothing.
-  const again = await page.evaluate(
-    ([id, cfg]) => (window as W).__ferPreprocess?.run(id as string, cfg as object),
-    [datasetId, CONFIG] as const,
-  );
+  const again = await page.evaluate(({ id, cfg }) => window.__ferPreprocess?.run(id, cfg), {
+    id: datasetId,
+    cfg: CONFIG,
+  });
   expect(again).toMatchObject({ processed: 0, skipped: 3 });
 });
 
@@ -312,13 +258,13 @@ test('clip mining on constructed videos: one face, two faces, no face, a small f
     ['one-face.mp4', 'two-faces.mp4', 'no-face.mp4', 'small-face.mp4'],
     'unlabelled-video',
   );
-  const summary = await page.evaluate(
-    ([id, cfg]) => (window as W).__ferPreprocess?.run(id as string, cfg as object),
-    [datasetId, CONFIG] as const,
-  );
+  const summary = await page.evaluate(({ id, cfg }) => window.__ferPreprocess?.run(id, cfg), {
+    id: datasetId,
+    cfg: CONFIG,
+  });
   if (!summary) throw new Error('no summary');
-  const mining = Object.fromEntries(
-    summary.outcomes.map((o) => [o.itemId.split(':').pop(), o.mining]),
+  const mining: Record<string, Mining> = Object.fromEntries(
+    summary.outcomes.map((o) => [o.itemId.split(':').pop() ?? '', o.mining]),
   );
   expect(mining['one-face.mp4']).toMatchObject({ accepted: true, clip: { frameCount: 36 } });
   expect(mining['two-faces.mp4']).toMatchObject({ accepted: false, reason: 'multiple-faces' });
