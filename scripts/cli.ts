@@ -13,6 +13,7 @@ import {
   groupIngestPaths,
   runDatasets,
   runDelete,
+  runGenerateDemo,
   runIngest,
   type CommandOutcome,
 } from './lib/commands';
@@ -34,6 +35,7 @@ const REQUIRED: Record<Exclude<ParsedCommand['command'], 'help'>, CliFerMethod[]
   ingest: ['planFromTestInput', 'commitPlan'],
   datasets: ['listDatasets', 'storage'],
   delete: ['listDatasets', 'deleteDataset'],
+  'generate-demo': ['listDatasets'],
 };
 
 function commandName(argv: readonly string[]): string {
@@ -116,6 +118,9 @@ async function run(argv: readonly string[]): Promise<ExitCode> {
         break;
       case 'delete':
         outcome = await runDelete(session, parsed.ids);
+        break;
+      case 'generate-demo':
+        outcome = await runGenerateDemo(session, parsed.demo, note);
         break;
     }
     if (global.json) {

@@ -32,7 +32,7 @@ export function usageError(message: string): CliError {
   return new CliError(message, EXIT.usage, true);
 }
 
-export const COMMANDS = ['ingest', 'datasets', 'delete', 'help'] as const;
+export const COMMANDS = ['ingest', 'datasets', 'delete', 'generate-demo', 'help'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 /** The profile folder when neither --profile nor FER_PROFILE is given. */
@@ -64,11 +64,56 @@ export interface IngestOptions {
   dryRun: boolean;
 }
 
+/** Counts `generate-demo --counts` may set (the rest keep the app's defaults). */
+export interface DemoCountsArg {
+  trainPerClass?: number;
+  valPerClass?: number;
+  pool?: number;
+  frames?: number;
+  size?: number;
+}
+
+export interface GenerateDemoOptions {
+  seed: number | null;
+  counts: DemoCountsArg;
+  /** A folder of base photos (as given; resolved later), or null for the shipped ones. */
+  faces: string | null;
+  name: string | null;
+}
+
+/** `--counts` keys and the option each sets. */
+const COUNT_KEYS: Readonly<Record<string, keyof DemoCountsArg>> = {
+  train: 'trainPerClass',
+  val: 'valPerClass',
+  pool: 'pool',
+  frames: 'frames',
+  size: 'size',
+};
+
+/** Parses `train=6,val=3,pool=168,frames=10,size=160` (any subset, any order). */
+export function parseDemoCounts(spec: string): DemoCountsArg {
+  const out: DemoCountsArg = {};
+  for (const part of spec.split(',')) {
+    const [key = '', value = ''] = part.split('=').map((x) => x.trim());
+    const field = COUNT_KEYS[key];
+    if (field === undefined)
+      throw usageError(
+        `Unknown count '${key}' in --counts. Expected ${Object.keys(COUNT_KEYS).join(', ')} (e.g. train=6,val=3,pool=168).`,
+      );
+    const n = Number(value);
+    if (value === '' || !Number.isInteger(n) || n < 0)
+      throw usageError(`--counts ${key} takes a whole number >= 0, got '${value}'.`);
+    out[field] = n;
+  }
+  return out;
+}
+
 export type ParsedCommand =
   | { command: 'help'; topic: CommandName | null }
   | { command: 'ingest'; global: GlobalOptions; ingest: IngestOptions }
   | { command: 'datasets'; global: GlobalOptions }
-  | { command: 'delete'; global: GlobalOptions; ids: string[] };
+  | { command: 'delete'; global: GlobalOptions; ids: string[] }
+  | { command: 'generate-demo'; global: GlobalOptions; demo: GenerateDemoOptions };
 
 const OPTIONS = {
   profile: { type: 'string' },
@@ -85,9 +130,14 @@ const OPTIONS = {
   layout: { type: 'string' },
   name: { type: 'string' },
   'dry-run': { type: 'boolean' },
+  // generate-demo (and --name)
+  seed: { type: 'string' },
+  counts: { type: 'string' },
+  faces: { type: 'string' },
 } as const;
 
-const INGEST_ONLY = ['layout', 'name', 'dry-run'] as const;
+const INGEST_ONLY = ['layout', 'dry-run'] as const;
+const DEMO_ONLY = ['seed', 'counts', 'faces'] as const;
 
 function isCommand(s: string): s is CommandName {
   return (COMMANDS as readonly string[]).includes(s);
@@ -120,10 +170,12 @@ export function parseCli(
 
   if (first === undefined) {
     if (values.help) return { command: 'help', topic: null };
-    throw usageError('No command given. Commands: ingest, datasets, delete, help.');
+    throw usageError('No command given. Commands: ingest, datasets, delete, generate-demo, help.');
   }
   if (!isCommand(first))
-    throw usageError(`Unknown command '${first}'. Commands: ingest, datasets, delete, help.`);
+    throw usageError(
+      `Unknown command '${first}'. Commands: ingest, datasets, delete, generate-demo, help.`,
+    );
   if (first === 'help') {
     const topic = rest[0];
     return { command: 'help', topic: topic !== undefined && isCommand(topic) ? topic : null };
@@ -152,6 +204,13 @@ export function parseCli(
     const misplaced = INGEST_ONLY.find((k) => values[k] !== undefined);
     if (misplaced !== undefined) throw usageError(`--${misplaced} is an option of 'ingest' only.`);
   }
+  if (first !== 'generate-demo') {
+    const misplaced = DEMO_ONLY.find((k) => values[k] !== undefined);
+    if (misplaced !== undefined)
+      throw usageError(`--${misplaced} is an option of 'generate-demo' only.`);
+    if (first !== 'ingest' && values.name !== undefined)
+      throw usageError(`--name is an option of 'ingest' and 'generate-demo' only.`);
+  }
 
   switch (first) {
     case 'ingest': {
@@ -175,5 +234,27 @@ export function parseCli(
     case 'delete':
       if (rest.length === 0) throw usageError('delete needs at least one dataset id.');
       return { command: 'delete', global, ids: rest };
+    case 'generate-demo': {
+      if (rest.length > 0)
+        throw usageError(`generate-demo takes no arguments (got '${rest[0]}'); see --faces.`);
+      let seed: number | null = null;
+      if (values.seed !== undefined) {
+        seed = Number(values.seed);
+        if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff)
+          throw usageError(`--seed takes a whole number in [0, 4294967295], got '${values.seed}'.`);
+      }
+      const name = values.name?.trim() ?? null;
+      if (name === '') throw usageError('--name must not be empty.');
+      return {
+        command: 'generate-demo',
+        global,
+        demo: {
+          seed,
+          counts: values.counts === undefined ? {} : parseDemoCounts(values.counts),
+          faces: values.faces ?? null,
+          name,
+        },
+      };
+    }
   }
 }

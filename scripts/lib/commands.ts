@@ -1,4 +1,4 @@
-import { stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type {
   CliWindow,
@@ -10,7 +10,14 @@ import type {
   TestInputKind,
 } from './api';
 import { TEST_INPUT_IDS } from './api';
-import { EXIT, usageError, type ExitCode, type IngestOptions } from './args';
+import type { DemoDebugApi, DemoStoreResult } from '../../src/ingest/demo/debugHook';
+import {
+  EXIT,
+  usageError,
+  type ExitCode,
+  type GenerateDemoOptions,
+  type IngestOptions,
+} from './args';
 import type { AppSession } from './browser';
 import { pageErrorMessage } from './browser';
 import { classTable, formatBytes, formatDuration, indent, problemLines, table } from './format';
@@ -320,5 +327,94 @@ export async function runDelete(
     exitCode: EXIT.ok,
     json: { deleted },
     text: deleted.map((id) => `Deleted ${id}`).join('\n'),
+  };
+}
+
+/** `window` with the demo generator's hook (src/ingest/demo/debugHook.ts). */
+interface DemoWindow {
+  __ferDemo?: Partial<DemoDebugApi>;
+}
+
+const PHOTO_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png', '.webp']);
+
+/** The photos (by extension) directly in `dir`, sorted by name so runs are reproducible. */
+export async function listFacePhotos(dir: string, cwd: string = process.cwd()): Promise<string[]> {
+  const abs = path.resolve(cwd, dir);
+  let names: string[];
+  try {
+    names = await readdir(abs);
+  } catch {
+    throw usageError(`No such folder: ${dir}`);
+  }
+  const photos = names
+    .filter((n) => PHOTO_EXTENSIONS.has(path.extname(n).toLowerCase()))
+    .sort()
+    .map((n) => path.join(abs, n));
+  if (photos.length === 0) throw usageError(`No .jpg, .png or .webp photos in ${dir}.`);
+  return photos;
+}
+
+export interface GenerateDemoJson {
+  dataset: Omit<DemoStoreResult, 'items'> & {
+    itemCount: number;
+    /** Clips per split and class; the pool's classes are its hidden labels. */
+    clips: Record<string, Record<string, number>>;
+  };
+}
+
+export async function runGenerateDemo(
+  session: AppSession,
+  opts: GenerateDemoOptions,
+  progress: (line: string) => void,
+): Promise<CommandOutcome<GenerateDemoJson>> {
+  const { page } = session;
+  const faces = opts.faces === null ? null : await listFacePhotos(opts.faces);
+  if (faces !== null) {
+    await page.getByTestId(TEST_INPUT_IDS.files).setInputFiles(faces, { timeout: 60_000 });
+  }
+  progress(
+    `Generating the demo dataset (seed ${opts.seed ?? 1}${faces ? `, ${faces.length} base photo(s)` : ''}) ...`,
+  );
+  const request = {
+    ...(opts.seed !== null ? { seed: opts.seed } : {}),
+    ...(opts.name !== null ? { name: opts.name } : {}),
+    counts: opts.counts,
+    facesFromTestInput: faces !== null,
+  };
+  const result = await page.evaluate(async (r) => {
+    const api = (window as DemoWindow).__ferDemo;
+    if (!api?.store) throw new Error('window.__ferDemo.store is missing: rebuild the app');
+    return api.store(r);
+  }, request);
+  const clips: Record<string, Record<string, number>> = {};
+  for (const item of result.items) {
+    const split = item.split ?? 'unlabelled';
+    const cls = item.rawLabel ?? item.hiddenLabel ?? '?';
+    const row = (clips[split] ??= {});
+    row[cls] = (row[cls] ?? 0) + 1;
+  }
+  const { items, ...rest } = result;
+  const ok = result.status === 'ready';
+  const text = [
+    `Demo dataset "${result.name}" (${result.datasetId}): ${result.status}, ${items.length} clips ` +
+      `of ${result.counts.frames} frames at ${result.counts.size}x${result.counts.size}, ` +
+      `generated in ${formatDuration(result.seconds)}, stored in ${formatDuration(result.storeSeconds)}`,
+    indent(
+      Object.entries(clips)
+        .map(
+          ([split, row]) =>
+            `${split}: ${Object.entries(row)
+              .map(([c, n]) => `${c} ${n}`)
+              .join(', ')}${split === 'unlabelled' ? ' (hidden labels)' : ''}`,
+        )
+        .join('\n'),
+    ),
+    `  base photos: ${result.faces.map((f) => f.name).join(', ')}`,
+    ...(ok ? [] : [`  FAILED: ${result.stopReason ?? 'storing stopped'}`]),
+  ].join('\n');
+  return {
+    exitCode: ok ? EXIT.ok : EXIT.appFailure,
+    json: { dataset: { ...rest, itemCount: items.length, clips } },
+    text,
   };
 }

@@ -33,6 +33,18 @@ Exits 1 if any dataset failed: every file rejected, or storing stopped (e.g. dis
 
 Lists the datasets stored in the profile, and the storage used.
 `,
+  'generate-demo': `npm run cli -- generate-demo [--seed N] [--counts SPEC] [--faces DIR] [--name NAME]
+
+Generates the synthetic demo dataset in the app (deterministic for a seed) and stores it
+as a new dataset. Synthetic: for trying the workbench, no substitute for real data.
+  --seed N        the seed (default 1); the same seed gives the same bytes
+  --counts SPEC   any of train=N (clips per class), val=N (per class), pool=N (unlabelled
+                  clips in all), frames=N (per clip), size=N (pixels), comma-separated;
+                  default train=6,val=3,pool=168,frames=10,size=160
+  --faces DIR     base photos (jpg/png/webp, one frontal face each) instead of the shipped one
+  --name NAME     the dataset's name (default "Demo (synthetic)")
+See docs/demo-dataset.md.
+`,
   delete: `npm run cli -- delete <id...>
 
 Deletes datasets (ids as 'datasets' prints them) from the profile.
@@ -49,6 +61,7 @@ Commands:
   ingest <path...>   import dataset folders or files
   datasets           list stored datasets
   delete <id...>     delete stored datasets
+  generate-demo      generate and store the synthetic demo dataset
   help [command]     show help
 
 ${GLOBAL}`;

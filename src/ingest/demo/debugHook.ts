@@ -87,7 +87,7 @@ async function sha256(parts: Blob[]): Promise<string> {
 
 function testInputFaces(): DemoFace[] {
   const input = document.querySelector<HTMLInputElement>('[data-testid="testapi.files"]');
-  const files = [...(input?.files ?? [])];
+  const files = Array.from(input?.files ?? []);
   if (files.length === 0) throw new Error('The test input testapi.files has no photos.');
   return files.map((f) => ({ name: f.name, blob: f }));
 }
