@@ -9,6 +9,8 @@ import { DatasetBrowser } from './datasets/DatasetBrowser';
 import { ensurePersistence, useDatasetsStore } from './datasets/datasetsStore';
 import { useImportStore } from './ingest/importStore';
 import { TestApiInputs } from '../testing/TestApiInputs';
+import { PreprocessPanel } from './preprocess/PreprocessPanel';
+import { usePreprocessStore } from './preprocess/preprocessStore';
 
 export function App() {
   const init = useAppStore((s) => s.initBackend);
@@ -20,6 +22,7 @@ export function App() {
     void init();
     void refresh();
     void ensurePersistence();
+    void usePreprocessStore.getState().resumeAfterReload();
   }, [init, refresh]);
   const current = datasets.find((d) => d.id === selected);
   return (
@@ -32,7 +35,10 @@ export function App() {
             <ImportStatus />
             <DatasetList selected={selected} onSelect={setSelected} />
           </div>
-          <div>{current && <DatasetBrowser dataset={current} />}</div>
+          <div>
+            {current && <PreprocessPanel dataset={current} />}
+            {current && <DatasetBrowser dataset={current} />}
+          </div>
         </div>
       </main>
       <TestApiInputs />

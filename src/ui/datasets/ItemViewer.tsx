@@ -4,6 +4,7 @@ import { getItemBlobs } from '../../storage/datasets';
 import type { MediaItemRecord } from '../../storage/schema';
 import { playableUrl } from '../../ingest/media/playable';
 import { greyPixelsToBlob } from './pixels';
+import { Inspector } from '../preprocess/Inspector';
 
 type View =
   { kind: 'video'; url: string; transcoded: boolean } | { kind: 'images'; urls: string[] };
@@ -84,6 +85,7 @@ export function ItemViewer({ item, onClose }: { item: MediaItemRecord; onClose: 
           ))}
         </div>
       )}
+      <Inspector item={item} />
     </div>
   );
 }

@@ -1,0 +1,102 @@
+import { create } from 'zustand';
+import {
+  getPreprocessStatus,
+  setPreprocessWorkers,
+  startPreprocess,
+  type PreprocessHandle,
+  type PreprocessStatus,
+  type PreprocessSummary,
+  type RunProgress,
+} from '../../preprocess/api';
+import type { PreprocessConfigInput } from '../../preprocess/config';
+
+/** Remembers an unfinished run so a reload picks it up again (the runner skips finished items). */
+const RUNNING_KEY = 'fer.preprocess.running';
+
+interface RunningMark {
+  datasetId: string;
+  config: PreprocessConfigInput;
+}
+
+function readMark(): RunningMark | null {
+  try {
+    const raw = localStorage.getItem(RUNNING_KEY);
+    return raw ? (JSON.parse(raw) as RunningMark) : null;
+  } catch {
+    return null;
+  }
+}
+
+export interface PreprocessState {
+  datasetId: string | null;
+  status: PreprocessStatus | null;
+  progress: RunProgress | null;
+  summary: PreprocessSummary | null;
+  error: string | null;
+  handle: PreprocessHandle | null;
+  settings: PreprocessConfigInput & { workers: number | null };
+  setSettings: (s: Partial<PreprocessState['settings']>) => void;
+  refresh: (datasetId: string) => Promise<void>;
+  start: (datasetId: string) => Promise<PreprocessSummary | null>;
+  pause: () => void;
+  resume: () => void;
+  cancel: () => void;
+  /** After a reload: continue a run that was going when the tab closed. */
+  resumeAfterReload: () => Promise<void>;
+}
+
+export const usePreprocessStore = create<PreprocessState>((set, get) => ({
+  datasetId: null,
+  status: null,
+  progress: null,
+  summary: null,
+  error: null,
+  handle: null,
+  settings: { workers: null },
+  setSettings: (s) => set({ settings: { ...get().settings, ...s } }),
+  refresh: async (datasetId) => {
+    try {
+      const status = await getPreprocessStatus(datasetId);
+      if (get().datasetId === datasetId || get().datasetId === null) set({ datasetId, status });
+    } catch (e) {
+      set({ error: e instanceof Error ? e.message : String(e) });
+    }
+  },
+  start: async (datasetId) => {
+    if (get().handle) return null;
+    const { workers, ...config } = get().settings;
+    try {
+      setPreprocessWorkers(workers);
+    } catch (e) {
+      set({ error: e instanceof Error ? e.message : String(e) });
+      return null;
+    }
+    localStorage.setItem(RUNNING_KEY, JSON.stringify({ datasetId, config } satisfies RunningMark));
+    const handle = startPreprocess(datasetId, config, {
+      onProgress: (progress) => set({ progress }),
+    });
+    set({ datasetId, handle, progress: handle.progress(), summary: null, error: null });
+    try {
+      const summary = await handle.done;
+      if (summary.phase !== 'stopped' || !summary.stopReason) localStorage.removeItem(RUNNING_KEY);
+      set({ summary, handle: null, error: summary.stopReason ?? null });
+      await get().refresh(datasetId);
+      return summary;
+    } catch (e) {
+      set({ handle: null, error: e instanceof Error ? e.message : String(e) });
+      return null;
+    }
+  },
+  pause: () => get().handle?.pause(),
+  resume: () => get().handle?.resume(),
+  cancel: () => {
+    localStorage.removeItem(RUNNING_KEY);
+    get().handle?.cancel();
+  },
+  resumeAfterReload: async () => {
+    const mark = readMark();
+    if (!mark || get().handle) return;
+    set({ settings: { ...get().settings, ...mark.config } });
+    await get().start(mark.datasetId);
+  },
+}));
