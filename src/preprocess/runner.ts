@@ -275,6 +275,11 @@ export function runPreprocess(
         signal: controller.signal,
         transfer: jobTransferables,
         onProgress: (p) => {
+          // A retried job (after a crash) starts counting again from 0.
+          if (p.framesDone < before) {
+            framesDone -= before;
+            before = 0;
+          }
           framesDone += p.framesDone - before;
           before = p.framesDone;
           current.set(item.id, p);
@@ -286,6 +291,8 @@ export function runPreprocess(
       write = itemOutcome(item, result, config, hash, mining);
     } catch (e) {
       current.delete(item.id);
+      // Frames of an item that failed or was cancelled are not counted as done.
+      framesDone -= before;
       if (isAbortError(e) || controller.signal.aborted) return;
       write = failedOutcome(hash, e instanceof Error ? e.message : String(e));
     }
