@@ -209,7 +209,7 @@ describe('runPreprocess', () => {
       mining: { accepted: 1, rejected: { 'too-short': 1, 'multiple-faces': 1 } },
     });
     const byKey: Record<string, PreprocessedRecord | undefined> = Object.fromEntries(
-      (await listPreprocessed(db, 'd')).map((r) => [r.itemId.split(':')[1], r]),
+      (await listPreprocessed(db, 'd')).map((r) => [r.itemId.split(':')[1] ?? '', r] as const),
     );
     expect(byKey.face40).toMatchObject({ status: 'done', flags: [], kept: 40 });
     expect(byKey.face40?.mining).toMatchObject({ accepted: true, clip: { frameCount: 40 } });
