@@ -10,9 +10,10 @@ import {
   listFrames as listStoredFrames,
   listPreprocessed as listStoredOutcomes,
   preprocessStatus as storedStatus,
+  putMiningResults,
   type PreprocessStatus,
 } from '../storage/frames';
-import type { PreprocessedRecord, StoredFrame } from '../storage/schema';
+import type { PreprocessedRecord, PreprocessFlag, StoredFrame } from '../storage/schema';
 import { defaultPoolSize, WorkerPool, workerPort } from '../workers/pool';
 import { configHash, validatePreprocessConfig, type PreprocessConfigInput } from './config';
 import { mineClip, validateMiningConfig, type MiningConfig, type MiningResult } from './mining';
@@ -155,8 +156,40 @@ export async function deletePreprocessed(datasetId: string): Promise<void> {
   await deleteStored(await getDb(), datasetId);
 }
 
-export async function preprocessedCropBytes(datasetId: string) {
+export async function preprocessedCropBytes(
+  datasetId: string,
+): Promise<{ frames: number; bytes: Record<Region, number> }> {
   return cropBytes(await getDb(), datasetId);
+}
+
+/**
+ * Re-decides clip mining for a dataset's processed items with other settings, from the face
+ * boxes stored per sampled frame (no decoding or detection again). Returns how many items
+ * were accepted and rejected by reason.
+ */
+export async function remineDataset(
+  datasetId: string,
+  mining?: Partial<MiningConfig>,
+): Promise<{ accepted: number; rejected: Record<string, number> }> {
+  const m = validateMiningConfig(mining);
+  const db = await getDb();
+  const records = (await listStoredOutcomes(db, datasetId)).filter((r) => r.status !== 'failed');
+  const counts = { accepted: 0, rejected: {} as Record<string, number> };
+  const updates = records.map((r) => {
+    const result = mineClip(r.faceLog, m);
+    if (result.accepted) counts.accepted++;
+    else counts.rejected[result.reason] = (counts.rejected[result.reason] ?? 0) + 1;
+    const flags: PreprocessFlag[] = r.flags.filter((f) => f !== 'mining-rejected');
+    if (!result.accepted) flags.push('mining-rejected');
+    return {
+      itemId: r.itemId,
+      mining: result,
+      flags,
+      status: flags.length > 0 ? ('flagged' as const) : ('done' as const),
+    };
+  });
+  await putMiningResults(db, updates);
+  return counts;
 }
 
 // ---------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ import {
   preprocessMedia,
   preprocessWorkers,
   preprocessWorkerStatus,
+  remineDataset,
   setPreprocessWorkers,
   shutdownPreprocessWorkers,
   startPreprocess,
@@ -67,6 +68,11 @@ export interface PreprocessDebugApi {
   cropDataUrl(itemId: string, frameIndex: number, region: Region): Promise<string>;
   cropBytes(datasetId: string): Promise<{ frames: number; bytes: Record<Region, number> }>;
   deletePreprocessed(datasetId: string): Promise<void>;
+  /** Re-decides mining from the stored face boxes with other settings. */
+  remine(
+    datasetId: string,
+    mining?: Partial<MiningConfig>,
+  ): Promise<{ accepted: number; rejected: Record<string, number> }>;
   /** preprocess-media on the files in the test input `testapi.files` (crops as sizes). */
   mediaFromTestInput(
     config?: PreprocessConfigInput,
@@ -150,6 +156,7 @@ export function installPreprocessDebugHook(): void {
     },
     cropBytes: preprocessedCropBytes,
     deletePreprocessed,
+    remine: remineDataset,
     mediaFromTestInput: async (config, mining) => {
       const input = document.querySelector<HTMLInputElement>('[data-testid="testapi.files"]');
       const files = Array.from(input?.files ?? []).map((f) => ({ name: f.name, blob: f }));

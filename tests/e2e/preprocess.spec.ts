@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, statSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { expect, test, type Page } from '@playwright/test';
 import { fixturePath } from './fixtures';
 
@@ -272,4 +273,142 @@ test('clip mining on constructed videos: one face, two faces, no face, a small f
   expect(mining['small-face.mp4']).toMatchObject({ accepted: false, reason: 'face-too-small' });
   const flagged = summary.outcomes.filter((o) => o.flags.includes('mining-rejected'));
   expect(flagged).toHaveLength(3);
+
+  // Re-deciding from the stored face boxes: a lower area threshold accepts the small face.
+  const remined = await page.evaluate(
+    (id) => window.__ferPreprocess?.remine(id, { minFaceAreaFraction: 0.001 }),
+    datasetId,
+  );
+  expect(remined).toEqual({ accepted: 2, rejected: { 'multiple-faces': 1, 'no-face': 1 } });
+});
+
+test('preprocess-media: every face, the chosen one, keypoints, affines, drops and crops per frame', async ({
+  page,
+}) => {
+  test.setTimeout(180_000);
+  await open(page);
+  await page
+    .getByTestId('testapi.files')
+    .setInputFiles([`${DIR}/two-faces.mp4`, ASTRONAUT, `${DIR}/no-face.mp4`]);
+  const result = (await page.evaluate((cfg) => window.__ferPreprocess?.mediaFromTestInput(cfg), {
+    fps: 2,
+    crop: { size: 64 },
+  })) as {
+    configHash: string;
+    files: {
+      name: string;
+      kind: string;
+      sampled: number;
+      kept: number;
+      mining: Mining;
+      frames: {
+        faces: { box: { x: number; width: number }; score: number }[];
+        chosen: number | null;
+        keypoints: { rightEye: Pt; leftEye: Pt } | null;
+        affines: Record<'face' | 'eyes' | 'mouth', number[]> | null;
+        dropped: string | null;
+        crops: Record<'face' | 'eyes' | 'mouth', { bytes: number }> | null;
+      }[];
+    }[];
+  };
+  expect(result.configHash).toMatch(/^[0-9a-f]{16}$/);
+  const [two, still, none] = result.files;
+  if (!two || !still || !none) throw new Error('missing files');
+  // 3 s at 2 fps: 6 frames, each with both faces; the chosen one is one of them.
+  expect(two.sampled).toBe(6);
+  for (const f of two.frames) {
+    expect(f.faces).toHaveLength(2);
+    expect(f.faces.every((x) => x.score > 0.5)).toBe(true);
+    expect([0, 1]).toContain(f.chosen);
+    expect(f.dropped).toBeNull();
+    expect(f.affines?.eyes).toHaveLength(6);
+    expect(f.crops?.mouth.bytes).toBeGreaterThan(100);
+  }
+  expect(two.mining).toMatchObject({ accepted: false, reason: 'multiple-faces' });
+  expect(still).toMatchObject({ kind: 'image', sampled: 1, kept: 1 });
+  const eyes = still.frames[0]?.keypoints;
+  // astronaut.png: iris centres near (203.6, 101.2) and (246.5, 103.5).
+  expect(Math.abs((eyes?.rightEye.x ?? 0) - 203.6)).toBeLessThan(6);
+  expect(Math.abs((eyes?.leftEye.x ?? 0) - 246.5)).toBeLessThan(6);
+  expect(none.kept).toBe(0);
+  expect(none.frames.every((f) => f.dropped === 'no-face' && f.crops === null)).toBe(true);
+});
+
+/**
+ * Throughput and storage (run with PREPROCESS_BENCH=1; prints JSON): frames/s with 1 and 2
+ * workers on 360p clips at the default settings (10 fps, 224 px crops, CLAHE, WebP 0.8),
+ * and stored crop bytes per frame. Cold: each measurement starts fresh workers, so model and
+ * ffmpeg.wasm loading are included; `warm` repeats it with the workers already loaded.
+ */
+test('benchmark: frames/s for 1 and 2 workers, bytes per frame', async ({ page }) => {
+  test.skip(!process.env.PREPROCESS_BENCH, 'set PREPROCESS_BENCH=1 to run');
+  test.setTimeout(900_000);
+  const copies = ['a', 'b', 'c', 'd'].map((s) => `astronaut360-${s}.mp4`);
+  for (const c of copies) {
+    if (!existsSync(`${DIR}/${c}`)) copyFileSync(`${DIR}/astronaut360.mp4`, `${DIR}/${c}`);
+  }
+  if (!existsSync(`${DIR}/clip360-noface.mp4`)) {
+    copyFileSync(fixturePath('bench', 'clip360.mp4'), `${DIR}/clip360-noface.mp4`);
+  }
+  await open(page);
+  const face = await importVideos(page, copies, 'unlabelled-video');
+  const noFace = await importVideos(page, ['clip360-noface.mp4'], 'unlabelled-video');
+  const rows: Record<string, unknown>[] = [];
+  for (const workers of [1, 2]) {
+    for (const [label, id] of [
+      ['face', face],
+      ['no-face', noFace],
+    ] as const) {
+      for (const warm of [false, true]) {
+        const r = await page.evaluate(
+          async ({ id, workers, warm }) => {
+            const api = window.__ferPreprocess;
+            if (!api) throw new Error('no hook');
+            if (!warm) api.shutdown();
+            api.setWorkers(workers);
+            await api.deletePreprocessed(id);
+            const s = await api.run(id);
+            const bytes = await api.cropBytes(id);
+            const t = { decodeMs: 0, detectMs: 0, cropMs: 0, encodeMs: 0 };
+            for (const o of await api.outcomes(id)) {
+              t.decodeMs += o.timings.decodeMs;
+              t.detectMs += o.timings.detectMs;
+              t.cropMs += o.timings.cropMs;
+              t.encodeMs += o.timings.encodeMs;
+            }
+            return { s, bytes, t };
+          },
+          { id, workers, warm },
+        );
+        const kept = r.bytes.frames;
+        rows.push({
+          clip: label,
+          workers,
+          warm,
+          items: r.s.processed,
+          sampledFrames: r.s.sampledFrames,
+          keptFrames: r.s.keptFrames,
+          seconds: Number(r.s.seconds.toFixed(2)),
+          framesPerSec: Number(r.s.framesPerSec.toFixed(2)),
+          loadAvg1: Number(loadavg()[0]?.toFixed(2)),
+          /** Worker time per sampled frame, ms (summed over workers). */
+          msPerFrame: Object.fromEntries(
+            Object.entries(r.t).map(([k, v]) => [k, Number((v / r.s.sampledFrames).toFixed(1))]),
+          ),
+          bytesPerFrame: kept
+            ? Math.round((r.bytes.bytes.face + r.bytes.bytes.eyes + r.bytes.bytes.mouth) / kept)
+            : null,
+          bytesPerCrop: kept
+            ? {
+                face: Math.round(r.bytes.bytes.face / kept),
+                eyes: Math.round(r.bytes.bytes.eyes / kept),
+                mouth: Math.round(r.bytes.bytes.mouth / kept),
+              }
+            : null,
+        });
+      }
+    }
+  }
+  console.log(`PREPROCESS_BENCH ${JSON.stringify(rows)}`);
+  expect(rows.length).toBe(8);
 });
