@@ -11,6 +11,9 @@ import { useImportStore } from './ingest/importStore';
 import { TestApiInputs } from '../testing/TestApiInputs';
 import { PreprocessPanel } from './preprocess/PreprocessPanel';
 import { usePreprocessStore } from './preprocess/preprocessStore';
+import { DemoStatus } from './demo/DemoStatus';
+import { shouldAutoDemo, useDemoStore } from './demo/demoStore';
+import { DEMO_DATASET_NAME } from '../ingest/demo/api';
 
 export function App() {
   const init = useAppStore((s) => s.initBackend);
@@ -20,11 +23,16 @@ export function App() {
   const [selected, setSelected] = useState<string | null>(null);
   useEffect(() => {
     void init();
-    void refresh();
+    void refresh().then(() => {
+      const empty = useDatasetsStore.getState().datasets.length === 0;
+      if (empty && shouldAutoDemo(location.search, navigator.webdriver))
+        void useDemoStore.getState().create();
+      else void usePreprocessStore.getState().resumeAfterReload();
+    });
     void ensurePersistence();
-    void usePreprocessStore.getState().resumeAfterReload();
   }, [init, refresh]);
-  const current = datasets.find((d) => d.id === selected);
+  // The first dataset (the demo on a first open) is shown until the user picks another.
+  const current = datasets.find((d) => d.id === selected) ?? datasets[0];
   return (
     <div className="app">
       <Header />
@@ -33,7 +41,8 @@ export function App() {
           <div>
             {phase === 'review' ? <ImportReview /> : <DropZone />}
             <ImportStatus />
-            <DatasetList selected={selected} onSelect={setSelected} />
+            <DemoStatus hasDemo={datasets.some((d) => d.name === DEMO_DATASET_NAME)} />
+            <DatasetList selected={current?.id ?? null} onSelect={setSelected} />
           </div>
           <div>
             {current && <PreprocessPanel dataset={current} />}

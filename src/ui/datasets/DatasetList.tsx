@@ -12,6 +12,7 @@ function DatasetRow({
 }) {
   const remove = useDatasetsStore((s) => s.remove);
   const labelled = d.classes.filter((c) => c.rawLabel !== '');
+  const unlabelled = d.classes.find((c) => c.rawLabel === '')?.count ?? 0;
   return (
     <li
       className={`dataset${selected ? ' selected' : ''}`}
@@ -45,6 +46,7 @@ function DatasetRow({
               {c.canonical ?? `${c.rawLabel} (not mapped)`}: {c.count}
             </li>
           ))}
+          {unlabelled > 0 && <li data-testid="datasets.unlabelled">unlabelled: {unlabelled}</li>}
         </ul>
       )}
       <button
