@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { expect, test, type Page } from '@playwright/test';
 import { fixturePath } from './fixtures';
@@ -109,6 +109,35 @@ function makeVideos(): void {
       out,
     ]);
   }
+}
+
+/** A CK+-style folder: one labelled sequence of 10 PNG frames of the astronaut video. */
+function makeSequence(): string {
+  const root = `${DIR}/ckplus-astronaut`;
+  const seq = `${root}/cohn-kanade-images/S900/001`;
+  const emo = `${root}/Emotion/S900/001`;
+  if (existsSync(`${emo}/S900_001_00000010_emotion.txt`)) return root;
+  mkdirSync(seq, { recursive: true });
+  mkdirSync(emo, { recursive: true });
+  execFileSync(FFMPEG, [
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-y',
+    '-threads',
+    '1',
+    '-i',
+    `${DIR}/one-face.mp4`,
+    '-vf',
+    'fps=10',
+    '-frames:v',
+    '10',
+    '-start_number',
+    '1',
+    `${seq}/S900_001_%08d.png`,
+  ]);
+  writeFileSync(`${emo}/S900_001_00000010_emotion.txt`, '   5.0000000e+00\n');
+  return root;
 }
 
 test.beforeAll(makeVideos);
@@ -332,6 +361,59 @@ test('preprocess-media: every face, the chosen one, keypoints, affines, drops an
   expect(Math.abs((eyes?.leftEye.x ?? 0) - 246.5)).toBeLessThan(6);
   expect(none.kept).toBe(0);
   expect(none.frames.every((f) => f.dropped === 'no-face' && f.crops === null)).toBe(true);
+});
+
+async function importFolder(page: Page, path: string, layout: string): Promise<string> {
+  await page.getByTestId('testapi.folder').setInputFiles(path);
+  return page.evaluate(async (l) => {
+    const fer = window.__fer;
+    if (!fer) throw new Error('no test API');
+    await fer.planFromTestInput('folder', { layout: l as 'ckplus' });
+    return (await fer.commitPlan()).datasetId;
+  }, layout);
+}
+
+test('image sequences (CK+ layout) and FER2013 grey crops', async ({ page }) => {
+  test.setTimeout(240_000);
+  await open(page);
+  const ck = await importFolder(page, makeSequence(), 'ckplus');
+  const ckRun = await page.evaluate(({ id, cfg }) => window.__ferPreprocess?.run(id, cfg), {
+    id: ck,
+    cfg: { ...CONFIG, maxFramesPerVideo: 8 },
+  });
+  // 10 frames, at most 8 spread evenly; all with the face; labelled: no mining.
+  expect(ckRun).toMatchObject({ processed: 1, keptFrames: 8, sampledFrames: 8, mining: null });
+  const [seq] = ckRun?.outcomes ?? [];
+  const frames = await page.evaluate((id) => window.__ferPreprocess?.frames(id), seq?.itemId ?? '');
+  // Source frames 0, 1, 3, 4, 5, 6, 8, 9 at CK+'s nominal 30 fps.
+  expect(frames?.map((f) => Math.round(f.record.timestampSec * 30))).toEqual([
+    0, 1, 3, 4, 5, 6, 8, 9,
+  ]);
+  for (const f of frames ?? []) {
+    const r = apply(f.record.affines.eyes, f.record.keypoints.rightEye);
+    expect(Math.abs(r.x / 112 - 0.2)).toBeLessThan(0.01);
+    expect(f.record.faces).toHaveLength(1);
+  }
+
+  const fer = await importFolder(page, fixturePath('ferplus'), 'ferplus-csv');
+  const items = (await page.evaluate(() => window.__fer?.listDatasets()))?.find(
+    (d) => d.id === fer,
+  )?.itemCount;
+  const ferRun = await page.evaluate((id) => window.__ferPreprocess?.run(id), fer);
+  // Every grey crop is one aligned face: one frame each, no detection, nothing dropped.
+  expect(ferRun).toMatchObject({ processed: items, keptFrames: items, byStatus: { done: items } });
+  const one = ferRun?.outcomes[0];
+  const [f] =
+    (await page.evaluate((id) => window.__ferPreprocess?.frames(id), one?.itemId ?? '')) ?? [];
+  if (!f) throw new Error('no FER frame');
+  expect(f.record.sourceWidth).toBe(48);
+  expect(f.crops.face.type).toBe('image/webp');
+  // Eyes = top half, mouth = bottom half, each stretched to 224 x 224.
+  expect(f.record.affines.eyes).toEqual([224 / 48, 0, 0, 0, 224 / 24, 0]);
+  expect(f.record.affines.mouth).toEqual([224 / 48, 0, 0, 0, 224 / 24, -224]);
+  const e = apply(f.record.affines.eyes, f.record.keypoints.leftEye);
+  expect(e.x).toBeCloseTo(0.8 * 224, 6);
+  expect(e.y).toBeCloseTo(0.6 * 224, 6);
 });
 
 /**
