@@ -14,6 +14,9 @@ import { usePreprocessStore } from './preprocess/preprocessStore';
 import { DemoStatus } from './demo/DemoStatus';
 import { shouldAutoDemo, useDemoStore } from './demo/demoStore';
 import { DEMO_DATASET_NAME } from '../ingest/demo/api';
+import { ModelSummaryPanel } from './model/ModelSummaryPanel';
+
+type View = 'data' | 'model';
 
 export function App() {
   const init = useAppStore((s) => s.initBackend);
@@ -21,6 +24,7 @@ export function App() {
   const datasets = useDatasetsStore((s) => s.datasets);
   const phase = useImportStore((s) => s.phase);
   const [selected, setSelected] = useState<string | null>(null);
+  const [view, setView] = useState<View>('data');
   useEffect(() => {
     void init();
     void refresh().then(() => {
@@ -36,8 +40,23 @@ export function App() {
   return (
     <div className="app">
       <Header />
+      <div className="tabs" role="tablist" aria-label="Workbench sections">
+        {(['data', 'model'] as const).map((v) => (
+          <button
+            key={v}
+            type="button"
+            role="tab"
+            aria-selected={view === v}
+            data-testid={`nav.${v}`}
+            onClick={() => setView(v)}
+          >
+            {v === 'data' ? 'Data' : 'Model'}
+          </button>
+        ))}
+      </div>
       <main>
-        <div className="columns">
+        {view === 'model' && <ModelSummaryPanel />}
+        <div className="columns" hidden={view !== 'data'}>
           <div>
             {phase === 'review' ? <ImportReview /> : <DropZone />}
             <ImportStatus />

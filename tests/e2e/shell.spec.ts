@@ -16,3 +16,14 @@ test('the shell shows which compute backend runs, with a reason for any fallback
     await expect(page.getByTestId('header.backend-notice')).toContainText('because');
   }
 });
+
+test('the model tab shows the parameter count and FLOPs computed for the chosen configuration', async ({
+  page,
+}) => {
+  await page.goto('/');
+  await page.getByTestId('nav.model').click();
+  // ResNet-18, groups = 3, full attention: 8,757,479 parameters (docs/model.md); ResNet-34: 16,355,303.
+  await expect(page.getByTestId('model.summary.params')).toContainText('8.76 M');
+  await page.getByTestId('model.summary.depth').selectOption('34');
+  await expect(page.getByTestId('model.summary.params')).toContainText('16.36 M');
+});
