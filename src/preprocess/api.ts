@@ -103,12 +103,23 @@ export interface PreprocessCallbacks {
  * Preprocesses a stored dataset (items not yet done with this config). Returns at once;
  * `done` resolves with the summary (also after cancel()).
  */
+let activeRuns = 0;
+
+/** Whether a run started by startPreprocess is still going (one at a time: they share the pool). */
+export function preprocessRunning(): boolean {
+  return activeRuns > 0;
+}
+
 export function startPreprocess(
   datasetId: string,
   config?: PreprocessConfigInput,
   callbacks: PreprocessCallbacks & Omit<RunOptions, 'config' | 'onProgress' | 'onItem'> = {},
 ): PreprocessHandle {
+  if (activeRuns > 0) {
+    throw new Error('A preprocessing run is already going: wait for it or cancel it first.');
+  }
   const p = getPool();
+  activeRuns++;
   let inner: PreprocessHandle | null = null;
   const pending: ('pause' | 'resume' | 'cancel')[] = [];
   const ready = getDb().then((db) => {
@@ -124,7 +135,11 @@ export function startPreprocess(
     pause: act('pause'),
     resume: act('resume'),
     cancel: act('cancel'),
-    done: ready.then((h) => h.done),
+    done: ready
+      .then((h) => h.done)
+      .finally(() => {
+        activeRuns--;
+      }),
     progress: () =>
       inner?.progress() ?? {
         phase: 'planning',

@@ -247,6 +247,18 @@ describe('runPreprocess', () => {
     expect(Object.keys(s.byConfig)).toHaveLength(1);
   });
 
+  it('fails an item without stored media and goes on with the rest', async () => {
+    await dataset('d', ['face31'], true);
+    await putItems(db, 'd', [{ item: item('d', 'empty'), blobs: [] }]);
+    const summary = await runPreprocess(db, pool, 'd').done;
+    expect(summary).toMatchObject({
+      phase: 'done',
+      processed: 2,
+      byStatus: { done: 1, failed: 1 },
+    });
+    expect(summary.outcomes.find((o) => o.key === 'empty')?.error).toMatch(/no stored media/);
+  });
+
   it('pauses (nothing new starts), resumes, and cancels keeping what was stored', async () => {
     await dataset(
       'd',

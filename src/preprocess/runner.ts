@@ -257,20 +257,18 @@ export function runPreprocess(
 
   const processItem = async (item: MediaItemRecord, mining: MiningConfig | null): Promise<void> => {
     const blobs = await getItemBlobs(db, item.id);
-    const job: PreprocessJob = {
-      itemId: item.id,
-      source: sourceOf(
-        item,
-        blobs.map((b) => ({ name: b.name, blob: b.blob })),
-      ),
-      config,
-      detail: false,
-    };
+    const files = blobs.map((b) => ({ name: b.name, blob: b.blob }));
     let before = 0;
     current.set(item.id, { itemId: item.id, framesDone: 0, framesTotal: null });
     let write: ProcessedItemWrite;
     let frames: ItemResult['frames'] = [];
     try {
+      const job: PreprocessJob = {
+        itemId: item.id,
+        source: sourceOf(item, files),
+        config,
+        detail: false,
+      };
       const result = await pool.run(job, {
         signal: controller.signal,
         transfer: jobTransferables,
