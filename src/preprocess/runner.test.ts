@@ -247,6 +247,15 @@ describe('runPreprocess', () => {
     expect(Object.keys(s.byConfig)).toHaveLength(1);
   });
 
+  it('a run paused after its last item was handed out ends and leaves the pool running', async () => {
+    await dataset('d', ['face31'], true);
+    const run = runPreprocess(db, pool, 'd');
+    await expect.poll(() => jobsSeen.length).toBe(1);
+    run.pause();
+    expect((await run.done).phase).toBe('done');
+    expect(pool.stats.paused).toBe(false);
+  });
+
   it('fails an item without stored media and goes on with the rest', async () => {
     await dataset('d', ['face31'], true);
     await putItems(db, 'd', [{ item: item('d', 'empty'), blobs: [] }]);

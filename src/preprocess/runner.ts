@@ -352,9 +352,13 @@ export function runPreprocess(
       inFlight.add(p);
     }
     await Promise.all(inFlight);
-
-    const summary = await summarise(stopReason);
-    return summary;
+    // Paused after the last item was handed out: leave the shared pool running.
+    if (paused) {
+      paused = false;
+      pausedMs += performance.now() - pausedAt;
+      pool.resume();
+    }
+    return summarise(stopReason);
   };
 
   const summarise = async (stopReason: string | undefined): Promise<PreprocessSummary> => {
