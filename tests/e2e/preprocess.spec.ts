@@ -211,7 +211,10 @@ test('a real-face video: crops, eye landmarks at the paper targets, resume after
   });
   if (!summary) throw new Error('no summary');
   expect(summary.phase).toBe('done');
-  expect(summary.skipped).toBe(before?.length);
+  // What was stored before the reload is skipped (an item may have been stored between the
+  // read above and the reload); at least one item was still to do.
+  expect(summary.skipped).toBeGreaterThanOrEqual(before?.length ?? 0);
+  expect(summary.processed).toBeGreaterThanOrEqual(1);
   expect(summary.processed + summary.skipped).toBe(3);
 
   const outcomes = await page.evaluate((id) => window.__ferPreprocess?.outcomes(id), datasetId);
