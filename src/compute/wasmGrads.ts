@@ -1,0 +1,321 @@
+/**
+ * Convolution gradients built only from kernels every backend has (Conv2D, StridedSlice, Pad,
+ * Reshape, Reverse, Transpose, BatchMatMul), for backends that lack TensorFlow.js's own gradient
+ * kernels. The WASM backend (tfjs-backend-wasm 4.22) has Conv2D and Conv2DBackpropInput but no
+ * Conv2DBackpropFilter, so stock tfjs cannot train a convolution on it.
+ *
+ * `conv2dCustomGrad` computes the forward with `tf.conv2d` and, in a `tf.customGrad`:
+ * - dx = the transposed convolution (Conv2DBackpropInput) when the backend has it, else a
+ *   stride-1 convolution of dy dilated by the stride and padded, with the flipped kernel;
+ * - dW = im2col patches of the padded input, one column block per kernel tap (a strided slice
+ *   per tap), multiplied by dy: dW = patches^T . dy.
+ * `installMissingGradients` makes `groupedConv2d` (src/model/groupedConv.ts) use it, per call,
+ * only while the active backend lacks a kernel (see `missingGradKernels`).
+ *
+ * Max-pooling: wasm 4.22 registers MaxPoolGrad but its result is wrong (measured here: 28-33%
+ * relative error against CPU for a 3x3/2 pool, padded or not; src/compute/wasmGrads.test.ts keeps
+ * checking). So `installMissingGradients` also replaces MaxPool's gradient, on those backends
+ * only, with `maxPoolGradByTaps`: one strided slice per window tap, the first maximum of each
+ * window (as the CPU kernel picks it) gets dy, scattered back by dilation and padding.
+ */
+import * as tf from '@tensorflow/tfjs';
+import {
+  type GroupedConvImplementation,
+  setGroupedConvImplementation,
+  splitGroupedConv,
+} from '../model/groupedConv';
+
+/** Kernels our network's backward pass needs that a backend may lack. */
+export const GRADIENT_KERNELS = [
+  'Conv2DBackpropFilter',
+  'Conv2DBackpropInput',
+  'MaxPoolGrad',
+] as const;
+export type GradientKernel = (typeof GRADIENT_KERNELS)[number];
+
+/** Whether `backend` registers `kernel` (tf.getKernel's type hides that it may return undefined). */
+export function hasKernel(kernel: string, backend: string): boolean {
+  return (tf.getKernel(kernel, backend) as tf.KernelConfig | undefined) !== undefined;
+}
+
+/** Kernels a backend registers but which give wrong results (measured; see the tests). */
+export const UNRELIABLE_KERNELS: Readonly<Record<string, readonly GradientKernel[]>> = {
+  wasm: ['MaxPoolGrad'],
+};
+
+/**
+ * The gradient kernels `backend` (default: the active one) has no implementation of, or only a
+ * wrong one (`UNRELIABLE_KERNELS`).
+ */
+export function missingGradKernels(backend: string = tf.getBackend()): GradientKernel[] {
+  const wrong = UNRELIABLE_KERNELS[backend] ?? [];
+  return GRADIENT_KERNELS.filter((k) => !hasKernel(k, backend) || wrong.includes(k));
+}
+
+/** Scatters t [N, Ho, Wo, C] to rows/columns off + i * s of an [N, H, W, C] grid of zeros. */
+function scatterStrided(
+  t: tf.Tensor4D,
+  s: number,
+  offY: number,
+  offX: number,
+  h: number,
+  w: number,
+): tf.Tensor4D {
+  const [n, ho, wo, c] = t.shape;
+  let d: tf.Tensor4D = t;
+  if (s > 1)
+    d = tf
+      .pad(t.reshape<tf.Tensor<tf.Rank.R6>>([n, ho, 1, wo, 1, c]), [
+        [0, 0],
+        [0, 0],
+        [0, s - 1],
+        [0, 0],
+        [0, s - 1],
+        [0, 0],
+      ]) // [N, Ho, s, Wo, s, C]
+      .reshape<tf.Tensor4D>([n, ho * s, wo * s, c])
+      .slice([0, 0, 0, 0], [n, (ho - 1) * s + 1, (wo - 1) * s + 1, c]); // [N, Dh, Dw, C]
+  const dh = (ho - 1) * s + 1;
+  const dw = (wo - 1) * s + 1;
+  return tf.pad(d, [
+    [0, 0],
+    [offY, h - offY - dh],
+    [offX, w - offX - dw],
+    [0, 0],
+  ]); // [N, H, W, C]
+}
+
+/**
+ * dx of y = maxPool(x, k, s, symmetric pad p) from forward kernels only: for each window tap,
+ * dy goes to the tap that holds the window's first maximum (row-major, as tfjs's CPU kernel).
+ */
+export function maxPoolGradByTaps(
+  dy: tf.Tensor4D,
+  x: tf.Tensor4D,
+  y: tf.Tensor4D,
+  k: number,
+  s: number,
+  p: number,
+): tf.Tensor4D {
+  return tf.tidy(() => {
+    const [n, h, w, c] = x.shape;
+    const [, ho, wo] = y.shape;
+    const hp = h + 2 * p;
+    const wp = w + 2 * p;
+    const xp = tf.pad(
+      x,
+      [
+        [0, 0],
+        [p, p],
+        [p, p],
+        [0, 0],
+      ],
+      -3.4e38,
+    ); // [N, H + 2p, W + 2p, C]
+    let taken = tf.zerosLike(y); // 1 where a window's maximum has been assigned
+    let dxp: tf.Tensor4D = tf.zeros<tf.Rank.R4>([n, hp, wp, c]);
+    for (let ky = 0; ky < k; ky++)
+      for (let kx = 0; kx < k; kx++) {
+        const tap = tf.stridedSlice(
+          xp,
+          [0, ky, kx, 0],
+          [n, ky + (ho - 1) * s + 1, kx + (wo - 1) * s + 1, c],
+          [1, s, s, 1],
+        ) as tf.Tensor4D; // [N, Ho, Wo, C]
+        const first = tf.mul(tf.cast(tf.equal(tap, y), 'float32'), tf.sub(1, taken));
+        taken = tf.add(taken, first);
+        dxp = tf.add(dxp, scatterStrided(tf.mul(first, dy), s, ky, kx, hp, wp));
+      }
+    return dxp.slice([0, p, p, 0], [n, h, w, c]); // [N, H, W, C]
+  });
+}
+
+function numberPad(pad: unknown, what: string): number {
+  if (typeof pad === 'number') return pad;
+  if (pad === 'valid') return 0;
+  throw new Error(`${what}: only numeric or 'valid' padding is supported here, got ${String(pad)}`);
+}
+
+/** MaxPool's gradient: tfjs's own where the backend's MaxPoolGrad is sound, taps elsewhere. */
+function maxPoolGradConfig(stock: tf.GradConfig): tf.GradConfig {
+  return {
+    kernelName: 'MaxPool',
+    inputsToSave: ['x'],
+    outputsToSave: [true],
+    gradFunc: (dy, saved, attrs) => {
+      if (!missingGradKernels().includes('MaxPoolGrad')) return stock.gradFunc(dy, saved, attrs);
+      const [x, y] = saved as [tf.Tensor4D, tf.Tensor4D];
+      const size = attrs.filterSize;
+      const strides = attrs.strides;
+      const k = Array.isArray(size) ? Number(size[0]) : Number(size);
+      const s = Array.isArray(strides) ? Number(strides[0]) : Number(strides);
+      if (
+        (Array.isArray(size) && size[0] !== size[1]) ||
+        (Array.isArray(strides) && strides[0] !== strides[1])
+      )
+        throw new Error('maxPool gradient: only square windows and strides are supported here');
+      const p = numberPad(attrs.pad, 'maxPool gradient');
+      return { x: () => maxPoolGradByTaps(dy as tf.Tensor4D, x, y, k, s, p) };
+    },
+  };
+}
+
+export interface CustomGradOptions {
+  /** Build dx from Conv2D even where Conv2DBackpropInput exists (tests exercise both paths). */
+  forceConvDx?: boolean;
+}
+
+/**
+ * dx of y = conv2d(x, w, stride s, symmetric pad p) without Conv2DBackpropInput: dilate dy by s
+ * (zeros between rows/columns), pad by kh-1-p before and enough after to give back H x W, and
+ * convolve with the kernel flipped in space and with in/out channels swapped.
+ */
+function convDxByConv(
+  dy: tf.Tensor4D,
+  w: tf.Tensor4D,
+  xShape: readonly [number, number, number, number],
+  s: number,
+  p: number,
+): tf.Tensor4D {
+  const [n, h, wd] = xShape;
+  const [kh, kw, , cout] = w.shape;
+  const [, ho, wo] = dy.shape;
+  let d: tf.Tensor4D = dy;
+  if (s > 1) {
+    const e = dy.reshape<tf.Tensor<tf.Rank.R6>>([n, ho, 1, wo, 1, cout]); // [N, Ho, 1, Wo, 1, C]
+    const z = tf.pad(e, [
+      [0, 0],
+      [0, 0],
+      [0, s - 1],
+      [0, 0],
+      [0, s - 1],
+      [0, 0],
+    ]); // [N, Ho, s, Wo, s, C]
+    d = z
+      .reshape<tf.Tensor4D>([n, ho * s, wo * s, cout])
+      .slice([0, 0, 0, 0], [n, (ho - 1) * s + 1, (wo - 1) * s + 1, cout]); // [N, Dh, Dw, C]
+  }
+  const dh = (ho - 1) * s + 1;
+  const dw = (wo - 1) * s + 1;
+  const padded = tf.pad(d, [
+    [0, 0],
+    [kh - 1 - p, h - dh + p],
+    [kw - 1 - p, wd - dw + p],
+    [0, 0],
+  ]); // [N, H + kh - 1, W + kw - 1, Cout]
+  const flipped = tf.reverse(w, [0, 1]).transpose<tf.Tensor4D>([0, 1, 3, 2]); // [kh, kw, Cout, Cin]
+  return tf.conv2d<tf.Tensor4D>(padded, flipped, 1, 'valid'); // [N, H, W, Cin]
+}
+
+/** dW of y = conv2d(x, w, s, p): patches^T . dy with one strided slice per kernel tap. */
+function convDw(
+  x: tf.Tensor4D,
+  dy: tf.Tensor4D,
+  kShape: readonly [number, number, number, number],
+  s: number,
+  p: number,
+): tf.Tensor4D {
+  const [kh, kw, cin, cout] = kShape;
+  const [n, ho, wo] = dy.shape;
+  const xp =
+    p > 0
+      ? tf.pad(x, [
+          [0, 0],
+          [p, p],
+          [p, p],
+          [0, 0],
+        ])
+      : x; // [N, H + 2p, W + 2p, Cin]
+  const taps: tf.Tensor4D[] = [];
+  for (let ky = 0; ky < kh; ky++)
+    for (let kx = 0; kx < kw; kx++)
+      taps.push(
+        tf.stridedSlice(
+          xp,
+          [0, ky, kx, 0],
+          [n, ky + (ho - 1) * s + 1, kx + (wo - 1) * s + 1, cin],
+          [1, s, s, 1],
+        ) as tf.Tensor4D, // [N, Ho, Wo, Cin]
+      );
+  const patches = (taps.length === 1 ? taps[0] : tf.concat(taps, 3)) as tf.Tensor4D; // [N, Ho, Wo, kh*kw*Cin]
+  const m = n * ho * wo;
+  const dw = tf.matMul(
+    patches.reshape<tf.Tensor2D>([m, kh * kw * cin]),
+    dy.reshape<tf.Tensor2D>([m, cout]),
+    true,
+    false,
+  ); // [kh*kw*Cin, Cout]
+  return dw.reshape<tf.Tensor4D>([kh, kw, cin, cout]);
+}
+
+/**
+ * `tf.conv2d(x, w, strides, pad)` (NHWC, symmetric numeric padding as PyTorch's Conv2d) whose
+ * gradients avoid Conv2DBackpropFilter, and Conv2DBackpropInput where the backend lacks it.
+ */
+export function conv2dCustomGrad(
+  x: tf.Tensor4D,
+  w: tf.Tensor4D,
+  strides: number,
+  pad: number,
+  opts: CustomGradOptions = {},
+): tf.Tensor4D {
+  const f = tf.customGrad<tf.Tensor4D>((...args) => {
+    const [x4, w4, save] = args as [tf.Tensor4D, tf.Tensor4D, tf.GradSaveFunc];
+    save([x4, w4]);
+    return {
+      value: tf.conv2d<tf.Tensor4D>(x4, w4, strides, pad),
+      gradFunc: (dy4, saved) => {
+        const [xs, ws] = saved as [tf.Tensor4D, tf.Tensor4D];
+        const useTranspose = !opts.forceConvDx && hasKernel('Conv2DBackpropInput', tf.getBackend());
+        const dx = useTranspose
+          ? tf.conv2dTranspose(dy4, ws, xs.shape, strides, pad)
+          : convDxByConv(dy4, ws, xs.shape, strides, pad);
+        return [dx, convDw(xs, dy4, ws.shape, strides, pad)];
+      },
+    };
+  });
+  return f(x, w);
+}
+
+/** Grouped convolution as `splitGroupedConv` (split, one conv per group, concat) with the custom gradients. */
+export function groupedConvCustomGrad(opts: CustomGradOptions = {}): GroupedConvImplementation {
+  return (x, kernel, { groups, strides, pad }) => {
+    const [, , cinG, cout] = kernel.shape;
+    if (x.shape[3] !== cinG * groups || cout % groups !== 0)
+      return splitGroupedConv(x, kernel, { groups, strides, pad }); // throws its shape error
+    if (groups === 1) return conv2dCustomGrad(x, kernel, strides, pad, opts);
+    return tf.tidy(() => {
+      const xs = tf.split(x, groups, 3); // groups x [N, H, W, cin/g]
+      const ks = tf.split(kernel, groups, 3); // groups x [kh, kw, cin/g, cout/g]
+      const ys = xs.map((xg, g) =>
+        conv2dCustomGrad(xg as tf.Tensor4D, ks[g] as tf.Tensor4D, strides, pad, opts),
+      );
+      return tf.concat<tf.Tensor4D>(ys, 3); // [N, H', W', cout]
+    });
+  };
+}
+
+const customGrouped = groupedConvCustomGrad();
+
+/**
+ * The implementation `installMissingGradients` installs: tfjs's own split grouped convolution
+ * where the active backend has Conv2DBackpropFilter, the custom-gradient one where it does not.
+ */
+export const groupedConvWhereMissing: GroupedConvImplementation = (x, kernel, opts) =>
+  !hasKernel('Conv2DBackpropFilter', tf.getBackend())
+    ? customGrouped(x, kernel, opts)
+    : splitGroupedConv(x, kernel, opts);
+
+let installed = false;
+
+/**
+ * Routes every convolution of the model through `groupedConvWhereMissing` and MaxPool's gradient
+ * through `maxPoolGradConfig`. Idempotent; the choice is made per call from the active backend,
+ * so switching backends later needs nothing more.
+ */
+export function installMissingGradients(): void {
+  if (installed) return;
+  setGroupedConvImplementation(groupedConvWhereMissing);
+  tf.registerGradient(maxPoolGradConfig(tf.getGradient('MaxPool')));
+  installed = true;
+}
