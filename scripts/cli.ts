@@ -18,6 +18,7 @@ import {
   type CommandOutcome,
 } from './lib/commands';
 import { helpText } from './lib/help';
+import { resolveMediaFiles, runPreprocessCommand, runPreprocessMedia } from './lib/preprocess';
 
 /** The envelope of every --json document. */
 interface JsonEnvelope {
@@ -36,6 +37,8 @@ const REQUIRED: Record<Exclude<ParsedCommand['command'], 'help'>, CliFerMethod[]
   datasets: ['listDatasets', 'storage'],
   delete: ['listDatasets', 'deleteDataset'],
   'generate-demo': ['listDatasets'],
+  preprocess: ['listDatasets'],
+  'preprocess-media': [],
 };
 
 function commandName(argv: readonly string[]): string {
@@ -73,10 +76,12 @@ async function run(argv: readonly string[]): Promise<ExitCode> {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
+    // Paths are checked before anything starts, so a typo costs no build or browser.
     const groups =
       parsed.command === 'ingest'
         ? await groupIngestPaths(parsed.ingest.paths, parsed.ingest.name)
         : [];
+    if (parsed.command === 'preprocess-media') await resolveMediaFiles(parsed.media.files);
     const distDir = global.dist ?? path.join(REPO_ROOT, 'dist');
     const reason =
       global.build === 'never'
@@ -121,6 +126,12 @@ async function run(argv: readonly string[]): Promise<ExitCode> {
         break;
       case 'generate-demo':
         outcome = await runGenerateDemo(session, parsed.demo, note);
+        break;
+      case 'preprocess':
+        outcome = await runPreprocessCommand(session, parsed.preprocess, note);
+        break;
+      case 'preprocess-media':
+        outcome = await runPreprocessMedia(session, parsed.media, note);
         break;
     }
     if (global.json) {

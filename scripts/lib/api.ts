@@ -7,8 +7,19 @@ import type { BackendInfo } from '../../src/compute/backend';
 import type { LayoutKind } from '../../src/ingest/types';
 import type { DatasetStatus } from '../../src/storage/schema';
 import type { FerTestApi } from '../../src/testing/testApi';
+import type {
+  MediaFileReport,
+  MediaFrameReport,
+  PreprocessMediaResult,
+  PreprocessSummary,
+  RunProgress,
+} from '../../src/preprocess/api';
+import type { PreprocessConfigInput } from '../../src/preprocess/config';
+import type { MiningConfig } from '../../src/preprocess/mining';
+import type { PreprocessDebugApi } from '../../src/preprocess/debugHook';
+import type { Region } from '../../src/preprocess/types';
 
-export type { BackendInfo, DatasetStatus, LayoutKind };
+export type { BackendInfo, DatasetStatus, LayoutKind, PreprocessSummary, Region, RunProgress };
 
 /** Every layout the importer knows; `satisfies` fails the typecheck if LayoutKind grows. */
 export const LAYOUTS = [
@@ -123,3 +134,51 @@ export const BACKENDS = [
  * what the CLI calls, with the types it expects.
  */
 export const APP_API_MATCHES: FerTestApi extends CliFerApi ? true : never = true;
+
+/** A crop as it travels from the page to Node: its bytes as base64. */
+export interface CropData {
+  bytes: number;
+  type: string;
+  base64: string;
+}
+
+/** preprocess-media's frame report with the crops replaced by `C` (JSON has no Blobs). */
+export type MediaFrameJson<C> = Omit<MediaFrameReport, 'crops'> & {
+  crops: Record<Region, C> | null;
+};
+export type MediaFileJson<C> = Omit<MediaFileReport, 'frames'> & { frames: MediaFrameJson<C>[] };
+export type MediaResultJson<C> = Omit<PreprocessMediaResult, 'files'> & {
+  files: MediaFileJson<C>[];
+};
+
+/**
+ * The methods of `window.__ferPreprocess` (src/preprocess/debugHook.ts) the CLI calls:
+ * a run is started, polled for progress and awaited; loose files go through
+ * `mediaWithCrops`, which returns the crops as base64.
+ */
+export interface CliPreprocessApi {
+  setWorkers: (n: number | null) => number;
+  start: (
+    datasetId: string,
+    config?: PreprocessConfigInput,
+    options?: { redo?: 'changed' | 'failed' | 'all' },
+  ) => number;
+  progress: (runId: number) => RunProgress;
+  wait: (runId: number) => Promise<PreprocessSummary>;
+  cancel: (runId: number) => void;
+  mediaWithCrops: (
+    config?: PreprocessConfigInput,
+    mining?: Partial<MiningConfig>,
+  ) => Promise<MediaResultJson<CropData>>;
+}
+
+export type CliPreprocessMethod = keyof CliPreprocessApi;
+
+/** `window` with the preprocessing hook, as the CLI sees it inside `page.evaluate`. */
+export interface CliPreprocessWindow {
+  __ferPreprocess?: Partial<CliPreprocessApi>;
+}
+
+/** Fails the typecheck when the preprocessing hook no longer offers what the CLI calls. */
+export const PREPROCESS_HOOK_MATCHES: PreprocessDebugApi extends CliPreprocessApi ? true : never =
+  true;

@@ -93,4 +93,92 @@ describe('parseCli', () => {
     expect(usage(['datasets', '--startup-timeout', 'soon'])).toMatch(/seconds/);
     expect(usage(['delete'])).toMatch(/dataset id/);
   });
+
+  it('parses preprocess with its settings into a partial app config', () => {
+    const p = parseCli(
+      [
+        'preprocess',
+        'AFEW train',
+        '--fps',
+        '12.5',
+        '--max-frames',
+        '32',
+        '--illumination',
+        'gamma',
+        '--crop-size',
+        '112',
+        '--workers',
+        '3',
+        '--redo',
+        'failed',
+      ],
+      {},
+      '/work',
+    );
+    expect(p).toEqual({
+      command: 'preprocess',
+      global: expect.objectContaining({ json: false }) as unknown,
+      preprocess: {
+        dataset: 'AFEW train',
+        config: {
+          fps: 12.5,
+          maxFramesPerVideo: 32,
+          illumination: { method: 'gamma' },
+          crop: { size: 112 },
+        },
+        workers: 3,
+        redo: 'failed',
+      },
+    });
+    const bare = parseCli(['preprocess', 'ds-1'], {}, '/work');
+    expect(bare.command === 'preprocess' && bare.preprocess).toEqual({
+      dataset: 'ds-1',
+      config: {},
+      workers: null,
+      redo: 'changed',
+    });
+  });
+
+  it('parses preprocess-media with its files and resolves --out', () => {
+    const p = parseCli(
+      ['preprocess-media', 'a.png', 'b.mp4', '--out', 'crops', '--json', '--crop-size', '64'],
+      {},
+      '/work',
+    );
+    expect(p.command === 'preprocess-media' && p.media).toEqual({
+      files: ['a.png', 'b.mp4'],
+      out: '/work/crops',
+      config: { crop: { size: 64 } },
+      workers: null,
+    });
+  });
+
+  it('explains usage errors of the preprocessing commands', () => {
+    expect(usage(['preprocess'])).toMatch(/needs a dataset/);
+    expect(usage(['preprocess', 'a', 'b'])).toMatch(/takes one dataset, got 2/);
+    expect(usage(['preprocess', ' '])).toMatch(/must not be empty/);
+    expect(usage(['preprocess', 'a', '--fps', '0'])).toMatch(/--fps takes a number in \(0, 60\]/);
+    expect(usage(['preprocess', 'a', '--fps', '61'])).toMatch(/--fps/);
+    expect(usage(['preprocess', 'a', '--fps', ''])).toMatch(/--fps/);
+    expect(usage(['preprocess', 'a', '--max-frames', '2.5'])).toMatch(/whole number/);
+    expect(usage(['preprocess', 'a', '--crop-size', '4'])).toMatch(/--crop-size.*\[8, 1024\]/);
+    expect(usage(['preprocess', 'a', '--workers', '0'])).toMatch(/--workers.*\[1, 16\]/);
+    expect(usage(['preprocess', 'a', '--workers', 'all'])).toMatch(/--workers/);
+    expect(usage(['preprocess', 'a', '--illumination', 'enlightengan'])).toMatch(
+      /Unknown illumination method 'enlightengan'.*clahe, gamma, none/,
+    );
+    expect(usage(['preprocess', 'a', '--redo', 'some'])).toMatch(/Unknown redo mode/);
+    expect(usage(['preprocess', 'a', '--out', 'x'])).toMatch(
+      /--out is an option of 'preprocess-media'/,
+    );
+    expect(usage(['preprocess-media', 'a.png'])).toMatch(/needs --out DIR/);
+    expect(usage(['preprocess-media', '--out', 'x'])).toMatch(/at least one image or video/);
+    expect(usage(['preprocess-media', 'a.png', '--out', 'x', '--redo', 'all'])).toMatch(
+      /--redo is an option of 'preprocess' only/,
+    );
+    expect(usage(['datasets', '--fps', '5'])).toMatch(
+      /option of 'preprocess' and 'preprocess-media'/,
+    );
+    expect(usage(['ingest', 'x', '--workers', '2'])).toMatch(/option of 'preprocess'/);
+  });
 });

@@ -1,6 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import type { PreprocessConfigInput } from '../../src/preprocess/config';
 import { BACKENDS, LAYOUTS, type BackendInfo, type LayoutKind } from './api';
 
 /** Exit codes of every command (docs/cli.md). */
@@ -32,7 +33,15 @@ export function usageError(message: string): CliError {
   return new CliError(message, EXIT.usage, true);
 }
 
-export const COMMANDS = ['ingest', 'datasets', 'delete', 'generate-demo', 'help'] as const;
+export const COMMANDS = [
+  'ingest',
+  'datasets',
+  'delete',
+  'generate-demo',
+  'preprocess',
+  'preprocess-media',
+  'help',
+] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 /** The profile folder when neither --profile nor FER_PROFILE is given. */
@@ -108,12 +117,39 @@ export function parseDemoCounts(spec: string): DemoCountsArg {
   return out;
 }
 
+export const ILLUMINATION_METHODS = ['clahe', 'gamma', 'none'] as const;
+export const REDO_MODES = ['changed', 'failed', 'all'] as const;
+export type RedoMode = (typeof REDO_MODES)[number];
+
+/** Settings `preprocess` and `preprocess-media` share. */
+export interface PreprocessSettings {
+  /** Only the settings given; the app fills the rest with its defaults. */
+  config: PreprocessConfigInput;
+  /** Worker count; null keeps the app's default (half the cores, 1..4). */
+  workers: number | null;
+}
+
+export interface PreprocessOptions extends PreprocessSettings {
+  /** A dataset id or its exact name. */
+  dataset: string;
+  redo: RedoMode;
+}
+
+export interface PreprocessMediaOptions extends PreprocessSettings {
+  /** As given on the command line (resolved later). */
+  files: string[];
+  /** The output folder, absolute. */
+  out: string;
+}
+
 export type ParsedCommand =
   | { command: 'help'; topic: CommandName | null }
   | { command: 'ingest'; global: GlobalOptions; ingest: IngestOptions }
   | { command: 'datasets'; global: GlobalOptions }
   | { command: 'delete'; global: GlobalOptions; ids: string[] }
-  | { command: 'generate-demo'; global: GlobalOptions; demo: GenerateDemoOptions };
+  | { command: 'generate-demo'; global: GlobalOptions; demo: GenerateDemoOptions }
+  | { command: 'preprocess'; global: GlobalOptions; preprocess: PreprocessOptions }
+  | { command: 'preprocess-media'; global: GlobalOptions; media: PreprocessMediaOptions };
 
 const OPTIONS = {
   profile: { type: 'string' },
@@ -134,10 +170,80 @@ const OPTIONS = {
   seed: { type: 'string' },
   counts: { type: 'string' },
   faces: { type: 'string' },
+  // preprocess and preprocess-media
+  fps: { type: 'string' },
+  'max-frames': { type: 'string' },
+  illumination: { type: 'string' },
+  'crop-size': { type: 'string' },
+  workers: { type: 'string' },
+  redo: { type: 'string' },
+  out: { type: 'string' },
 } as const;
 
 const INGEST_ONLY = ['layout', 'dry-run'] as const;
 const DEMO_ONLY = ['seed', 'counts', 'faces'] as const;
+const PREPROCESS_SHARED = ['fps', 'max-frames', 'illumination', 'crop-size', 'workers'] as const;
+
+/** A number from an option, checked; `integer` refuses fractions. */
+function numberOption(
+  name: string,
+  value: string,
+  range: { min: number; max: number; integer: boolean; minExclusive?: boolean },
+): number {
+  const n = Number(value);
+  const low = range.minExclusive ? n > range.min : n >= range.min;
+  if (
+    value.trim() === '' ||
+    !Number.isFinite(n) ||
+    !low ||
+    n > range.max ||
+    (range.integer && !Number.isInteger(n))
+  )
+    throw usageError(
+      `--${name} takes ${range.integer ? 'a whole number' : 'a number'} in ` +
+        `${range.minExclusive ? '(' : '['}${range.min}, ${range.max}], got '${value}'.`,
+    );
+  return n;
+}
+
+type OptionValues = Partial<Record<keyof typeof OPTIONS, string | boolean>>;
+
+/** --fps, --max-frames, --illumination, --crop-size, --workers. */
+export function parsePreprocessSettings(values: OptionValues): PreprocessSettings {
+  const str = (k: keyof typeof OPTIONS): string | undefined => {
+    const v = values[k];
+    return typeof v === 'string' ? v : undefined;
+  };
+  const config: PreprocessConfigInput = {};
+  const fps = str('fps');
+  if (fps !== undefined)
+    config.fps = numberOption('fps', fps, { min: 0, max: 60, integer: false, minExclusive: true });
+  const maxFrames = str('max-frames');
+  if (maxFrames !== undefined)
+    config.maxFramesPerVideo = numberOption('max-frames', maxFrames, {
+      min: 1,
+      max: 100_000,
+      integer: true,
+    });
+  const illumination = str('illumination');
+  if (illumination !== undefined)
+    config.illumination = {
+      method: oneOf(illumination, ILLUMINATION_METHODS, 'illumination method'),
+    };
+  const cropSize = str('crop-size');
+  if (cropSize !== undefined)
+    config.crop = {
+      size: numberOption('crop-size', cropSize, { min: 8, max: 1024, integer: true }),
+    };
+  const workers = str('workers');
+  return {
+    config,
+    workers:
+      workers === undefined
+        ? null
+        : numberOption('workers', workers, { min: 1, max: 16, integer: true }),
+  };
+}
 
 function isCommand(s: string): s is CommandName {
   return (COMMANDS as readonly string[]).includes(s);
@@ -170,12 +276,10 @@ export function parseCli(
 
   if (first === undefined) {
     if (values.help) return { command: 'help', topic: null };
-    throw usageError('No command given. Commands: ingest, datasets, delete, generate-demo, help.');
+    throw usageError(`No command given. Commands: ${COMMANDS.join(', ')}.`);
   }
   if (!isCommand(first))
-    throw usageError(
-      `Unknown command '${first}'. Commands: ingest, datasets, delete, generate-demo, help.`,
-    );
+    throw usageError(`Unknown command '${first}'. Commands: ${COMMANDS.join(', ')}.`);
   if (first === 'help') {
     const topic = rest[0];
     return { command: 'help', topic: topic !== undefined && isCommand(topic) ? topic : null };
@@ -212,7 +316,52 @@ export function parseCli(
       throw usageError(`--name is an option of 'ingest' and 'generate-demo' only.`);
   }
 
+  const preprocessing = first === 'preprocess' || first === 'preprocess-media';
+  if (!preprocessing) {
+    const misplaced = PREPROCESS_SHARED.find((k) => values[k] !== undefined);
+    if (misplaced !== undefined)
+      throw usageError(`--${misplaced} is an option of 'preprocess' and 'preprocess-media' only.`);
+  }
+  if (first !== 'preprocess' && values.redo !== undefined)
+    throw usageError(`--redo is an option of 'preprocess' only.`);
+  if (first !== 'preprocess-media' && values.out !== undefined)
+    throw usageError(`--out is an option of 'preprocess-media' only.`);
+
   switch (first) {
+    case 'preprocess': {
+      if (rest.length !== 1)
+        throw usageError(
+          rest.length === 0
+            ? 'preprocess needs a dataset (its id or exact name; see datasets).'
+            : `preprocess takes one dataset, got ${rest.length} ('${rest.join("', '")}').`,
+        );
+      const dataset = (rest[0] ?? '').trim();
+      if (dataset === '') throw usageError('The dataset id or name must not be empty.');
+      return {
+        command: 'preprocess',
+        global,
+        preprocess: {
+          ...parsePreprocessSettings(values),
+          dataset,
+          redo: values.redo === undefined ? 'changed' : oneOf(values.redo, REDO_MODES, 'redo mode'),
+        },
+      };
+    }
+    case 'preprocess-media': {
+      if (rest.length === 0)
+        throw usageError('preprocess-media needs at least one image or video file.');
+      if (values.out === undefined || values.out.trim() === '')
+        throw usageError('preprocess-media needs --out DIR (where the crops and result.json go).');
+      return {
+        command: 'preprocess-media',
+        global,
+        media: {
+          ...parsePreprocessSettings(values),
+          files: rest,
+          out: path.resolve(cwd, values.out),
+        },
+      };
+    }
     case 'ingest': {
       if (rest.length === 0)
         throw usageError('ingest needs at least one path (a dataset folder or files).');

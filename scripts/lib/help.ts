@@ -45,6 +45,31 @@ as a new dataset. Synthetic: for trying the workbench, no substitute for real da
   --name NAME     the dataset's name (default "Demo (synthetic)")
 See docs/demo-dataset.md.
 `,
+  preprocess: `npm run cli -- preprocess <dataset> [--fps N] [--max-frames N]
+    [--illumination clahe|gamma|none] [--crop-size N] [--workers N] [--redo changed|failed|all]
+
+Preprocesses a stored dataset (by id or exact name) in the app's workers: samples frames,
+finds the face, aligns it and stores face, eyes and mouth crops per kept frame; mines clips
+in unlabelled datasets. Items already done with the same settings are skipped, so a second
+run is a no-op and an interrupted run resumes.
+  --fps N            frames sampled per second of video (default 10)
+  --max-frames N     at most N frames per video, spread over all of it (default 64)
+  --illumination M   clahe (default), gamma or none
+  --crop-size N      crop side in pixels (default 224)
+  --workers N        preprocessing workers, 1-16 (default: half the cores, 1-4)
+  --redo MODE        changed (default: new or made with other settings), failed, all
+Progress (items, frames/s, ETA) goes to stderr. Exits 1 when the run stops (e.g. storage
+full) or every item failed. See docs/preprocess-engine.md.
+`,
+  'preprocess-media': `npm run cli -- preprocess-media <file...> --out DIR [--fps N] [--max-frames N]
+    [--illumination clahe|gamma|none] [--crop-size N] [--workers N]
+
+Runs the same pipeline on loose images and videos (nothing is stored in the app) and writes
+DIR/<file-stem>/<frameIndex>_{face,eyes,mouth}.webp for every kept frame, plus
+DIR/result.json: per file and sampled frame every face found, the chosen one, keypoints,
+the rotation, the source->crop affines and why a frame was dropped (--json prints it too).
+Exits 1 when a file could not be processed (e.g. it does not decode).
+`,
   delete: `npm run cli -- delete <id...>
 
 Deletes datasets (ids as 'datasets' prints them) from the profile.
@@ -62,6 +87,9 @@ Commands:
   datasets           list stored datasets
   delete <id...>     delete stored datasets
   generate-demo      generate and store the synthetic demo dataset
+  preprocess <ds>    preprocess a stored dataset (face, eyes, mouth crops)
+  preprocess-media <file...> --out DIR
+                     preprocess loose images/videos into crop files + JSON
   help [command]     show help
 
 ${GLOBAL}`;
