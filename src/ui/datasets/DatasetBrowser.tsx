@@ -4,7 +4,7 @@ import { getDb } from '../../storage/db';
 import { listItems } from '../../storage/datasets';
 import { naturalCompare } from '../../ingest/detect';
 import type { MediaItemRecord } from '../../storage/schema';
-import { CANONICAL_CLASSES, type CanonicalClass } from '../../ingest/labels';
+import { ClassMappingTable } from '../ClassMappingTable';
 import { formatBytes, formatDuration } from '../format';
 import { useDatasetsStore, type DatasetSummary } from './datasetsStore';
 import { ItemViewer } from './ItemViewer';
@@ -15,41 +15,11 @@ function ClassMapping({ d }: { d: DatasetSummary }) {
   const labelled = d.classes.filter((c) => c.rawLabel !== '');
   if (labelled.length === 0) return null;
   return (
-    <table className="table" data-testid="browser.mapping">
-      <thead>
-        <tr>
-          <th scope="col">Label in the dataset</th>
-          <th scope="col">Class</th>
-          <th scope="col">Items</th>
-        </tr>
-      </thead>
-      <tbody>
-        {labelled.map((c) => (
-          <tr key={c.rawLabel}>
-            <td>{c.rawLabel}</td>
-            <td>
-              <select
-                aria-label={`Class for ${c.rawLabel}`}
-                data-testid="browser.class-select"
-                data-raw={c.rawLabel}
-                value={c.canonical ?? ''}
-                onChange={(e) =>
-                  void remap(d.id, c.rawLabel, (e.target.value || null) as CanonicalClass | null)
-                }
-              >
-                <option value="">(not mapped)</option>
-                {CANONICAL_CLASSES.map((k) => (
-                  <option key={k} value={k}>
-                    {k}
-                  </option>
-                ))}
-              </select>
-            </td>
-            <td>{c.count}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <ClassMappingTable
+      classes={labelled}
+      testId="browser"
+      onChange={(raw, canonical) => void remap(d.id, raw, canonical)}
+    />
   );
 }
 

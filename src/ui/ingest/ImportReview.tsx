@@ -1,4 +1,4 @@
-import { CANONICAL_CLASSES, type CanonicalClass } from '../../ingest/labels';
+import { ClassMappingTable } from '../ClassMappingTable';
 import type { ImportSummary } from '../../ingest/summary';
 import { formatBytes, formatDuration } from '../format';
 import { useDatasetsStore } from '../datasets/datasetsStore';
@@ -9,46 +9,7 @@ function ClassTable({ summary }: { summary: ImportSummary }) {
   const setMapping = useImportStore((s) => s.setMapping);
   if (!summary.labelled)
     return <p data-testid="import.unlabelled">Unlabelled: {summary.itemCount} items.</p>;
-  return (
-    <table className="table" data-testid="import.classes">
-      <thead>
-        <tr>
-          <th scope="col">Label in the dataset</th>
-          <th scope="col">Class</th>
-          <th scope="col">Items</th>
-        </tr>
-      </thead>
-      <tbody>
-        {summary.classes.map((c) => (
-          <tr key={c.rawLabel} data-testid="import.class-row" data-raw={c.rawLabel}>
-            <td>{c.rawLabel === '' ? <em>(no label)</em> : c.rawLabel}</td>
-            <td>
-              {c.rawLabel === '' ? (
-                'unlabelled'
-              ) : (
-                <select
-                  aria-label={`Class for ${c.rawLabel}`}
-                  data-testid="import.class-select"
-                  value={c.canonical ?? ''}
-                  onChange={(e) =>
-                    setMapping(c.rawLabel, (e.target.value || null) as CanonicalClass | null)
-                  }
-                >
-                  <option value="">(not mapped: kept, not trained on)</option>
-                  {CANONICAL_CLASSES.map((k) => (
-                    <option key={k} value={k}>
-                      {k}
-                    </option>
-                  ))}
-                </select>
-              )}
-            </td>
-            <td data-testid="import.class-count">{c.count}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  );
+  return <ClassMappingTable classes={summary.classes} testId="import" onChange={setMapping} />;
 }
 
 /** The summary shown before anything is stored: numbers, class mapping, problems. */
