@@ -19,7 +19,10 @@ import {
   setPreprocessWorkers,
   shutdownPreprocessWorkers,
   startPreprocess,
+  type MediaFileReport,
+  type MediaFrameReport,
   type PreprocessHandle,
+  type PreprocessMediaResult,
   type PreprocessStatus,
   type PreprocessSummary,
   type RunProgress,
@@ -31,6 +34,18 @@ export interface BlobInfo {
   bytes: number;
   type: string;
 }
+
+/** A crop with its bytes, for callers outside the page (the CLI writes it to a file). */
+export interface BlobData extends BlobInfo {
+  base64: string;
+}
+
+/** preprocess-media's result with each crop Blob replaced by `C` (JSON has no Blobs). */
+export type MediaJson<C> = Omit<PreprocessMediaResult, 'files'> & {
+  files: (Omit<MediaFileReport, 'frames'> & {
+    frames: (Omit<MediaFrameReport, 'crops'> & { crops: Record<Region, C> | null })[];
+  })[];
+};
 
 export interface FrameInfo {
   id: string;
@@ -77,7 +92,12 @@ export interface PreprocessDebugApi {
   mediaFromTestInput(
     config?: PreprocessConfigInput,
     mining?: Partial<MiningConfig>,
-  ): Promise<unknown>;
+  ): Promise<MediaJson<BlobInfo>>;
+  /** The same with every crop's bytes as base64 (for the CLI's preprocess-media). */
+  mediaWithCrops(
+    config?: PreprocessConfigInput,
+    mining?: Partial<MiningConfig>,
+  ): Promise<MediaJson<BlobData>>;
 }
 
 declare global {
@@ -106,6 +126,46 @@ function dataUrl(blob: Blob): Promise<string> {
     };
     r.readAsDataURL(blob);
   });
+}
+
+async function blobData(b: Blob): Promise<BlobData> {
+  const bytes = new Uint8Array(await b.arrayBuffer());
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  }
+  return { bytes: b.size, type: b.type, base64: btoa(binary) };
+}
+
+async function mediaJson<C>(
+  result: PreprocessMediaResult,
+  convert: (b: Blob) => Promise<C>,
+): Promise<MediaJson<C>> {
+  const crops = async (c: Record<Region, Blob>): Promise<Record<Region, C>> => ({
+    face: await convert(c.face),
+    eyes: await convert(c.eyes),
+    mouth: await convert(c.mouth),
+  });
+  return {
+    ...result,
+    files: await Promise.all(
+      result.files.map(async (file) => ({
+        ...file,
+        frames: await Promise.all(
+          file.frames.map(async (fr) => ({
+            ...fr,
+            crops: fr.crops ? await crops(fr.crops) : null,
+          })),
+        ),
+      })),
+    ),
+  };
+}
+
+/** The files Playwright put into the test API's hidden input. */
+function testInputFiles(): { name: string; blob: Blob }[] {
+  const input = document.querySelector<HTMLInputElement>('[data-testid="testapi.files"]');
+  return Array.from(input?.files ?? []).map((f) => ({ name: f.name, blob: f }));
 }
 
 export function installPreprocessDebugHook(): void {
@@ -157,18 +217,12 @@ export function installPreprocessDebugHook(): void {
     cropBytes: preprocessedCropBytes,
     deletePreprocessed,
     remine: remineDataset,
-    mediaFromTestInput: async (config, mining) => {
-      const input = document.querySelector<HTMLInputElement>('[data-testid="testapi.files"]');
-      const files = Array.from(input?.files ?? []).map((f) => ({ name: f.name, blob: f }));
-      const result = await preprocessMedia(files, config, mining);
-      return {
-        ...result,
-        files: result.files.map((file) => ({
-          ...file,
-          frames: file.frames.map((fr) => ({ ...fr, crops: fr.crops ? cropInfo(fr.crops) : null })),
-        })),
-      };
-    },
+    mediaFromTestInput: async (config, mining) =>
+      mediaJson(await preprocessMedia(testInputFiles(), config, mining), (b) =>
+        Promise.resolve(blobInfo(b)),
+      ),
+    mediaWithCrops: async (config, mining) =>
+      mediaJson(await preprocessMedia(testInputFiles(), config, mining), blobData),
   };
   window.__ferPreprocess = api;
 }

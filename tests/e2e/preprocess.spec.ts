@@ -151,10 +151,12 @@ type Mining = { accepted: boolean; reason?: string; clip?: { frameCount: number 
 /** Fast settings for CI: 12 fps (36 frames from 3 s), 112 px crops. */
 const CONFIG = { fps: 12, crop: { size: 112 } };
 
+/** Opens the app. Preprocessing needs storage and workers, not the compute backend. */
 async function open(page: Page): Promise<void> {
   await page.goto('/');
-  await page.evaluate(() => window.__fer?.ready());
-  await page.waitForFunction(() => window.__ferPreprocess !== undefined);
+  await page.waitForFunction(
+    () => window.__fer !== undefined && window.__ferPreprocess !== undefined,
+  );
 }
 
 /** Imports files as a dataset through the test API; returns its id. */
@@ -364,6 +366,18 @@ test('preprocess-media: every face, the chosen one, keypoints, affines, drops an
   expect(Math.abs((eyes?.leftEye.x ?? 0) - 246.5)).toBeLessThan(6);
   expect(none.kept).toBe(0);
   expect(none.frames.every((f) => f.dropped === 'no-face' && f.crops === null)).toBe(true);
+
+  // The CLI's variant carries the crops' bytes (base64): real 64x64 WebP files.
+  const withCrops = await page.evaluate((cfg) => window.__ferPreprocess?.mediaWithCrops(cfg), {
+    fps: 2,
+    crop: { size: 64 },
+  });
+  const crop = withCrops?.files[1]?.frames[0]?.crops?.eyes;
+  if (!crop) throw new Error('no crop bytes');
+  const bytes = Buffer.from(crop.base64, 'base64');
+  expect(bytes.length).toBe(crop.bytes);
+  expect(bytes.subarray(0, 4).toString('latin1')).toBe('RIFF');
+  expect(bytes.subarray(8, 12).toString('latin1')).toBe('WEBP');
 });
 
 async function importFolder(page: Page, path: string, layout: string): Promise<string> {
