@@ -1,0 +1,342 @@
+/**
+ * Preprocessing throughput: `npm run bench:preprocess`. Makes a 640x360, 4 s, 25 fps video
+ * with a real face (astronaut.png panned and zoomed over a grey canvas) with Debian's ffmpeg,
+ * imports copies of it through the app's own code in headless Chromium (the headless
+ * runner's browser and server), and prints, for 1..N workers (N = the page's
+ * hardwareConcurrency, at least 2):
+ *
+ * - frames/s of the FULL pipeline (decode in ffmpeg.wasm, detect + landmarks, align, crop,
+ *   CLAHE, encode, store), with the workers warmed up first;
+ * - frames/s of the face models alone (FaceDetector + FaceLandmarker, window.__ferFace) on
+ *   the same sampled frames (extracted at the same fps by Debian's ffmpeg, as PNGs), with as
+ *   many model workers as pipeline workers: the ceiling the pipeline could reach;
+ * - their ratio, and bytes per stored frame (three crops) at the default quality.
+ *
+ * Numbers go to docs/benchmarks.md ("Preprocessing") by hand, with the machine and load.
+ * FER_BENCH_DIST=DIR reuses a build there instead of building into a temporary folder.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { copyFile, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { Page } from '@playwright/test';
+import type { FaceDebugApi } from '../src/preprocess/faceModelsDebugHook';
+import type { PreprocessDebugApi } from '../src/preprocess/debugHook';
+import type { CliWindow } from './lib/api';
+import { APP_ORIGIN, openApp, type AppSession } from './lib/browser';
+import { REPO_ROOT, runBuild } from './lib/build';
+
+const FFMPEG = process.env.FFMPEG ?? '/usr/bin/ffmpeg';
+const ASTRONAUT = path.join(REPO_ROOT, 'tests/fixtures/faces/astronaut.png');
+const BENCH_DIR = path.join(REPO_ROOT, 'tests/fixtures/generated/bench');
+const VIDEO = path.join(BENCH_DIR, 'astronaut-panzoom360.mp4');
+/** The app's default sampling rate (DEFAULT_PREPROCESS_CONFIG.fps). */
+const SAMPLE_FPS = 10;
+
+interface BenchWindow {
+  __ferPreprocess?: PreprocessDebugApi;
+  __ferFace?: FaceDebugApi;
+}
+
+/** ffmpeg with deterministic settings (one thread, bit-exact). */
+function ffmpeg(args: string[]): void {
+  execFileSync(FFMPEG, ['-hide_banner', '-loglevel', 'error', '-y', '-threads', '1', ...args]);
+}
+
+/**
+ * astronaut.png scaled to 420 px on a 900x520 grey canvas; a 640x360 window pans across it
+ * while the picture zooms from 1.0x to 1.3x and back (the face about 190-250 px).
+ */
+function makeVideo(out: string, seconds: number): void {
+  if (existsSync(out)) return;
+  ffmpeg([
+    '-loop',
+    '1',
+    '-framerate',
+    '25',
+    '-t',
+    String(seconds),
+    '-i',
+    ASTRONAUT,
+    '-vf',
+    [
+      'scale=420:420',
+      'pad=900:520:240:50:color=gray',
+      "scale=w='trunc(900*(1.15-0.15*cos(PI*t/2))/2)*2':h='trunc(520*(1.15-0.15*cos(PI*t/2))/2)*2':eval=frame",
+      "crop=640:360:'(iw-640)/2+60*sin(PI*t/2)':'(ih-360)/2'",
+      'format=yuv420p',
+    ].join(','),
+    '-c:v',
+    'libx264',
+    '-preset',
+    'veryfast',
+    '-crf',
+    '23',
+    '-r',
+    '25',
+    '-an',
+    '-map_metadata',
+    '-1',
+    '-fflags',
+    '+bitexact',
+    out,
+  ]);
+}
+
+async function importFolder(page: Page, folder: string): Promise<string> {
+  await page.getByTestId('testapi.folder').setInputFiles(folder);
+  const result = await page.evaluate(async () => {
+    const api = (window as CliWindow).__fer;
+    if (!api?.planFromTestInput || !api.commitPlan) throw new Error('no test API');
+    await api.planFromTestInput('folder', { layout: 'unlabelled-video' });
+    return api.commitPlan();
+  });
+  if (result.status !== 'ready') throw new Error(`import stopped: ${result.stopReason ?? '?'}`);
+  return result.datasetId;
+}
+
+/** Full pipeline with `workers` workers: warm them up on `warmId`, then time `benchId`. */
+async function fullRun(
+  page: Page,
+  workers: number,
+  warmId: string,
+  benchId: string,
+): Promise<{
+  frames: number;
+  seconds: number;
+  framesPerSec: number;
+  kept: number;
+  /** Worker ms per sampled frame per stage, summed over the workers. */
+  stages: { decodeMs: number; detectMs: number; cropMs: number; encodeMs: number };
+}> {
+  return page.evaluate(
+    async ({ workers, warmId, benchId }) => {
+      const api = (window as BenchWindow).__ferPreprocess;
+      if (!api) throw new Error('no window.__ferPreprocess');
+      api.shutdown();
+      api.setWorkers(workers);
+      await api.deletePreprocessed(warmId);
+      await api.run(warmId);
+      await api.deletePreprocessed(benchId);
+      const s = await api.run(benchId);
+      const stages = { decodeMs: 0, detectMs: 0, cropMs: 0, encodeMs: 0 };
+      for (const o of await api.outcomes(benchId)) {
+        stages.decodeMs += o.timings.decodeMs / s.sampledFrames;
+        stages.detectMs += o.timings.detectMs / s.sampledFrames;
+        stages.cropMs += o.timings.cropMs / s.sampledFrames;
+        stages.encodeMs += o.timings.encodeMs / s.sampledFrames;
+      }
+      return {
+        frames: s.sampledFrames,
+        seconds: s.seconds,
+        framesPerSec: s.framesPerSec,
+        kept: s.keptFrames,
+        stages,
+      };
+    },
+    { workers, warmId, benchId },
+  );
+}
+
+/**
+ * The face models alone on `urls`, in `pages.length` pages (one model worker each), frames
+ * dealt round-robin; returns frames/s over the wall time and the model ms per frame.
+ */
+async function modelsOnly(
+  pages: readonly Page[],
+  urls: readonly string[],
+): Promise<{ framesPerSec: number; modelMsPerFrame: number; faces: number }> {
+  // Load the models and run one frame in every page first (not timed).
+  await Promise.all(
+    pages.map((p) =>
+      p.evaluate(async (url) => {
+        const api = (window as BenchWindow).__ferFace;
+        if (!api) throw new Error('no window.__ferFace');
+        await api.load();
+        await api.detect(url);
+      }, urls[0] ?? ''),
+    ),
+  );
+  const t0 = performance.now();
+  const results = await Promise.all(
+    pages.map((p, k) =>
+      p.evaluate(
+        async (mine) => {
+          const api = (window as BenchWindow).__ferFace;
+          if (!api) throw new Error('no window.__ferFace');
+          let ms = 0;
+          let faces = 0;
+          for (const url of mine) {
+            const r = await api.detect(url);
+            for (const t of r.runs) ms += t.detectorMs + t.landmarkerMs;
+            faces += r.faces.length;
+          }
+          return { ms, faces };
+        },
+        urls.filter((_u, i) => i % pages.length === k),
+      ),
+    ),
+  );
+  const seconds = (performance.now() - t0) / 1000;
+  const ms = results.reduce((n, r) => n + r.ms, 0);
+  return {
+    framesPerSec: urls.length / seconds,
+    modelMsPerFrame: ms / urls.length,
+    faces: results.reduce((n, r) => n + r.faces, 0),
+  };
+}
+
+async function main(): Promise<void> {
+  await mkdir(BENCH_DIR, { recursive: true });
+  makeVideo(VIDEO, 4);
+  const warmVideo = path.join(BENCH_DIR, 'astronaut-panzoom360-1s.mp4');
+  makeVideo(warmVideo, 1);
+
+  const tmp = await mkdtemp(path.join(os.tmpdir(), 'fer-bench-pp-'));
+  const envDist = process.env.FER_BENCH_DIST;
+  const distDir = envDist ?? path.join(tmp, 'dist');
+  if (envDist === undefined || !existsSync(path.join(envDist, 'index.html'))) {
+    console.error(`Building the app into ${distDir} ...`);
+    await runBuild(distDir, false);
+  }
+  // The sampled frames as PNGs, served with the app (the models-only run fetches them).
+  const framesDir = path.join(distDir, '__bench-frames');
+  await rm(framesDir, { recursive: true, force: true });
+  await mkdir(framesDir, { recursive: true });
+  ffmpeg(['-i', VIDEO, '-vf', `fps=${SAMPLE_FPS}`, path.join(framesDir, 'f%03d.png')]);
+  const frameUrls = (await readdir(framesDir))
+    .sort()
+    .map((f) => `${APP_ORIGIN}/__bench-frames/${f}`);
+
+  const profile = path.join(tmp, 'profile');
+  let session: AppSession | null = null;
+  try {
+    session = await openApp({
+      distDir,
+      profile,
+      gpu: false,
+      backend: null,
+      verbose: false,
+      startupTimeoutSec: 120,
+      requiredMethods: ['planFromTestInput', 'commitPlan'],
+    });
+    const { page } = session;
+    const env = await page.evaluate(() => ({
+      cores: navigator.hardwareConcurrency,
+      userAgent: navigator.userAgent,
+    }));
+    const maxWorkers = Math.max(2, env.cores);
+
+    // Copies of the clip: two items per worker at the most workers, so none idles early.
+    const benchFolder = path.join(tmp, 'bench-clips');
+    const warmFolder = path.join(tmp, 'warm-clips');
+    await mkdir(benchFolder);
+    await mkdir(warmFolder);
+    for (let i = 0; i < 2 * maxWorkers; i++)
+      await copyFile(VIDEO, path.join(benchFolder, `clip${i}.mp4`));
+    for (let i = 0; i < maxWorkers; i++)
+      await copyFile(warmVideo, path.join(warmFolder, `warm${i}.mp4`));
+    const benchId = await importFolder(page, benchFolder);
+    const warmId = await importFolder(page, warmFolder);
+
+    const extraPages: Page[] = [];
+    const rows: {
+      workers: number;
+      full: number;
+      models: number;
+      modelMs: number;
+      ratio: number;
+      load: number;
+      stages: string;
+    }[] = [];
+    let kept = 0;
+    let sampled = 0;
+    for (let n = 1; n <= maxWorkers; n++) {
+      console.error(`full pipeline, ${n} worker(s) ...`);
+      const full = await fullRun(page, n, warmId, benchId);
+      kept = full.kept;
+      sampled = full.frames;
+      // Free the pipeline's workers before the models-only run has the cores.
+      await page.evaluate(() => {
+        (window as BenchWindow).__ferPreprocess?.shutdown();
+      });
+      while (extraPages.length < n - 1) {
+        const p = await session.context.newPage();
+        await p.goto(`${APP_ORIGIN}/`);
+        await p.waitForFunction(() => (window as BenchWindow).__ferFace !== undefined);
+        extraPages.push(p);
+      }
+      console.error(`models only, ${n} worker(s) ...`);
+      const models = await modelsOnly([page, ...extraPages.slice(0, n - 1)], frameUrls);
+      if (models.faces < frameUrls.length)
+        console.error(
+          `warning: the models found ${models.faces} faces in ${frameUrls.length} frames`,
+        );
+      rows.push({
+        workers: n,
+        full: full.framesPerSec,
+        models: models.framesPerSec,
+        modelMs: models.modelMsPerFrame,
+        ratio: full.framesPerSec / models.framesPerSec,
+        load: os.loadavg()[0] ?? 0,
+        stages: [
+          full.stages.decodeMs,
+          full.stages.detectMs,
+          full.stages.cropMs,
+          full.stages.encodeMs,
+        ]
+          .map((ms) => ms.toFixed(0))
+          .join(' / '),
+      });
+    }
+    const bytes = await page.evaluate(
+      (id) => (window as BenchWindow).__ferPreprocess?.cropBytes(id),
+      benchId,
+    );
+
+    const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+    console.log(
+      `machine   ${cpu}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB`,
+    );
+    console.log(`browser   ${env.userAgent}`);
+    console.log(
+      `page      hardwareConcurrency ${env.cores}; backend ${session.backend?.name ?? '?'}`,
+    );
+    console.log(
+      `input     ${2 * maxWorkers} x 640x360 4 s clip, ${SAMPLE_FPS} fps sampled: ${sampled} frames, ${kept} kept`,
+    );
+    console.log('');
+    console.log(
+      'workers  full frames/s  models-only frames/s  model ms/frame  full/models  load avg (1 min)' +
+        '  pipeline ms/frame: decode / detect / crop+CLAHE / encode',
+    );
+    for (const r of rows)
+      console.log(
+        `${String(r.workers).padStart(7)}  ${r.full.toFixed(2).padStart(13)}  ${r.models.toFixed(2).padStart(20)}  ` +
+          `${r.modelMs.toFixed(0).padStart(14)}  ${`${(100 * r.ratio).toFixed(0)}%`.padStart(11)}  ${r.load.toFixed(2).padStart(16)}  ${r.stages}`,
+      );
+    if (bytes && bytes.frames > 0) {
+      const per = (b: number): number => Math.round(b / bytes.frames);
+      console.log('');
+      console.log(
+        `bytes per stored frame (WebP 0.8, 224 px): ${per(bytes.bytes.face + bytes.bytes.eyes + bytes.bytes.mouth)} ` +
+          `(face ${per(bytes.bytes.face)}, eyes ${per(bytes.bytes.eyes)}, mouth ${per(bytes.bytes.mouth)}) over ${bytes.frames} frames`,
+      );
+    }
+    const last = rows[rows.length - 1];
+    if (last)
+      console.log(
+        `all cores: full pipeline at ${(100 * last.ratio).toFixed(0)}% of the models-only rate (target >= 80%)`,
+      );
+  } finally {
+    await session?.close();
+    await rm(tmp, { recursive: true, force: true });
+    if (envDist !== undefined) await rm(framesDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? (e.stack ?? e.message) : String(e));
+  process.exit(1);
+});
