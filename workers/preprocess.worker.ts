@@ -40,6 +40,12 @@ import type { PreprocessConfig, RgbaImage } from '../src/preprocess/types';
 
 declare const self: DedicatedWorkerGlobalScope;
 
+/**
+ * Decoding a whole video's sampled frames (ffmpeg.wasm decodes every frame to sample them) may
+ * take longer than the media module's default 20 s on a long or large video.
+ */
+const DECODE_TIMEOUT_MS = 120_000;
+
 /** Image sequences (CK+) have no clock; CK+ was recorded at 30 frames per second. */
 const SEQUENCE_FPS = 30;
 
@@ -129,7 +135,8 @@ async function* decodeVideoOrImage(
   fps: number,
   maxFrames: number,
 ): AsyncGenerator<DecodedFrame<ImageBitmap>> {
-  for await (const f of extractFrames(file, name, { fps, maxFrames, maxSide: SOURCE_MAX_SIDE })) {
+  const opts = { fps, maxFrames, maxSide: SOURCE_MAX_SIDE, timeoutMs: DECODE_TIMEOUT_MS };
+  for await (const f of extractFrames(file, name, opts)) {
     yield { timestampSec: f.timestampSec, image: f.image };
   }
 }
