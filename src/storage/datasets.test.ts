@@ -16,7 +16,7 @@ import {
   unfinishedImports,
   type ItemWrite,
 } from './datasets';
-import type { MediaItemRecord } from './schema';
+import { DB_VERSION, type MediaItemRecord } from './schema';
 
 function item(
   datasetId: string,
@@ -122,11 +122,12 @@ describe('dataset storage', () => {
     expect(await db.count('items')).toBe(0);
     expect(await db.count('blobs')).toBe(0);
     expect(await db.count('journal')).toBe(0);
+    expect(await db.count('preprocessed')).toBe(0);
   });
 });
 
 describe('migrations', () => {
-  it('creates every store at version 1', () => {
+  it('creates every store of the current version', () => {
     expect([...db.objectStoreNames].sort()).toEqual(
       [
         'blobs',
@@ -135,6 +136,7 @@ describe('migrations', () => {
         'frames',
         'items',
         'journal',
+        'preprocessed',
         'runs',
         'thumbnails',
       ].sort(),
@@ -146,8 +148,8 @@ describe('schema versions', () => {
   it('refuses to open a version it has no migration for, and leaves the data as it was', async () => {
     await putItems(db, 'd1', [write('d1', 'a', 'Angry')]);
     db.close();
-    await expect(openFerDb(undefined, 2)).rejects.toThrow(
-      /No migration from schema version 1 to 2/,
+    await expect(openFerDb(undefined, DB_VERSION + 1)).rejects.toThrow(
+      new RegExp(`No migration from schema version ${DB_VERSION} to ${DB_VERSION + 1}`),
     );
     const again = await openFerDb();
     expect(await again.count('items')).toBe(1);

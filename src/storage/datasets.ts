@@ -247,11 +247,11 @@ export async function renameDataset(
 export async function deleteDataset(db: FerDatabase, datasetId: string): Promise<void> {
   try {
     const tx = db.transaction(
-      ['datasets', 'items', 'blobs', 'thumbnails', 'frames', 'journal'],
+      ['datasets', 'items', 'blobs', 'thumbnails', 'frames', 'preprocessed', 'journal'],
       'readwrite',
     );
     const ops: Promise<unknown>[] = [];
-    for (const store of ['items', 'blobs', 'thumbnails', 'frames'] as const) {
+    for (const store of ['items', 'blobs', 'thumbnails', 'frames', 'preprocessed'] as const) {
       const index = tx.objectStore(store).index('byDataset');
       let cursor = await index.openCursor(datasetId);
       while (cursor) {

@@ -3,7 +3,7 @@ import { IDBFactory } from 'fake-indexeddb';
 import { openDB } from 'idb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FrameRecord } from '../preprocess/types';
-import { putItems } from './datasets';
+import { deleteDataset, putItems } from './datasets';
 import { openFerDb, type FerDatabase } from './db';
 import {
   cropBytes,
@@ -113,6 +113,13 @@ afterEach(() => {
 });
 
 describe('preprocessed frames', () => {
+  it('go with their dataset when it is deleted', async () => {
+    await putProcessedItem(db, 'd1:a', 'd1', [frame(0), frame(1)], outcome(2));
+    await deleteDataset(db, 'd1');
+    expect(await db.count('frames')).toBe(0);
+    expect(await db.count('preprocessed')).toBe(0);
+  });
+
   it('stores an item with its frames, listed in frame order', async () => {
     await putProcessedItem(db, 'd1:a', 'd1', [frame(2), frame(0), frame(1)], outcome(3));
     const frames = await listFrames(db, 'd1:a');
