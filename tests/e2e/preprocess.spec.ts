@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { expect, test, type Page } from '@playwright/test';
+import { Workbench } from './pages/workbench';
 import { fixturePath } from './fixtures';
 
 /**
@@ -510,4 +511,38 @@ test('benchmark: frames/s for 1 and 2 workers, bytes per frame', async ({ page }
   }
   console.log(`PREPROCESS_BENCH ${JSON.stringify(rows)}`);
   expect(rows.length).toBe(8);
+});
+
+test('the preprocess panel: settings, a run, the computed outcome, and the inspector', async ({
+  page,
+}) => {
+  test.setTimeout(300_000);
+  const wb = new Workbench(page);
+  await wb.open();
+  await wb.chooseFiles(['one-face.mp4', 'two-faces.mp4', 'no-face.mp4'].map((n) => `${DIR}/${n}`));
+  await expect(wb.reviewValue('layout')).toHaveText('unlabelled-video');
+  await wb.commit();
+  const panel = page.getByTestId('preprocess');
+  await panel.getByLabel('Frames per second').fill('12');
+  await panel.getByLabel('Crop size').fill('112');
+  await page.getByTestId('preprocess.start').click();
+  await expect(page.getByTestId('preprocess.summary')).toHaveAttribute('data-phase', 'done', {
+    timeout: 240_000,
+  });
+  // 3 s at 12 fps: 36 frames sampled per video, 108 in all.
+  await expect(page.getByTestId('preprocess.frames')).toContainText('/ 108');
+  await expect(page.getByTestId('preprocess.mining-accepted')).toHaveText('1');
+  await expect(page.getByTestId('preprocess.mining-rejected')).toHaveText(
+    'multiple-faces: 1, no-face: 1',
+  );
+  await expect(page.getByTestId('preprocess.pending')).toHaveText('0');
+  // The inspector shows the accepted video's 36 kept frames with their three crops.
+  await page.getByRole('button', { name: 'one-face.mp4' }).click();
+  const inspector = page.getByTestId('inspector');
+  await expect(inspector).toHaveAttribute('data-frames', '36', { timeout: 30_000 });
+  await expect
+    .poll(() =>
+      inspector.getByTestId('inspector.crop-eyes').evaluate((c: HTMLCanvasElement) => c.width),
+    )
+    .toBe(112);
 });

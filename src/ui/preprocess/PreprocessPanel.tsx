@@ -106,8 +106,14 @@ function Progress() {
 function Status({ dataset }: { dataset: DatasetSummary }) {
   const status = usePreprocessStore((s) => (s.status?.datasetId === dataset.id ? s.status : null));
   if (!status) return null;
-  const dropped = Object.entries(status.dropped).filter(([, n]) => n > 0);
-  const rejected = Object.entries(status.mining.rejected).filter(([, n]) => n > 0);
+  // Sorted by reason, so the text does not depend on which item finished first.
+  const byName = ([a]: [string, number], [b]: [string, number]): number => a.localeCompare(b);
+  const dropped = Object.entries(status.dropped)
+    .filter(([, n]) => n > 0)
+    .sort(byName);
+  const rejected = Object.entries(status.mining.rejected)
+    .filter(([, n]) => n > 0)
+    .sort(byName);
   return (
     <dl className="facts" data-testid="preprocess.status">
       <dt>Items done</dt>
