@@ -205,7 +205,7 @@ function progressWriter(progress: (line: string) => void): {
   end: () => void;
 } {
   const tty = process.stderr.isTTY;
-  let last = 0;
+  let last = Number.NEGATIVE_INFINITY;
   let shown = '';
   return {
     update: (p) => {
@@ -394,17 +394,7 @@ export function mediaText(doc: MediaJson): string {
   const files = doc.result.files;
   const lines = [
     table(
-      [
-        'file',
-        'kind',
-        'size',
-        'sampled',
-        'kept',
-        'no-face',
-        'no-landmarks',
-        'faces/frame',
-        'mining',
-      ],
+      ['file', 'kind', 'size', 'sampled', 'kept', 'no-face', 'no-landmarks', 'max faces', 'mining'],
       files.map((f) => {
         const most = f.frames.reduce((n, fr) => Math.max(n, fr.faces.length), 0);
         const mining =
@@ -417,7 +407,7 @@ export function mediaText(doc: MediaJson): string {
           String(f.kept),
           String(f.dropped['no-face']),
           String(f.dropped['no-landmarks']),
-          f.error === null ? `<= ${most}` : '-',
+          f.error === null ? String(most) : '-',
           f.kind === 'video' ? mining : '-',
         ];
       }),
