@@ -14,5 +14,8 @@ export default defineConfig({
   preview: { headers: isolationHeaders },
   worker: { format: 'es' },
   optimizeDeps: { exclude: ['@ffmpeg/ffmpeg', '@ffmpeg/util'] },
-  build: { target: 'es2022', sourcemap: true, chunkSizeWarningLimit: 8000 },
+  // Not minified: a minified build breaks tfjs-backend-wasm's threaded workers (the worker is
+  // made from the factory's source text; minified, it references names outside it and
+  // setBackend('wasm') hangs). tests/e2e/wasm.spec.ts checks the threaded backend starts.
+  build: { target: 'es2022', sourcemap: true, chunkSizeWarningLimit: 8000, minify: false },
 });

@@ -1,13 +1,18 @@
 /**
  * `npm run bench:model`: builds the app, opens it in the system Chromium and times the model
- * on every backend the browser offers (webgpu, webgl, cpu): forward and training step per clip,
+ * on every backend the browser offers (webgpu, wasm, webgl, cpu): forward and training step per clip,
  * frames/s, achieved GFLOP/s against the same backend's large-matmul GFLOP/s, and peak memory;
  * plus the two grouped-convolution implementations on full-size layers. Prints Markdown tables
  * (paste them into docs/benchmarks.md) and, with --json FILE, writes the raw results.
  *
- * Options: --backends webgpu,webgl,cpu   --no-full-train   --full-frames N   --port N
- *          --out-dir DIR (build folder)   --json FILE
+ * With --torch, also times the same grouped ResNet-18 backbone training step in PyTorch on the CPU
+ * (scripts/bench/torch_train_step.py, Debian's python3-torch; skipped if torch is missing), and
+ * prints each backend's training time as a ratio to the fastest.
+ *
+ * Options: --backends webgpu,wasm,webgl,cpu   --no-full-train   --full-frames N   --port N
+ *          --out-dir DIR (build folder)   --json FILE   --no-conv   --torch
  */
+import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import type { GroupedConvBench, ModelBenchOptions, ModelBenchResult } from '../src/model/debugApi';
 import { browserVersion, buildApp, openBenchApp } from './bench/browser';
@@ -21,7 +26,9 @@ const outDir = option('out-dir') ?? '/tmp/fer-bench-model-dist';
 const port = Number(option('port') ?? 4197);
 const fullTrain = !process.argv.includes('--no-full-train');
 const fullFrames = Number(option('full-frames') ?? 2);
-const wanted = (option('backends') ?? 'webgpu,webgl,cpu').split(',');
+const wanted = (option('backends') ?? 'webgpu,wasm,webgl,cpu').split(',');
+const convBench = !process.argv.includes('--no-conv');
+const torch = process.argv.includes('--torch');
 
 const fmt = (v: number | null, digits = 1): string => (v === null ? '-' : v.toFixed(digits));
 const mib = (b: number | null): string => (b === null ? '-' : (b / 2 ** 20).toFixed(0));
@@ -77,12 +84,49 @@ try {
       reps: 1,
       train: fullTrain && backend !== 'cpu',
     });
-    convs.push(
-      ...(await page.evaluate(
-        (b) => window.__ferModel?.benchGroupedConv(b, 2) ?? Promise.reject(new Error('no hook')),
-        backend,
-      )),
-    );
+    if (convBench)
+      convs.push(
+        ...(await page.evaluate(
+          (b) => window.__ferModel?.benchGroupedConv(b, 2) ?? Promise.reject(new Error('no hook')),
+          backend,
+        )),
+      );
+  }
+
+  const reference: { config: string; trainMsPerClip: number; threads: number }[] = [];
+  if (torch) {
+    for (const config of ['tiny', 'full'] as const) {
+      const frames = config === 'tiny' ? 4 : fullFrames;
+      const clips = config === 'tiny' ? 2 : 1;
+      const r = spawnSync(
+        'python3',
+        ['scripts/bench/torch_train_step.py', config, String(clips), String(frames)],
+        { encoding: 'utf8' },
+      );
+      const line = r.stdout.trim().split('\n').pop() ?? '';
+      if (r.status !== 0 || !line.startsWith('{')) {
+        console.error(`torch reference skipped: ${r.stderr.trim().split('\n').pop() ?? ''}`);
+        break;
+      }
+      const j = JSON.parse(line) as { trainMs: number; threads: number };
+      reference.push({ config, trainMsPerClip: j.trainMs / clips, threads: j.threads });
+    }
+  }
+
+  console.log('\n| config | backend | train ms/clip | x the fastest |');
+  console.log('| --- | --- | --- | --- |');
+  for (const config of ['tiny', 'full'] as const) {
+    const rows = [
+      ...results
+        .filter((r) => r.config === config && r.trainMsPerClip !== null)
+        .map((r) => ({ name: r.backend, ms: r.trainMsPerClip ?? NaN })),
+      ...reference
+        .filter((r) => r.config === config)
+        .map((r) => ({ name: `pytorch cpu (${r.threads} threads)`, ms: r.trainMsPerClip })),
+    ].sort((a, b) => a.ms - b.ms);
+    const fastest = rows[0]?.ms ?? NaN;
+    for (const r of rows)
+      console.log(`| ${config} | ${r.name} | ${fmt(r.ms, 0)} | ${fmt(r.ms / fastest, 2)} |`);
   }
 
   console.log('\n| backend | layer (batch 2) | split + concat ms | block-diagonal ms |');
@@ -96,7 +140,11 @@ try {
   if (json)
     writeFileSync(
       json,
-      JSON.stringify({ browser: browserVersion(session), adapter, results, convs }, null, 2),
+      JSON.stringify(
+        { browser: browserVersion(session), adapter, results, convs, reference },
+        null,
+        2,
+      ),
     );
 } finally {
   await session.close();

@@ -1,42 +1,128 @@
+/**
+ * The one place that picks the TensorFlow.js backend and records what ran and why.
+ *
+ * Default order (docs/backends.md has the measurements behind it):
+ * - WebGPU when the adapter is real hardware;
+ * - WASM (SIMD always; threads when the page is cross-origin isolated) when the WebGPU adapter is
+ *   a software fallback (SwiftShader) or absent: on the CPU it trains fastest, through the
+ *   convolution and max-pool gradients of ./wasmGrads.ts;
+ * - then WebGL, then plain-JS CPU, and a software WebGPU adapter last.
+ * A setting (`preferred`) puts one backend first; `rank: true` orders the candidates by a
+ * measured probe training step instead (`rankBackends`).
+ */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
+import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import wasmPlainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
+import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
+import wasmThreadedSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import { groupedConv2d } from '../model/groupedConv';
+import { installMissingGradients } from './wasmGrads';
 
-export type BackendName = 'webgpu' | 'webgl' | 'cpu';
+export type BackendName = 'webgpu' | 'wasm' | 'webgl' | 'cpu';
+
+export interface AdapterInfo {
+  vendor: string;
+  architecture: string;
+  description: string;
+  isFallbackAdapter: boolean;
+}
+
+/** One backend's probe result (`rankBackends`): ms per training step, or why it could not run. */
+export interface BackendProbe {
+  name: BackendName;
+  ms: number | null;
+  error?: string;
+}
 
 /** What actually ran: recorded in every run and shown in the header. */
 export interface BackendInfo {
   name: BackendName;
-  /** Backends tried before this one, with why each was not used. */
+  /** Why this backend was chosen (default order, the setting, or the probe). */
+  reason: string;
+  /** Backends tried or skipped before this one, with why each was not used. */
   fallbacks: { name: BackendName; reason: string }[];
-  adapter: {
-    vendor: string;
-    architecture: string;
-    description: string;
-    isFallbackAdapter: boolean;
+  /** The WebGPU adapter when WebGPU runs, else null. */
+  adapter: AdapterInfo | null;
+  /** WASM details when WASM runs, else null. */
+  wasm: {
+    threads: number;
+    simd: boolean;
+    /** tfjs's WASM_HAS_MULTITHREAD_SUPPORT: the threaded binary could be used. */
+    multithread: boolean;
+    crossOriginIsolated: boolean;
   } | null;
+  /** The probe's measurements, fastest first, when the choice was measured; else null. */
+  ranking: BackendProbe[] | null;
 }
 
-/** Preference order: the first that initialises wins. */
-export const BACKEND_ORDER: readonly BackendName[] = ['webgpu', 'webgl', 'cpu'];
+/** Every backend, in the order used when WebGPU has a hardware adapter. */
+export const BACKEND_ORDER: readonly BackendName[] = ['webgpu', 'wasm', 'webgl', 'cpu'];
 
-async function webgpuAdapter(): Promise<BackendInfo['adapter'] | string> {
+export interface InitBackendOptions {
+  /** Order the candidates by a measured probe training step (`rankBackends`). */
+  rank?: boolean;
+}
+
+async function webgpuAdapter(): Promise<AdapterInfo | string> {
   if (typeof navigator === 'undefined' || !('gpu' in navigator))
     return 'WebGPU is not available in this browser.';
   const adapter = await navigator.gpu.requestAdapter();
   if (!adapter) return 'No WebGPU adapter (the browser may need WebGPU enabled).';
   const info = adapter.info;
-  const isFallback = adapter.isFallbackAdapter;
   return {
     vendor: info.vendor,
     architecture: info.architecture,
     description: info.description,
-    isFallbackAdapter: isFallback || info.architecture === 'swiftshader',
+    isFallbackAdapter: adapter.isFallbackAdapter || info.architecture === 'swiftshader',
   };
 }
 
-async function trySetBackend(name: BackendName): Promise<string | null> {
+let wasmPathsSet = false;
+const SET_BACKEND_TIMEOUT_MS = 30_000;
+
+/** Serves the .wasm files from our own build (Vite `?url`); without it setBackend('wasm') fails. */
+function prepareWasm(): void {
+  if (wasmPathsSet) return;
+  setWasmPaths({
+    'tfjs-backend-wasm.wasm': wasmPlainUrl,
+    'tfjs-backend-wasm-simd.wasm': wasmSimdUrl,
+    'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedSimdUrl,
+  });
+  // One XNNPACK thread per logical core; only takes effect with the threaded binary, which tfjs
+  // picks when SharedArrayBuffer exists (a cross-origin-isolated page).
+  if (typeof navigator !== 'undefined' && navigator.hardwareConcurrency > 0)
+    setThreadsCount(navigator.hardwareConcurrency);
+  wasmPathsSet = true;
+}
+
+let switching: Promise<unknown> = Promise.resolve();
+
+/**
+ * Switches to `name`; null on success, else why not. Checks that the switch really happened.
+ * Switches run one at a time: two overlapping tf.setBackend calls make the first resolve false.
+ */
+export function trySetBackend(name: BackendName): Promise<string | null> {
+  const next = switching.then(() => setBackendNow(name));
+  switching = next;
+  return next;
+}
+
+async function setBackendNow(name: BackendName): Promise<string | null> {
   try {
-    const ok = await tf.setBackend(name);
+    if (name === 'wasm') prepareWasm();
+    installMissingGradients();
+    // A backend whose start hangs (e.g. wasm workers that cannot load) must not stall the app.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => {
+        resolve('timeout');
+      }, SET_BACKEND_TIMEOUT_MS);
+    });
+    const ok = await Promise.race([tf.setBackend(name), timeout]);
+    clearTimeout(timer);
+    if (ok === 'timeout')
+      return `tf.setBackend('${name}') did not finish in ${SET_BACKEND_TIMEOUT_MS / 1000} s.`;
     if (!ok || tf.getBackend() !== name) return `tf.setBackend('${name}') failed.`;
     await tf.ready();
     return null;
@@ -45,29 +131,150 @@ async function trySetBackend(name: BackendName): Promise<string | null> {
   }
 }
 
+async function wasmDetails(): Promise<BackendInfo['wasm']> {
+  return {
+    threads: getThreadsCount(),
+    simd: Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')),
+    multithread: Boolean(await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')),
+    crossOriginIsolated: typeof crossOriginIsolated === 'boolean' && crossOriginIsolated,
+  };
+}
+
 /**
- * Picks WebGPU, else WebGL, else CPU, and reports what ran and why. `preferred` forces a
- * backend first (the settings override); the rest of the order still applies after it.
+ * The probe: one training step (forward, gradients, SGD update) of a small grouped conv net
+ * shaped like our backbone's stem (7x7/2 conv, 3x3/2 max-pool, 3x3 conv, groups 3) on a
+ * 4 x 32 x 32 x 9 batch. Returns ms per step after one warm-up step (shader compilation).
  */
-export async function initBackend(preferred?: BackendName): Promise<BackendInfo> {
-  const order = preferred
-    ? [preferred, ...BACKEND_ORDER.filter((b) => b !== preferred)]
-    : BACKEND_ORDER;
+async function probeStep(reps: number): Promise<number> {
+  const r = (shape: number[], seed: number) => tf.randomUniform(shape, -0.5, 0.5, 'float32', seed);
+  const x = r([4, 32, 32, 9], 1) as tf.Tensor4D;
+  const w1 = tf.variable(r([7, 7, 3, 24], 2));
+  const w2 = tf.variable(r([3, 3, 8, 24], 3));
+  const optimizer = tf.train.sgd(1e-3);
+  const step = async () => {
+    const loss = optimizer.minimize(
+      () => {
+        let h = tf.relu(groupedConv2d(x, w1 as tf.Tensor4D, { groups: 3, strides: 2, pad: 3 }));
+        h = tf.maxPool(h, 3, 2, 1); // [4, 8, 8, 24]
+        h = tf.relu(groupedConv2d(h, w2 as tf.Tensor4D, { groups: 3, strides: 1, pad: 1 }));
+        return tf.mean(tf.square(h));
+      },
+      true,
+      [w1, w2],
+    );
+    await loss?.data();
+    loss?.dispose();
+  };
+  try {
+    await step();
+    const t0 = performance.now();
+    for (let i = 0; i < reps; i++) await step();
+    return (performance.now() - t0) / reps;
+  } finally {
+    optimizer.dispose();
+    tf.dispose([x, w1, w2]);
+  }
+}
+
+/**
+ * Times the probe training step on each candidate that starts, fastest first; failures last with
+ * their error. Leaves the fastest backend active.
+ */
+export async function rankBackends(
+  candidates: readonly BackendName[] = BACKEND_ORDER,
+  reps = 2,
+): Promise<BackendProbe[]> {
+  const probes: BackendProbe[] = [];
+  for (const name of candidates) {
+    const failure = await trySetBackend(name);
+    if (failure !== null) {
+      probes.push({ name, ms: null, error: failure });
+      continue;
+    }
+    try {
+      probes.push({ name, ms: await probeStep(reps) });
+    } catch (e) {
+      probes.push({ name, ms: null, error: e instanceof Error ? e.message : String(e) });
+    }
+  }
+  probes.sort((a, b) => (a.ms ?? Infinity) - (b.ms ?? Infinity));
+  const best = probes[0];
+  if (best?.ms != null) await trySetBackend(best.name);
+  return probes;
+}
+
+const fmtMs = (ms: number | null): string => (ms === null ? 'failed' : `${ms.toFixed(0)} ms`);
+
+/**
+ * Picks the backend (see the module comment) and reports what ran and why. `preferred` (the
+ * settings override, `?backend=`) is tried first; the rest of the order still applies after it.
+ */
+export async function initBackend(
+  preferred?: BackendName,
+  opts: InitBackendOptions = {},
+): Promise<BackendInfo> {
   const fallbacks: BackendInfo['fallbacks'] = [];
-  let adapter: BackendInfo['adapter'] = null;
+  const a = await webgpuAdapter();
+  const adapter = typeof a === 'string' ? null : a;
+  const noAdapter = typeof a === 'string' ? a : 'no adapter';
+  const hardware = adapter !== null && !adapter.isFallbackAdapter;
+
+  let order: BackendName[];
+  const reasons = new Map<BackendName, string>();
+  let ranking: BackendProbe[] | null = null;
+  if (opts.rank) {
+    ranking = await rankBackends(BACKEND_ORDER.filter((b) => b !== 'webgpu' || adapter !== null));
+    order = ranking.map((p) => p.name);
+    const summary = ranking.map((p) => `${p.name} ${fmtMs(p.ms)}`).join(', ');
+    for (const p of ranking) reasons.set(p.name, `measured probe training step: ${summary}`);
+  } else if (hardware) {
+    order = ['webgpu', 'wasm', 'webgl', 'cpu'];
+    reasons.set(
+      'webgpu',
+      `WebGPU on a hardware adapter (${[adapter.vendor, adapter.architecture].filter(Boolean).join(' ')})`,
+    );
+  } else {
+    order = ['wasm', 'webgl', 'cpu'];
+    const why =
+      adapter === null
+        ? `no WebGPU adapter (${noAdapter})`
+        : `the WebGPU adapter is a software fallback (${adapter.vendor} ${adapter.architecture})`;
+    reasons.set('wasm', `${why}: WASM trains fastest on the CPU`);
+    if (adapter !== null) {
+      fallbacks.push({
+        name: 'webgpu',
+        reason: 'software fallback adapter: slower than WASM, WebGL and CPU here',
+      });
+      order.push('webgpu');
+    } else fallbacks.push({ name: 'webgpu', reason: noAdapter });
+  }
+  if (preferred) {
+    order = [preferred, ...order.filter((b) => b !== preferred)];
+    reasons.set(preferred, `requested by the setting (backend=${preferred})`);
+  }
+
   for (const name of order) {
-    if (name === 'webgpu') {
-      const a = await webgpuAdapter();
-      if (typeof a === 'string') {
-        fallbacks.push({ name, reason: a });
-        continue;
-      }
-      adapter = a;
+    if (name === 'webgpu' && adapter === null) {
+      if (!fallbacks.some((f) => f.name === name)) fallbacks.push({ name, reason: noAdapter });
+      continue;
     }
     const failure = await trySetBackend(name);
-    if (failure === null)
-      return Object.freeze({ name, fallbacks, adapter: name === 'webgpu' ? adapter : null });
-    fallbacks.push({ name, reason: failure });
+    if (failure === null) {
+      const reason =
+        reasons.get(name) ??
+        (fallbacks.length > 0 ? 'the backends before it could not start' : 'default order');
+      return Object.freeze({
+        name,
+        reason,
+        fallbacks: fallbacks.filter((f) => f.name !== name),
+        adapter: name === 'webgpu' ? adapter : null,
+        wasm: name === 'wasm' ? await wasmDetails() : null,
+        ranking,
+      });
+    }
+    const existing = fallbacks.find((f) => f.name === name);
+    if (existing) existing.reason = failure;
+    else fallbacks.push({ name, reason: failure });
   }
   throw new Error(
     `No TensorFlow.js backend could start: ${fallbacks.map((f) => `${f.name}: ${f.reason}`).join('; ')}`,
@@ -75,10 +282,21 @@ export async function initBackend(preferred?: BackendName): Promise<BackendInfo>
 }
 
 export function describeBackend(info: BackendInfo): string {
-  if (info.name === 'webgpu' && info.adapter) {
-    const a = info.adapter;
-    const what = [a.vendor, a.architecture, a.description].filter(Boolean).join(' ');
-    return `WebGPU (${what}${a.isFallbackAdapter ? ', software fallback' : ''})`;
+  switch (info.name) {
+    case 'webgpu': {
+      const a = info.adapter;
+      if (!a) return 'WebGPU';
+      const what = [a.vendor, a.architecture, a.description].filter(Boolean).join(' ');
+      return `WebGPU (${what}${a.isFallbackAdapter ? ', software fallback' : ''})`;
+    }
+    case 'wasm': {
+      const w = info.wasm;
+      if (!w) return 'WebAssembly';
+      return `WebAssembly (${w.simd ? 'SIMD' : 'no SIMD'}, ${w.threads} thread${w.threads === 1 ? '' : 's'})`;
+    }
+    case 'webgl':
+      return 'WebGL';
+    case 'cpu':
+      return 'CPU (plain JavaScript)';
   }
-  return info.name === 'webgl' ? 'WebGL' : 'CPU (plain JavaScript)';
 }

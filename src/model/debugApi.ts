@@ -3,7 +3,7 @@
  * debugHook.ts). Types only, so the e2e tests and the bench script can import them.
  */
 
-export type DebugBackend = 'webgpu' | 'webgl' | 'cpu';
+export type DebugBackend = 'webgpu' | 'wasm' | 'webgl' | 'cpu';
 
 export interface GroupedConvCheck {
   backend: string;
@@ -27,6 +27,33 @@ export interface LeakCheck {
   before: number;
   after: number;
   losses: number[];
+}
+
+/** A tiny model's training-step gradients on one backend against the CPU backend's. */
+export interface GradientCheck {
+  backend: string;
+  /** Over all trainable parameters: max |g - g_cpu| / max |g_cpu|. */
+  relErr: number;
+  /** The worst parameter by that measure, and its own max |g - g_cpu| / max |g_cpu|. */
+  worstParam: string;
+  worstParamRelErr: number;
+  /** Number of parameters whose gradients were compared. */
+  params: number;
+  /** Gradient kernels the backend lacks or has wrong, replaced by src/compute/wasmGrads.ts. */
+  substituted: string[];
+}
+
+/** What the WASM backend reports once active. */
+export interface WasmStatus {
+  /** tf.setBackend('wasm') resolved true and tf.getBackend() then said 'wasm'. */
+  setBackendOk: boolean;
+  active: string;
+  threads: number;
+  simd: boolean;
+  /** tfjs's WASM_HAS_MULTITHREAD_SUPPORT (the threaded binary was chosen). */
+  multithread: boolean;
+  crossOriginIsolated: boolean;
+  hardwareConcurrency: number;
 }
 
 export interface ModelBenchOptions {
@@ -81,7 +108,7 @@ export interface AdapterDescription {
 
 export interface FerModelDebugApi {
   version: 1;
-  /** Which of webgpu / webgl / cpu can be set in this browser. */
+  /** Which of webgpu / wasm / webgl / cpu can be set in this browser. */
   backends(): Promise<DebugBackend[]>;
   adapter(): Promise<AdapterDescription>;
   groupedConvCheck(backend: DebugBackend): Promise<GroupedConvCheck>;
@@ -90,6 +117,15 @@ export interface FerModelDebugApi {
   /** A seeded mid-size model (64x64, widths / 4, 2 frames) on `backend` against the CPU backend. */
   crossBackendCheck(backend: DebugBackend): Promise<AgreementCheck>;
   leakCheck(backend: DebugBackend, steps: number): Promise<LeakCheck>;
+  /**
+   * `steps` Adam steps (lr 1e-3) of the tiny 16x16 model with dropout off on one fixed batch:
+   * the losses, and tensors before/after as in leakCheck.
+   */
+  trainCheck(backend: DebugBackend, steps: number): Promise<LeakCheck>;
+  /** Switches to wasm (served from our build) and reports threads and SIMD; switches back. */
+  wasmStatus(): Promise<WasmStatus>;
+  /** A tiny model's training-step gradients (dropout off) on `backend` against the CPU's. */
+  gradientCheck(backend: DebugBackend): Promise<GradientCheck>;
   bench(opts: ModelBenchOptions): Promise<ModelBenchResult>;
   benchGroupedConv(backend: DebugBackend, reps: number): Promise<GroupedConvBench[]>;
 }

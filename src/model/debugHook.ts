@@ -5,12 +5,17 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
+import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
+import { trySetBackend } from '../compute/backend';
+import { missingGradKernels } from '../compute/wasmGrads';
 import { mergeConfig, type ModelConfigInput, TINY_OVERRIDES } from './config';
 import type {
   AgreementCheck,
   DebugBackend,
   FerModelDebugApi,
+  GradientCheck,
   GroupedConvBench,
+  LeakCheck,
   ModelBenchOptions,
   ModelBenchResult,
 } from './debugApi';
@@ -34,20 +39,21 @@ import {
   forward,
 } from './model';
 import { mulberry32 } from './params';
+import { modelLoss } from './loss';
 import { trainStep } from './trainStep';
 import { importWeights } from './weights';
 
-const ALL_BACKENDS: readonly DebugBackend[] = ['webgpu', 'webgl', 'cpu'];
+const ALL_BACKENDS: readonly DebugBackend[] = ['webgpu', 'wasm', 'webgl', 'cpu'];
 
 async function withBackend<T>(name: DebugBackend, fn: () => Promise<T>): Promise<T> {
   const previous = tf.getBackend();
-  const ok = await tf.setBackend(name);
-  if (!ok || tf.getBackend() !== name) throw new Error(`Backend ${name} is not available`);
-  await tf.ready();
+  // trySetBackend serves the .wasm files from our build and installs the gradients wasm lacks.
+  const failure = await trySetBackend(name);
+  if (failure !== null) throw new Error(`Backend ${name} is not available: ${failure}`);
   try {
     return await fn();
   } finally {
-    if (previous && previous !== name) await tf.setBackend(previous);
+    if (previous && previous !== name) await trySetBackend(previous as DebugBackend);
   }
 }
 
@@ -225,6 +231,65 @@ async function benchGroupedConv(reps: number): Promise<GroupedConvBench[]> {
   return results;
 }
 
+const GRAD_CHECK_CONFIG: ModelConfigInput = mergeConfig(TINY_OVERRIDES, {
+  backbone: { inputSize: 16 },
+  dropout: 0,
+});
+
+/** Gradients of one training-mode loss of the tiny model, per trainable parameter. */
+async function tinyModelGradients(): Promise<Map<string, Float32Array>> {
+  const model = createModel(GRAD_CHECK_CONFIG);
+  const x = clipInput([2, 2, 16, 16, 9], 21);
+  const y = tf.tensor2d([
+    [0, 1, 0, 0, 0, 0, 0],
+    [0, 0, 0, 0, 1, 0, 0],
+  ]);
+  const { grads, value } = tf.variableGrads(
+    () => modelLoss(model.config, forward(model, x, { training: true }), y).total,
+    model.params.trainable(),
+  );
+  const out = new Map<string, Float32Array>();
+  for (const [name, g] of Object.entries(grads)) out.set(name, (await g.data()) as Float32Array);
+  tf.dispose([value, x, y, ...Object.values(grads)]);
+  disposeModel(model);
+  return out;
+}
+
+function maxAbs(a: ArrayLike<number>): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] ?? 0));
+  return m;
+}
+
+/** One warm-up step then `steps` Adam steps on one fixed batch: losses and tensor counts. */
+async function trainLoop(
+  backend: DebugBackend,
+  steps: number,
+  config: ModelConfigInput,
+): Promise<LeakCheck> {
+  const model = createModel(config);
+  const x = clipInput([2, 2, 16, 16, 9], 3);
+  const y = tf.tensor2d([
+    [1, 0, 0, 0, 0, 0, 0],
+    [0, 0, 1, 0, 0, 0, 0],
+  ]);
+  const optimizer = tf.train.adam(1e-3);
+  const losses: number[] = [];
+  const step = async (i: number) => {
+    const loss = trainStep(model, optimizer, x, y, { dropoutSeed: i });
+    losses.push((await loss.data())[0] ?? NaN);
+    loss.dispose();
+  };
+  await step(0);
+  const before = tf.memory().numTensors;
+  for (let i = 1; i <= steps; i++) await step(i);
+  const after = tf.memory().numTensors;
+  optimizer.dispose();
+  tf.dispose([x, y]);
+  disposeModel(model);
+  return { backend, steps, before, after, losses };
+}
+
 export function installModelDebugHook(): void {
   const api: FerModelDebugApi = {
     version: 1,
@@ -346,29 +411,56 @@ export function installModelDebugHook(): void {
       };
     },
     leakCheck: (backend, steps) =>
-      withBackend(backend, async () => {
-        const model = createModel(mergeConfig(TINY_OVERRIDES, { backbone: { inputSize: 16 } }));
-        const x = clipInput([2, 2, 16, 16, 9], 3);
-        const y = tf.tensor2d([
-          [1, 0, 0, 0, 0, 0, 0],
-          [0, 0, 1, 0, 0, 0, 0],
-        ]);
-        const optimizer = tf.train.adam(1e-3);
-        const losses: number[] = [];
-        const step = async (i: number) => {
-          const loss = trainStep(model, optimizer, x, y, { dropoutSeed: i });
-          losses.push((await loss.data())[0] ?? NaN);
-          loss.dispose();
-        };
-        await step(0);
-        const before = tf.memory().numTensors;
-        for (let i = 1; i <= steps; i++) await step(i);
-        const after = tf.memory().numTensors;
-        optimizer.dispose();
-        tf.dispose([x, y]);
-        disposeModel(model);
-        return { backend, steps, before, after, losses };
-      }),
+      withBackend(backend, () =>
+        trainLoop(backend, steps, mergeConfig(TINY_OVERRIDES, { backbone: { inputSize: 16 } })),
+      ),
+    trainCheck: (backend, steps) =>
+      withBackend(backend, () => trainLoop(backend, steps, GRAD_CHECK_CONFIG)),
+    wasmStatus: () =>
+      withBackend('wasm', async () => ({
+        setBackendOk: true,
+        active: tf.getBackend(),
+        threads: getThreadsCount(),
+        simd: Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')),
+        multithread: Boolean(await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')),
+        crossOriginIsolated,
+        hardwareConcurrency: navigator.hardwareConcurrency,
+      })),
+    async gradientCheck(backend) {
+      const ref = await withBackend('cpu', tinyModelGradients);
+      let substituted: string[] = [];
+      const got = await withBackend(backend, () => {
+        substituted = missingGradKernels();
+        return tinyModelGradients();
+      });
+      let diff = 0;
+      let scale = 0;
+      let worstParam = '';
+      let worstParamRelErr = 0;
+      // Variable names carry a per-model suffix; compare in creation order.
+      const refs = [...ref.values()];
+      const gots = [...got.entries()];
+      gots.forEach(([name, g], i) => {
+        const r = refs[i] ?? new Float32Array(0);
+        const d = maxAbsDiff(g, r);
+        const s = maxAbs(r);
+        diff = Math.max(diff, d);
+        scale = Math.max(scale, s);
+        const rel = s > 0 ? d / s : d;
+        if (rel > worstParamRelErr) {
+          worstParamRelErr = rel;
+          worstParam = name;
+        }
+      });
+      return {
+        backend,
+        relErr: diff / scale,
+        worstParam,
+        worstParamRelErr,
+        params: gots.length,
+        substituted,
+      } satisfies GradientCheck;
+    },
     bench: (opts) => withBackend(opts.backend, () => runBench(opts)),
     benchGroupedConv: (backend, reps) => withBackend(backend, () => benchGroupedConv(reps)),
   };
