@@ -148,4 +148,46 @@ test.describe.serial('npm run cli preprocess-media / preprocess on the built app
     expect(text.code, text.stderr).toBe(0);
     expect(text.stdout).toMatch(/Nothing to do: all 3 items were already preprocessed/);
   });
+
+  test('preprocess of an unlabelled clip mines it: too short for the 30-frame run', async () => {
+    test.setTimeout(300_000);
+    const root = path.join(tmp, 'clips');
+    await mkdir(root, { recursive: true });
+    // 2 s of the astronaut at 25 fps: 20 frames sampled at the default 10 fps, all with the face.
+    execFileSync(FFMPEG, [
+      '-hide_banner',
+      '-loglevel',
+      'error',
+      '-y',
+      '-threads',
+      '1',
+      '-loop',
+      '1',
+      '-framerate',
+      '25',
+      '-t',
+      '2',
+      '-i',
+      ASTRONAUT,
+      '-vf',
+      'scale=320:320,pad=480:360:80:20:color=gray,format=yuv420p',
+      '-c:v',
+      'libx264',
+      '-preset',
+      'veryfast',
+      '-an',
+      path.join(root, 'astronaut-2s.mp4'),
+    ]);
+    const ingest = await cli(['ingest', root, '--layout', 'unlabelled-video', '--json']);
+    expect(ingest.code, ingest.stderr).toBe(0);
+    const run = await cli(['preprocess', 'clips', '--json']);
+    expect(run.code, run.stderr).toBe(0);
+    const j = jsonOf(run) as unknown as PreprocessJson;
+    expect(j.dataset.labelled).toBe(false);
+    expect(j.items).toMatchObject({ total: 1, processed: 1, failed: 0 });
+    expect(j.frames).toMatchObject({ sampled: 20, kept: 20 });
+    // One face throughout, but 20 sampled frames are fewer than the paper's f = 30.
+    expect(j.mining).toEqual({ accepted: 0, rejected: { 'too-short': 1 } });
+    expect(j.outcomes[0]?.mining).toMatchObject({ accepted: false, reason: 'too-short' });
+  });
 });
