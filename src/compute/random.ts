@@ -23,15 +23,23 @@ export interface Rng {
   seed: () => number;
 }
 
-export function rngFromSeed(seed: number): Rng {
+/**
+ * mulberry32: a small, well-mixed 32-bit generator of floats in [0, 1). The project's one
+ * implementation: model initialisation, the demo generator, fixtures and tests all use it.
+ */
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
-  const next = (): number => {
+  return () => {
     a = (a + 0x6d2b79f5) >>> 0;
     let t = a;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+export function rngFromSeed(seed: number): Rng {
+  const next = mulberry32(seed);
   return {
     next,
     int: (n) => Math.floor(next() * n),

@@ -4,6 +4,7 @@
  * tensors as `ParamSpec`s; `createParams` makes one `tf.Variable` per spec with a seeded,
  * backend-independent initial value (our own PRNG, so every backend starts from the same bits).
  */
+import { mulberry32 } from '../compute/random';
 import * as tf from '@tensorflow/tfjs';
 
 /** How a tensor starts. `fanIn`/`fanOut` count the inputs/outputs one output unit sees. */
@@ -52,17 +53,8 @@ export function deriveSeed(seed: number, name: string): number {
   return h >>> 0;
 }
 
-/** mulberry32: a small, well-mixed 32-bit PRNG; returns floats in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Re-exported: the one seeded generator lives in src/compute/random.ts. */
+export { mulberry32 };
 
 /** The initial values of one tensor, deterministic in (config seed, name). */
 export function initialValues(spec: ParamSpec, seed: number): Float32Array {

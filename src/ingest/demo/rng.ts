@@ -10,6 +10,7 @@
  *   parts, then a murmur3-style finaliser). Sub-streams are independent of generation order:
  *   clip `train/happy/3` gets the same pixels whether 3 or 300 clips are made around it.
  */
+import { mulberry32 } from '../../compute/random';
 
 export interface Rng {
   /** Uniform in [0, 1). */
@@ -58,14 +59,7 @@ export function deriveSeed(seed: number, ...parts: readonly (number | string)[])
 }
 
 export function createRng(seed: number): Rng {
-  let state = seed >>> 0;
-  const next = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
   return {
     next,
     uniform: (lo, hi) => lo + (hi - lo) * next(),

@@ -1,4 +1,5 @@
 /** Synthetic images and measurements for the step tests. */
+import { mulberry32 } from '../../../compute/random';
 import type { Point, RgbaImage } from '../../types';
 
 export type Rgb = readonly [number, number, number];
@@ -126,14 +127,5 @@ export function angleDiffDeg(a: number, b: number): number {
   return Math.min(d, 360 - d);
 }
 
-/** A tiny deterministic PRNG (mulberry32) for noise in synthetic images. */
-export function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded noise for synthetic images (the project's one generator). */
+export const rng = mulberry32;
