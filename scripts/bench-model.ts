@@ -13,7 +13,7 @@
  *          --out-dir DIR (build folder)   --json FILE   --no-conv   --torch
  */
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import type { GroupedConvBench, ModelBenchOptions, ModelBenchResult } from '../src/model/debugApi';
 import { browserVersion, buildApp, openBenchApp } from './bench/browser';
 
@@ -98,8 +98,9 @@ try {
     for (const config of ['tiny', 'full'] as const) {
       const frames = config === 'tiny' ? 4 : fullFrames;
       const clips = config === 'tiny' ? 2 : 1;
+      // Debian's python3-torch lives under the system interpreter, not a pyenv shim.
       const r = spawnSync(
-        'python3',
+        existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3',
         ['scripts/bench/torch_train_step.py', config, String(clips), String(frames)],
         { encoding: 'utf8' },
       );

@@ -115,26 +115,34 @@ describe('stock wasm, before installMissingGradients', () => {
 });
 
 describe.each([
-  { backend: 'cpu', forceConvDx: false },
-  { backend: 'cpu', forceConvDx: true },
-  { backend: 'wasm', forceConvDx: false },
-  { backend: 'wasm', forceConvDx: true },
-])('conv2dCustomGrad on $backend (dx by conv: $forceConvDx)', ({ backend, forceConvDx }) => {
-  it.each(CASES.map((c, i) => [c.name, i] as const))('%s matches CPU tf.grads', async (_, i) => {
-    expect(await tf.setBackend(backend)).toBe(true);
-    const input = inputs[i];
-    if (!input) throw new Error('missing input');
-    const { c, x, w } = input;
-    const want = reference[i];
-    if (!want) throw new Error('missing reference');
-    const before = tf.memory().numTensors;
-    const got = gradsOf((a, b) => conv2dCustomGrad(a, b, c.s, c.p, { forceConvDx }), x, w, 30 + i);
-    expect(tf.memory().numTensors).toBe(before);
-    expect(relErr(got.y, want.y), 'y').toBeLessThan(REL_TOL);
-    expect(relErr(got.dx, want.dx), 'dx').toBeLessThan(REL_TOL);
-    expect(relErr(got.dw, want.dw), 'dw').toBeLessThan(REL_TOL);
-  });
-});
+  { backend: 'cpu', dxByTranspose: false, dwByMatMul: false },
+  { backend: 'cpu', dxByTranspose: true, dwByMatMul: true },
+  { backend: 'wasm', dxByTranspose: false, dwByMatMul: false },
+  { backend: 'wasm', dxByTranspose: true, dwByMatMul: true },
+])(
+  'conv2dCustomGrad on $backend (dx by transpose: $dxByTranspose, dW by matMul: $dwByMatMul)',
+  ({ backend, dxByTranspose, dwByMatMul }) => {
+    it.each(CASES.map((c, i) => [c.name, i] as const))('%s matches CPU tf.grads', async (_, i) => {
+      expect(await tf.setBackend(backend)).toBe(true);
+      const input = inputs[i];
+      if (!input) throw new Error('missing input');
+      const { c, x, w } = input;
+      const want = reference[i];
+      if (!want) throw new Error('missing reference');
+      const before = tf.memory().numTensors;
+      const got = gradsOf(
+        (a, b) => conv2dCustomGrad(a, b, c.s, c.p, { dxByTranspose, dwByMatMul }),
+        x,
+        w,
+        30 + i,
+      );
+      expect(tf.memory().numTensors).toBe(before);
+      expect(relErr(got.y, want.y), 'y').toBeLessThan(REL_TOL);
+      expect(relErr(got.dx, want.dx), 'dx').toBeLessThan(REL_TOL);
+      expect(relErr(got.dw, want.dw), 'dw').toBeLessThan(REL_TOL);
+    });
+  },
+);
 
 describe('grouped convolution gradients', () => {
   it('groups = 3 on wasm match the split grouped conv on CPU', async () => {

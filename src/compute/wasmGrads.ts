@@ -5,10 +5,11 @@
  * Conv2DBackpropFilter, so stock tfjs cannot train a convolution on it.
  *
  * `conv2dCustomGrad` computes the forward with `tf.conv2d` and, in a `tf.customGrad`:
- * - dx = the transposed convolution (Conv2DBackpropInput) when the backend has it, else a
- *   stride-1 convolution of dy dilated by the stride and padded, with the flipped kernel;
- * - dW = im2col patches of the padded input, one column block per kernel tap (a strided slice
- *   per tap), multiplied by dy: dW = patches^T . dy.
+ * - dx = a stride-1 convolution of dy dilated by the stride and padded, with the flipped kernel
+ *   (or, on request, the backend's Conv2DBackpropInput);
+ * - dW = one convolution of the padded input (channels as batch) with dy as a kernel dilated by
+ *   the stride (or, on request, im2col patches times dy: one strided slice per kernel tap).
+ * Both run on XNNPACK on wasm; measured there, 5x faster than im2col + matMul for dW.
  * `installMissingGradients` makes `groupedConv2d` (src/model/groupedConv.ts) use it, per call,
  * only while the active backend lacks a kernel (see `missingGradKernels`).
  *
@@ -161,8 +162,13 @@ function maxPoolGradConfig(stock: tf.GradConfig): tf.GradConfig {
 }
 
 export interface CustomGradOptions {
-  /** Build dx from Conv2D even where Conv2DBackpropInput exists (tests exercise both paths). */
-  forceConvDx?: boolean;
+  /**
+   * dx by the backend's Conv2DBackpropInput (`conv2dTranspose`) instead of a Conv2D of the dilated
+   * dy. On wasm the Conv2D route is faster (XNNPACK: 1.1-3.8x on our layers), so it is the default.
+   */
+  dxByTranspose?: boolean;
+  /** dW by im2col + matMul instead of one dilated convolution (kept for comparison). */
+  dwByMatMul?: boolean;
 }
 
 /**
@@ -205,6 +211,35 @@ function convDxByConv(
   ]); // [N, H + kh - 1, W + kw - 1, Cout]
   const flipped = tf.reverse(w, [0, 1]).transpose<tf.Tensor4D>([0, 1, 3, 2]); // [kh, kw, Cout, Cin]
   return tf.conv2d<tf.Tensor4D>(padded, flipped, 1, 'valid'); // [N, H, W, Cin]
+}
+
+/**
+ * dW of y = conv2d(x, w, s, p) as one convolution (XNNPACK on wasm): input channels become the
+ * batch and the batch becomes the channels, dy is the kernel, dilated by the stride:
+ * dW[ky, kx, ci, co] = sum_{n, oy, ox} xp[n, oy*s + ky, ox*s + kx, ci] * dy[n, oy, ox, co].
+ */
+function convDwByConv(
+  x: tf.Tensor4D,
+  dy: tf.Tensor4D,
+  kShape: readonly [number, number, number, number],
+  s: number,
+  p: number,
+): tf.Tensor4D {
+  const [kh, kw, cin, cout] = kShape;
+  const xp =
+    p > 0
+      ? tf.pad(x, [
+          [0, 0],
+          [p, p],
+          [p, p],
+          [0, 0],
+        ])
+      : x; // [N, H + 2p, W + 2p, Cin]
+  const xt = tf.transpose<tf.Tensor4D>(xp, [3, 1, 2, 0]); // [Cin, Hp, Wp, N]
+  const k = tf.transpose<tf.Tensor4D>(dy, [1, 2, 0, 3]); // [Ho, Wo, N, Cout]
+  const full = tf.conv2d<tf.Tensor4D>(xt, k, 1, 'valid', 'NHWC', s); // [Cin, >= kh, >= kw, Cout]
+  const dw = full.slice([0, 0, 0, 0], [cin, kh, kw, cout]); // [Cin, kh, kw, Cout]
+  return tf.transpose<tf.Tensor4D>(dw, [1, 2, 0, 3]); // [kh, kw, Cin, Cout]
 }
 
 /** dW of y = conv2d(x, w, s, p): patches^T . dy with one strided slice per kernel tap. */
@@ -266,11 +301,15 @@ export function conv2dCustomGrad(
       value: tf.conv2d<tf.Tensor4D>(x4, w4, strides, pad),
       gradFunc: (dy4, saved) => {
         const [xs, ws] = saved as [tf.Tensor4D, tf.Tensor4D];
-        const useTranspose = !opts.forceConvDx && hasKernel('Conv2DBackpropInput', tf.getBackend());
+        const useTranspose =
+          opts.dxByTranspose === true && hasKernel('Conv2DBackpropInput', tf.getBackend());
         const dx = useTranspose
           ? tf.conv2dTranspose(dy4, ws, xs.shape, strides, pad)
           : convDxByConv(dy4, ws, xs.shape, strides, pad);
-        return [dx, convDw(xs, dy4, ws.shape, strides, pad)];
+        const dw = opts.dwByMatMul
+          ? convDw(xs, dy4, ws.shape, strides, pad)
+          : convDwByConv(xs, dy4, ws.shape, strides, pad);
+        return [dx, dw];
       },
     };
   });
