@@ -84,6 +84,9 @@ const SET_BACKEND_TIMEOUT_MS = 30_000;
 /** Serves the .wasm files from our own build (Vite `?url`); without it setBackend('wasm') fails. */
 function prepareWasm(): void {
   if (wasmPathsSet) return;
+  wasmPathsSet = true;
+  // In Node (unit tests) tfjs reads the binaries from its own package; the URLs are for browsers.
+  if (tf.env().getBool('IS_NODE')) return;
   setWasmPaths({
     'tfjs-backend-wasm.wasm': wasmPlainUrl,
     'tfjs-backend-wasm-simd.wasm': wasmSimdUrl,
@@ -93,7 +96,6 @@ function prepareWasm(): void {
   // picks when SharedArrayBuffer exists (a cross-origin-isolated page).
   if (typeof navigator !== 'undefined' && navigator.hardwareConcurrency > 0)
     setThreadsCount(navigator.hardwareConcurrency);
-  wasmPathsSet = true;
 }
 
 let switching: Promise<unknown> = Promise.resolve();
