@@ -14,9 +14,8 @@ export function Header() {
       <StorageMeter />
       {fellBack && (
         <p className="notice" role="status" data-testid="header.backend-notice">
-          Using {backend.name} because{' '}
-          {backend.fallbacks.map((f) => `${f.name}: ${f.reason}`).join('; ')}. Training will be
-          slower.
+          Using {backend.name}: {backend.reason}. Not used:{' '}
+          {backend.fallbacks.map((f) => `${f.name} (${f.reason})`).join('; ')}.
         </p>
       )}
       {error && (

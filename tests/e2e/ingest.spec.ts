@@ -52,7 +52,7 @@ test('AFEW folder: exact summary, stored, kept across reload, playable, deleted 
   expect(await wb.datasetClassCounts('afew')).toEqual(want.perClass);
 
   // Browse: the AVI (not playable by Chrome) is transcoded through ffmpeg.wasm and plays.
-  await wb.dataset('afew').getByRole('button', { name: 'afew' }).click();
+  await wb.dataset('afew').getByRole('button', { name: 'afew', exact: true }).click();
   await expect(page.getByTestId('browser.items')).toHaveAttribute(
     'data-count',
     String(want.fileCount),
@@ -191,7 +191,7 @@ test('bad files: each gets its own message, the good file still imports', async 
   const stored = await page.evaluate(() => window.__fer?.listDatasets());
   expect(stored?.[0]?.itemCount).toBe(1);
   expect(stored?.[0]?.problems.length).toBe(Object.keys(wantBad).length);
-  await page.getByRole('button', { name: stored?.[0]?.name ?? 'bad' }).click();
+  await wb.dataset('bad').getByRole('button', { name: 'bad', exact: true }).click();
   await expect(page.getByTestId('browser.items')).toContainText(good);
 });
 
@@ -250,7 +250,9 @@ test('full storage: the import stops with a clear message, earlier data stays, r
   await expect(result).toContainText(/storage is full/i);
   const list = async () => (await page.evaluate(() => window.__fer?.listDatasets())) ?? [];
   const partial = (await list()).find((d) => d.name === 'clips');
-  expect(partial?.status).toBe('partial');
+  // 'partial', or 'importing' when even the status update no longer fits: both are unfinished
+  // imports that the next drop of the same files resumes.
+  expect(['partial', 'importing']).toContain(partial?.status);
   const storedBefore = partial?.itemCount ?? -1;
   expect(storedBefore).toBeGreaterThan(0);
   expect(storedBefore).toBeLessThan(copies);
@@ -299,7 +301,7 @@ test('5,000 items: the browser list stays virtualised and reaches the last item'
   expect(counts['0']).toBe(Math.ceil(rows / 7));
   await page.getByTestId('import.name').fill('big');
   await wb.commit();
-  await page.getByRole('button', { name: 'big' }).click();
+  await wb.dataset('big').getByRole('button', { name: 'big', exact: true }).click();
   const list = page.getByTestId('browser.items');
   await expect(list).toHaveAttribute('data-count', String(rows));
   // Only the visible rows (plus overscan) exist in the DOM.

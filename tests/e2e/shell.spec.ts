@@ -5,7 +5,7 @@ test('the shell shows which compute backend runs, with a reason for any fallback
 }) => {
   await page.goto('/');
   const backend = page.getByTestId('header.backend');
-  await expect(backend).toHaveAttribute('data-backend', /^(webgpu|webgl|cpu)$/);
+  await expect(backend).toHaveAttribute('data-backend', /^(webgpu|wasm|webgl|cpu)$/);
   const name = await backend.getAttribute('data-backend');
   const info = await page.evaluate(() => window.__fer?.backend());
   expect(info?.name).toBe(name);
@@ -13,7 +13,9 @@ test('the shell shows which compute backend runs, with a reason for any fallback
     // Chromium here is launched with --enable-unsafe-webgpu: SwiftShader or a real adapter.
     expect(info?.adapter?.architecture).toBeTruthy();
   } else {
-    await expect(page.getByTestId('header.backend-notice')).toContainText('because');
+    await expect(page.getByTestId('header.backend-notice')).toContainText(
+      info?.reason ?? 'no reason recorded',
+    );
   }
 });
 
