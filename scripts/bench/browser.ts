@@ -5,7 +5,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chromium, type Browser, type Page } from '@playwright/test';
-import { chromiumArgs } from '../lib/chromium';
+import { chromiumArgs, chromiumPath } from '../lib/chromium';
 
 export interface BenchSession {
   browser: Browser;
@@ -34,7 +34,22 @@ async function waitForServer(url: string, server: ChildProcess): Promise<void> {
   throw new Error(`${url} did not answer in 30 s`);
 }
 
-export async function openBenchApp(outDir: string, port: number): Promise<BenchSession> {
+export interface OpenBenchOptions {
+  /** Runs before the app is loaded (e.g. to route fixture files). */
+  beforeGoto?: (page: Page) => Promise<void>;
+  /** The debug hook to wait for (default: the model hook). */
+  hook?: '__ferModel' | '__ferFace';
+}
+
+/**
+ * Serves a built app with `vite preview`, opens it in the system Chromium with the test
+ * flags and waits for a debug hook. Shared by bench:model and the face-model benchmark.
+ */
+export async function openBenchApp(
+  outDir: string,
+  port: number,
+  opts: OpenBenchOptions = {},
+): Promise<BenchSession> {
   const server = spawn(
     'npx',
     [
@@ -57,13 +72,14 @@ export async function openBenchApp(outDir: string, port: number): Promise<BenchS
   try {
     await waitForServer(url, server);
     const browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      executablePath: chromiumPath(),
       args: [...chromiumArgs],
     });
     const page = await browser.newPage();
     page.setDefaultTimeout(0);
+    await opts.beforeGoto?.(page);
     await page.goto(url);
-    await page.waitForFunction(() => window.__ferModel?.version === 1);
+    await page.waitForFunction((hook) => hook in window, opts.hook ?? '__ferModel');
     return {
       browser,
       page,

@@ -10,11 +10,9 @@
  * the app's origin. Timings: median and minimum over the runs after the first three
  * (warm-up); on a shared machine the minimum is the better estimate of the cost.
  */
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { chromium } from '@playwright/test';
-import { chromiumArgs, chromiumPath } from '../lib/chromium';
+import { openBenchApp } from '../bench/browser';
 
 interface Timings {
   detectorMs: number;
@@ -57,46 +55,21 @@ async function main(): Promise<void> {
     .filter((a, i, all) => !a.startsWith('--') && !flags.has(all[i - 1] ?? ''));
   if (images.length === 0) images.push('tests/fixtures/faces/astronaut.png');
 
-  const server = spawn(
-    'npx',
-    [
-      'vite',
-      'preview',
-      '--host',
-      '127.0.0.1',
-      '--port',
-      String(port),
-      '--strictPort',
-      '--outDir',
-      dist,
-    ],
-    { stdio: 'ignore', detached: true },
-  );
-  const origin = `http://127.0.0.1:${port}`;
-  const browser = await chromium.launch({
-    executablePath: chromiumPath(),
-    args: [...chromiumArgs],
-  });
-  try {
-    for (let i = 0; i < 60; i++) {
-      try {
-        await fetch(origin);
-        break;
-      } catch {
-        await new Promise((r) => setTimeout(r, 500));
+  const session = await openBenchApp(dist, port, {
+    hook: '__ferFace',
+    beforeGoto: async (page) => {
+      for (const path of images) {
+        await page.route(`**/__bench__/${basename(path)}`, (route) =>
+          route.fulfill({
+            body: readFileSync(path),
+            headers: { 'Cross-Origin-Resource-Policy': 'same-origin' },
+          }),
+        );
       }
-    }
-    const page = await browser.newPage();
-    for (const path of images) {
-      await page.route(`**/__bench__/${basename(path)}`, (route) =>
-        route.fulfill({
-          body: readFileSync(path),
-          headers: { 'Cross-Origin-Resource-Policy': 'same-origin' },
-        }),
-      );
-    }
-    await page.goto(origin);
-    await page.waitForFunction(() => (window as BenchWindow).__ferFace !== undefined);
+    },
+  });
+  const { page } = session;
+  try {
     console.log(
       `| detector | mode | image | size | faces | with mesh (landmarker's) | detector ms, median (min) | landmarker ms, median (min) | load ms |`,
     );
@@ -124,8 +97,7 @@ async function main(): Promise<void> {
       }
     }
   } finally {
-    await browser.close();
-    if (server.pid !== undefined) process.kill(-server.pid);
+    await session.close();
   }
 }
 
