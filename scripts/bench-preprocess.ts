@@ -26,6 +26,7 @@ import type { PreprocessDebugApi } from '../src/preprocess/debugHook';
 import type { CliWindow } from './lib/api';
 import { APP_ORIGIN, openApp, type AppSession } from './lib/browser';
 import { REPO_ROOT, runBuild } from './lib/build';
+import { DETERMINISTIC_H264_ARGS } from '../tests/fixtures/h264';
 
 const FFMPEG = process.env.FFMPEG ?? '/usr/bin/ffmpeg';
 const ASTRONAUT = path.join(REPO_ROOT, 'tests/fixtures/faces/astronaut.png');
@@ -67,19 +68,7 @@ function makeVideo(out: string, seconds: number): void {
       "crop=640:360:'(iw-640)/2+60*sin(PI*t/2)':'(ih-360)/2'",
       'format=yuv420p',
     ].join(','),
-    '-c:v',
-    'libx264',
-    '-preset',
-    'veryfast',
-    '-crf',
-    '23',
-    '-r',
-    '25',
-    '-an',
-    '-map_metadata',
-    '-1',
-    '-fflags',
-    '+bitexact',
+    ...DETERMINISTIC_H264_ARGS,
     out,
   ]);
 }

@@ -4,6 +4,7 @@ import { loadavg } from 'node:os';
 import { expect, test, type Page } from '@playwright/test';
 import { Workbench } from './pages/workbench';
 import { fixturePath } from './fixtures';
+import { DETERMINISTIC_H264_ARGS } from '../fixtures/h264';
 
 /**
  * The preprocessing engine on real faces (astronaut.png) in Chromium: the worker pool, face
@@ -94,19 +95,7 @@ function makeVideos(): void {
       '-threads',
       '1',
       ...args,
-      '-c:v',
-      'libx264',
-      '-preset',
-      'veryfast',
-      '-crf',
-      '23',
-      '-r',
-      '25',
-      '-an',
-      '-map_metadata',
-      '-1',
-      '-fflags',
-      '+bitexact',
+      ...DETERMINISTIC_H264_ARGS,
       out,
     ]);
   }
