@@ -61,6 +61,28 @@ export async function listFrames(db: FerDatabase, itemId: string): Promise<Store
   return frames.sort((a, b) => a.frameIndex - b.frameIndex);
 }
 
+/**
+ * Per item of a dataset, the frame indices of its stored frames (ascending), read from the keys
+ * only (no records or crops are loaded): what the training data loader needs to list clips.
+ */
+export async function listFrameIndices(
+  db: FerDatabase,
+  datasetId: string,
+): Promise<Map<string, number[]>> {
+  const keys = await db.getAllKeysFromIndex('frames', 'byDataset', datasetId);
+  const out = new Map<string, number[]>();
+  for (const key of keys) {
+    // Item ids contain '/' (dataset keys are paths), the frame index is after the last one.
+    const cut = key.lastIndexOf('/');
+    const itemId = key.slice(0, cut);
+    const list = out.get(itemId) ?? [];
+    list.push(Number(key.slice(cut + 1)));
+    out.set(itemId, list);
+  }
+  for (const list of out.values()) list.sort((a, b) => a - b);
+  return out;
+}
+
 export async function getFrame(
   db: FerDatabase,
   itemId: string,

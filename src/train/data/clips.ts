@@ -1,0 +1,206 @@
+/**
+ * The clips a training run can use: one per preprocessed item of a dataset, with its label as
+ * an index into the run's classes and the stored frames it may sample from. See
+ * docs/data-loading.md.
+ */
+import { shuffled, stream } from '../../compute/random';
+import type { CanonicalClass } from '../../ingest/labels';
+import { isCanonicalClass } from '../../ingest/labels';
+import { getDataset, listItems } from '../../storage/datasets';
+import type { FerDatabase } from '../../storage/db';
+import { listFrameIndices, listPreprocessed } from '../../storage/frames';
+import type { DatasetRecord, MediaItemRecord } from '../../storage/schema';
+
+export interface ClipRef {
+  itemId: string;
+  datasetId: string;
+  /** The item key, e.g. 'train/happy/clip0007'. */
+  key: string;
+  /** Index into the run's class list; null = unlabelled. */
+  label: number | null;
+  /** The demo pool's withheld label as an index (analysis only), else null. */
+  hiddenLabel: number | null;
+  subject: string | null;
+  split: 'train' | 'val' | 'test' | null;
+  /** Stored frame indices (ascending) of the kept frames. */
+  frames: number[];
+}
+
+export type SkipReason =
+  'not-preprocessed' | 'flagged' | 'failed' | 'class-not-in-run' | 'unmapped-label' | 'no-frames';
+
+export interface ClipIndex {
+  clips: ClipRef[];
+  /** Items left out, by reason (only reasons that occurred). */
+  skipped: Partial<Record<SkipReason, number>> & Record<string, number>;
+}
+
+function classIndex(
+  raw: string | null | undefined,
+  dataset: DatasetRecord,
+  classes: readonly CanonicalClass[],
+): { index: number | null; why: SkipReason | null } {
+  if (raw === null || raw === undefined) return { index: null, why: null };
+  const mapped =
+    raw in dataset.classMap ? dataset.classMap[raw] : isCanonicalClass(raw) ? raw : null;
+  if (!mapped) return { index: null, why: 'unmapped-label' };
+  const i = classes.indexOf(mapped);
+  return i < 0 ? { index: null, why: 'class-not-in-run' } : { index: i, why: null };
+}
+
+/**
+ * Lists a dataset's usable clips in item-key order. Only items whose preprocessing status is
+ * 'done' count; a labelled item's raw label goes through the dataset's class map to an index in
+ * `classes`; items without a raw label, and every item of an unlabelled dataset, get label null.
+ * A mined item (unlabelled videos) is used only when its mining decision accepted a clip, and
+ * then only the frames of the accepted run.
+ */
+export async function listClips(
+  db: FerDatabase,
+  datasetId: string,
+  classes: readonly CanonicalClass[],
+): Promise<ClipIndex> {
+  const dataset = await getDataset(db, datasetId);
+  if (!dataset) throw new Error(`No dataset '${datasetId}' is stored.`);
+  const [items, records, frames] = await Promise.all([
+    listItems(db, datasetId),
+    listPreprocessed(db, datasetId),
+    listFrameIndices(db, datasetId),
+  ]);
+  const outcome = new Map(records.map((r) => [r.itemId, r]));
+  const clips: ClipRef[] = [];
+  const skipped: ClipIndex['skipped'] = {};
+  const skip = (why: SkipReason): void => {
+    skipped[why] = (skipped[why] ?? 0) + 1;
+  };
+  for (const item of items) {
+    const r = outcome.get(item.id);
+    if (!r) {
+      skip('not-preprocessed');
+      continue;
+    }
+    if (r.status !== 'done') {
+      skip(r.status);
+      continue;
+    }
+    if (r.mining && !r.mining.accepted) {
+      skip('flagged');
+      continue;
+    }
+    let label: number | null = null;
+    if (dataset.labelled) {
+      const c = classIndex(item.rawLabel, dataset, classes);
+      if (c.why) {
+        skip(c.why);
+        continue;
+      }
+      label = c.index;
+    }
+    let kept = frames.get(item.id) ?? [];
+    if (r.mining?.accepted) {
+      const { startFrame, endFrame } = r.mining.clip;
+      kept = kept.filter((f) => f >= startFrame && f <= endFrame);
+    }
+    if (kept.length === 0) {
+      skip('no-frames');
+      continue;
+    }
+    clips.push(toClip(item, label, classIndex(item.hiddenLabel, dataset, classes).index, kept));
+  }
+  return { clips, skipped };
+}
+
+function toClip(
+  item: MediaItemRecord,
+  label: number | null,
+  hiddenLabel: number | null,
+  frames: number[],
+): ClipRef {
+  return {
+    itemId: item.id,
+    datasetId: item.datasetId,
+    key: item.key,
+    label,
+    hiddenLabel,
+    subject: item.subject,
+    split: item.split,
+    frames,
+  };
+}
+
+export interface ClipSplits {
+  train: ClipRef[];
+  val: ClipRef[];
+  unlabelled: ClipRef[];
+}
+
+/**
+ * Splits labelled clips into train and validation; clips with label null go to `unlabelled`.
+ * When any labelled clip carries a 'val' or 'test' split, the items' splits are used ('test'
+ * counts as validation; clips without a split train). Otherwise a seeded split: stratified by
+ * class and subject-independent (all clips of a subject on one side), aiming at `valFraction`
+ * of each class. Input order is kept within each part.
+ */
+export function splitClips(
+  clips: readonly ClipRef[],
+  opts: { valFraction: number; seed: number },
+): ClipSplits {
+  if (!(opts.valFraction >= 0 && opts.valFraction < 1)) {
+    throw new RangeError(`valFraction must be in [0, 1), got ${opts.valFraction}`);
+  }
+  const labelled = clips.filter((c) => c.label !== null);
+  const unlabelled = clips.filter((c) => c.label === null);
+  if (labelled.some((c) => c.split === 'val' || c.split === 'test')) {
+    const isVal = (c: ClipRef): boolean => c.split === 'val' || c.split === 'test';
+    return {
+      train: labelled.filter((c) => !isVal(c)),
+      val: labelled.filter(isVal),
+      unlabelled,
+    };
+  }
+  const val = seededValSet(labelled, opts.valFraction, opts.seed);
+  return {
+    train: labelled.filter((_, i) => !val.has(i)),
+    val: labelled.filter((_, i) => val.has(i)),
+    unlabelled,
+  };
+}
+
+/**
+ * Greedy: groups (a subject's clips, or one clip without a subject) in seeded order; a group
+ * joins validation when it brings the per-class counts closer to valFraction x class size
+ * (summed absolute error). Returns indices into `clips`.
+ */
+function seededValSet(clips: readonly ClipRef[], valFraction: number, seed: number): Set<number> {
+  const val = new Set<number>();
+  if (valFraction === 0 || clips.length === 0) return val;
+  const classes = new Map<number, number>();
+  for (const c of clips) classes.set(c.label ?? -1, (classes.get(c.label ?? -1) ?? 0) + 1);
+  const target = new Map([...classes].map(([k, n]) => [k, n * valFraction]));
+  const have = new Map<number, number>();
+  const groups = new Map<string, number[]>();
+  clips.forEach((c, i) => {
+    const g = c.subject !== null ? `s:${c.subject}` : `i:${c.itemId}:${i}`;
+    groups.set(g, [...(groups.get(g) ?? []), i]);
+  });
+  const names = [...groups.keys()].sort();
+  for (const name of shuffled(names, stream(seed, 'val-split'))) {
+    const members = groups.get(name) ?? [];
+    const add = new Map<number, number>();
+    for (const i of members) {
+      const l = clips[i]?.label ?? -1;
+      add.set(l, (add.get(l) ?? 0) + 1);
+    }
+    let gain = 0;
+    for (const [l, n] of add) {
+      const h = have.get(l) ?? 0;
+      const t = target.get(l) ?? 0;
+      gain += Math.abs(h - t) - Math.abs(h + n - t);
+    }
+    if (gain > 0) {
+      for (const i of members) val.add(i);
+      for (const [l, n] of add) have.set(l, (have.get(l) ?? 0) + n);
+    }
+  }
+  return val;
+}
