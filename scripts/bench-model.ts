@@ -11,6 +11,7 @@
  *
  * Options: --backends webgpu,wasm,webgl,cpu   --no-full-train   --full-frames N   --port N
  *          --out-dir DIR (build folder)   --json FILE   --no-conv   --torch
+ *          --wasm-threads N (XNNPACK threads; default one per logical core)
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
@@ -29,6 +30,7 @@ const fullFrames = Number(option('full-frames') ?? 2);
 const wanted = (option('backends') ?? 'webgpu,wasm,webgl,cpu').split(',');
 const convBench = !process.argv.includes('--no-conv');
 const torch = process.argv.includes('--torch');
+const wasmThreads = option('wasm-threads');
 
 const fmt = (v: number | null, digits = 1): string => (v === null ? '-' : v.toFixed(digits));
 const mib = (b: number | null): string => (b === null ? '-' : (b / 2 ** 20).toFixed(0));
@@ -36,7 +38,9 @@ const mib = (b: number | null): string => (b === null ? '-' : (b / 2 ** 20).toFi
 const t0 = Date.now();
 console.error(`building into ${outDir} ...`);
 buildApp(outDir);
-const session = await openBenchApp(outDir, port);
+const session = await openBenchApp(outDir, port, {
+  query: wasmThreads ? `?wasmThreads=${wasmThreads}` : '',
+});
 const { page } = session;
 try {
   const adapter = await page.evaluate(() => window.__ferModel?.adapter());
@@ -48,6 +52,13 @@ try {
   console.log(`WebGPU adapter: ${JSON.stringify(adapter?.webgpu ?? null)}`);
   console.log(`WebGL renderer: ${adapter?.webglRenderer ?? 'none'}`);
   console.log(`Backends: ${backends.join(', ')}`);
+  if (backends.includes('wasm')) {
+    const w = await page.evaluate(() => window.__ferModel?.wasmStatus());
+    console.log(
+      `WASM: ${w?.threads ?? '?'} XNNPACK thread(s), SIMD ${String(w?.simd)}, ` +
+        `cross-origin isolated ${String(w?.crossOriginIsolated)}`,
+    );
+  }
 
   console.log(
     '\n| backend | config | input | clips x frames | GFLOP/clip | forward ms/clip | forward frames/s | forward GFLOP/s | train ms/clip | train frames/s | train GFLOP/s | matmul GFLOP/s (n) | peak MiB fwd / train |',

@@ -39,6 +39,8 @@ export interface OpenBenchOptions {
   beforeGoto?: (page: Page) => Promise<void>;
   /** The debug hook to wait for (default: the model hook). */
   hook?: '__ferModel' | '__ferFace';
+  /** Query string for the page, e.g. '?wasmThreads=1'. */
+  query?: string;
 }
 
 /**
@@ -78,7 +80,7 @@ export async function openBenchApp(
     const page = await browser.newPage();
     page.setDefaultTimeout(0);
     await opts.beforeGoto?.(page);
-    await page.goto(url);
+    await page.goto(url + (opts.query ?? ''));
     await page.waitForFunction((hook) => hook in window, opts.hook ?? '__ferModel');
     return {
       browser,

@@ -12,12 +12,10 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
-import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import wasmPlainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
-import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
-import wasmThreadedSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { groupedConv2d } from '../model/groupedConv';
 import { installMissingGradients } from './wasmGrads';
+import { prepareWasm, wantedWasmThreads, withWasmCoreCap } from './wasmThreads';
 
 export type BackendName = 'webgpu' | 'wasm' | 'webgl' | 'cpu';
 
@@ -46,7 +44,10 @@ export interface BackendInfo {
   adapter: AdapterInfo | null;
   /** WASM details when WASM runs, else null. */
   wasm: {
+    /** XNNPACK's thread-pool size as the binary reports it. */
     threads: number;
+    /** What we asked for: one per logical core (src/compute/wasmThreads.ts). */
+    requestedThreads: number;
     simd: boolean;
     /** tfjs's WASM_HAS_MULTITHREAD_SUPPORT: the threaded binary could be used. */
     multithread: boolean;
@@ -78,25 +79,7 @@ async function webgpuAdapter(): Promise<AdapterInfo | string> {
   };
 }
 
-let wasmPathsSet = false;
 const SET_BACKEND_TIMEOUT_MS = 30_000;
-
-/** Serves the .wasm files from our own build (Vite `?url`); without it setBackend('wasm') fails. */
-function prepareWasm(): void {
-  if (wasmPathsSet) return;
-  wasmPathsSet = true;
-  // In Node (unit tests) tfjs reads the binaries from its own package; the URLs are for browsers.
-  if (tf.env().getBool('IS_NODE')) return;
-  setWasmPaths({
-    'tfjs-backend-wasm.wasm': wasmPlainUrl,
-    'tfjs-backend-wasm-simd.wasm': wasmSimdUrl,
-    'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedSimdUrl,
-  });
-  // One XNNPACK thread per logical core; only takes effect with the threaded binary, which tfjs
-  // picks when SharedArrayBuffer exists (a cross-origin-isolated page).
-  if (typeof navigator !== 'undefined' && navigator.hardwareConcurrency > 0)
-    setThreadsCount(navigator.hardwareConcurrency);
-}
 
 let switching: Promise<unknown> = Promise.resolve();
 
@@ -121,7 +104,8 @@ async function setBackendNow(name: BackendName): Promise<string | null> {
         resolve('timeout');
       }, SET_BACKEND_TIMEOUT_MS);
     });
-    const ok = await Promise.race([tf.setBackend(name), timeout]);
+    const start = () => tf.setBackend(name);
+    const ok = await Promise.race([name === 'wasm' ? withWasmCoreCap(start) : start(), timeout]);
     clearTimeout(timer);
     if (ok === 'timeout')
       return `tf.setBackend('${name}') did not finish in ${SET_BACKEND_TIMEOUT_MS / 1000} s.`;
@@ -136,6 +120,7 @@ async function setBackendNow(name: BackendName): Promise<string | null> {
 async function wasmDetails(): Promise<BackendInfo['wasm']> {
   return {
     threads: getThreadsCount(),
+    requestedThreads: wantedWasmThreads(),
     simd: Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')),
     multithread: Boolean(await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')),
     crossOriginIsolated: typeof crossOriginIsolated === 'boolean' && crossOriginIsolated,
