@@ -176,12 +176,16 @@ describe('grouped convolution gradients', () => {
   });
 
   it.each([
-    ['3x3/2 pad 1 after relu (ties)', 1, true],
-    ['3x3/2 pad 1', 1, false],
-    ['3x3/2 valid', 0, false],
-  ] as const)('max-pool %s gradient on wasm matches CPU', async (_, pad, relu) => {
-    const x = random([2, 9, 9, 4], 7);
-    const pool = (a: tf.Tensor4D) => tf.maxPool(relu ? tf.relu(a) : a, 3, 2, pad);
+    ['3x3/2 pad 1 after relu (ties)', 9, 3, 2, 1, true],
+    ['3x3/2 pad 1', 9, 3, 2, 1, false],
+    ['3x3/2 pad 1, even size (the stem: 112 -> 56)', 8, 3, 2, 1, true],
+    ['3x3/2 valid', 9, 3, 2, 0, false],
+    ['2x2/2 valid, even size', 8, 2, 2, 0, false],
+    ['3x3/1 pad 1', 7, 3, 1, 1, true],
+    ['3x3/3 valid (no overlap)', 9, 3, 3, 0, false],
+  ] as const)('max-pool %s gradient on wasm matches CPU', async (_, h, k, s, pad, relu) => {
+    const x = random([2, h, h, 4], 7);
+    const pool = (a: tf.Tensor4D) => tf.maxPool(relu ? tf.relu(a) : a, k, s, pad);
     const run = () =>
       tf.tidy(() => {
         const xt = toTensor(x);
@@ -200,5 +204,45 @@ describe('grouped convolution gradients', () => {
     // installMissingGradients ran in the test above; it is idempotent.
     installMissingGradients();
     expect(relErr(got, want)).toBeLessThan(REL_TOL);
+  });
+});
+
+describe('the registered Conv2D gradient (installMissingGradients)', () => {
+  it.each(CASES.map((c, i) => [c.name, i] as const))(
+    '%s: plain tf.conv2d on wasm matches CPU tf.grads',
+    async (_, i) => {
+      installMissingGradients();
+      expect(await tf.setBackend('wasm')).toBe(true);
+      const input = inputs[i];
+      const want = reference[i];
+      if (!input || !want) throw new Error('missing case');
+      const { c, x, w } = input;
+      const before = tf.memory().numTensors;
+      const got = gradsOf((a, b) => tf.conv2d(a, b, c.s, c.p), x, w, 30 + i);
+      expect(tf.memory().numTensors).toBe(before);
+      expect(relErr(got.dx, want.dx), 'dx').toBeLessThan(REL_TOL);
+      expect(relErr(got.dw, want.dw), 'dw').toBeLessThan(REL_TOL);
+    },
+  );
+
+  it("'same' padding (symmetric) matches CPU; the weights-only gradient skips dx", async () => {
+    installMissingGradients();
+    const x = random([2, 9, 9, 3], 40);
+    const w = random([3, 3, 3, 4], 41);
+    await tf.setBackend('cpu');
+    const want = gradsOf((a, b) => tf.conv2d(a, b, 1, 'same'), x, w, 42);
+    await tf.setBackend('wasm');
+    const got = gradsOf((a, b) => tf.conv2d(a, b, 1, 'same'), x, w, 42);
+    expect(relErr(got.dx, want.dx)).toBeLessThan(REL_TOL);
+    expect(relErr(got.dw, want.dw)).toBeLessThan(REL_TOL);
+    // Only dW requested: no Conv2D runs for dx (forward + the dW convolution only).
+    const xt = toTensor(x) as tf.Tensor4D;
+    const wt = toTensor(w) as tf.Tensor4D;
+    const profile = await tf.profile(() => {
+      const dw = tf.grad((b: tf.Tensor) => tf.sum(tf.conv2d(xt, b as tf.Tensor4D, 1, 'same')))(wt);
+      dw.dispose();
+    });
+    expect(profile.kernels.filter((k) => k.name === 'Conv2D').length).toBe(2);
+    tf.dispose([xt, wt]);
   });
 });

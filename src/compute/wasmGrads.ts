@@ -1,30 +1,28 @@
 /**
- * Convolution gradients built only from kernels every backend has (Conv2D, StridedSlice, Pad,
- * Reshape, Reverse, Transpose, BatchMatMul), for backends that lack TensorFlow.js's own gradient
- * kernels. The WASM backend (tfjs-backend-wasm 4.22) has Conv2D and Conv2DBackpropInput but no
+ * Convolution gradients built only from kernels every backend has (Conv2D, Slice, Pad, Reshape,
+ * Gather, Transpose, BatchMatMul), for backends that lack TensorFlow.js's own gradient kernels.
+ * The WASM backend (tfjs-backend-wasm 4.22) has Conv2D and Conv2DBackpropInput but no
  * Conv2DBackpropFilter, so stock tfjs cannot train a convolution on it.
  *
- * `conv2dCustomGrad` computes the forward with `tf.conv2d` and, in a `tf.customGrad`:
- * - dx = a stride-1 convolution of dy dilated by the stride and padded, with the flipped kernel
- *   (or, on request, the backend's Conv2DBackpropInput);
+ * `installMissingGradients` registers a gradient for the Conv2D kernel that is tfjs's own where
+ * the active backend has the kernels and otherwise:
+ * - dx = a stride-1 convolution of dy dilated by the stride and padded, with the kernel flipped
+ *   in space (a Gather: wasm's Reverse is a slow generic loop) and in/out channels swapped;
  * - dW = one convolution of the padded input (channels as batch) with dy as a kernel dilated by
- *   the stride (or, on request, im2col patches times dy: one strided slice per kernel tap).
- * Both run on XNNPACK on wasm; measured there, 5x faster than im2col + matMul for dW.
- * `installMissingGradients` makes `groupedConv2d` (src/model/groupedConv.ts) use it, per call,
- * only while the active backend lacks a kernel (see `missingGradKernels`).
+ *   the stride.
+ * Both run on XNNPACK on wasm (measured there: dW 5x faster than im2col + matMul, dx 1.1-3.8x
+ * faster than wasm's Conv2DBackpropInput). Being a registered gradient (thunks per input), the
+ * tape computes only the gradients it needs: no dx for the network's first convolution, whose
+ * input is data (a `tf.customGrad` computes every input's gradient: 15% of the step here).
+ * `conv2dCustomGrad` / `groupedConvCustomGrad` are the same maths as a `tf.customGrad`, kept for
+ * the comparisons in the tests (im2col + matMul, Conv2DBackpropInput).
  *
- * Max-pooling: wasm 4.22 registers MaxPoolGrad but its result is wrong (measured here: 28-33%
- * relative error against CPU for a 3x3/2 pool, padded or not; src/compute/wasmGrads.test.ts keeps
- * checking). So `installMissingGradients` also replaces MaxPool's gradient, on those backends
- * only, with `maxPoolGradByTaps`: one strided slice per window tap, the first maximum of each
- * window (as the CPU kernel picks it) gets dy, scattered back by dilation and padding.
+ * Max-pooling: wasm 4.22 registers MaxPoolGrad but its result is wrong, so on those backends
+ * MaxPool's gradient is `maxPoolGradByTaps` (./maxPoolGrad.ts).
  */
 import * as tf from '@tensorflow/tfjs';
-import {
-  type GroupedConvImplementation,
-  setGroupedConvImplementation,
-  splitGroupedConv,
-} from '../model/groupedConv';
+import { maxPoolGradByTaps } from './maxPoolGrad';
+import { type GroupedConvImplementation, splitGroupedConv } from '../model/groupedConv';
 
 /** Kernels our network's backward pass needs that a backend may lack. */
 export const GRADIENT_KERNELS = [
@@ -51,84 +49,6 @@ export const UNRELIABLE_KERNELS: Readonly<Record<string, readonly GradientKernel
 export function missingGradKernels(backend: string = tf.getBackend()): GradientKernel[] {
   const wrong = UNRELIABLE_KERNELS[backend] ?? [];
   return GRADIENT_KERNELS.filter((k) => !hasKernel(k, backend) || wrong.includes(k));
-}
-
-/** Scatters t [N, Ho, Wo, C] to rows/columns off + i * s of an [N, H, W, C] grid of zeros. */
-function scatterStrided(
-  t: tf.Tensor4D,
-  s: number,
-  offY: number,
-  offX: number,
-  h: number,
-  w: number,
-): tf.Tensor4D {
-  const [n, ho, wo, c] = t.shape;
-  let d: tf.Tensor4D = t;
-  if (s > 1)
-    d = tf
-      .pad(t.reshape<tf.Tensor<tf.Rank.R6>>([n, ho, 1, wo, 1, c]), [
-        [0, 0],
-        [0, 0],
-        [0, s - 1],
-        [0, 0],
-        [0, s - 1],
-        [0, 0],
-      ]) // [N, Ho, s, Wo, s, C]
-      .reshape<tf.Tensor4D>([n, ho * s, wo * s, c])
-      .slice([0, 0, 0, 0], [n, (ho - 1) * s + 1, (wo - 1) * s + 1, c]); // [N, Dh, Dw, C]
-  const dh = (ho - 1) * s + 1;
-  const dw = (wo - 1) * s + 1;
-  return tf.pad(d, [
-    [0, 0],
-    [offY, h - offY - dh],
-    [offX, w - offX - dw],
-    [0, 0],
-  ]); // [N, H, W, C]
-}
-
-/**
- * dx of y = maxPool(x, k, s, symmetric pad p) from forward kernels only: for each window tap,
- * dy goes to the tap that holds the window's first maximum (row-major, as tfjs's CPU kernel).
- */
-export function maxPoolGradByTaps(
-  dy: tf.Tensor4D,
-  x: tf.Tensor4D,
-  y: tf.Tensor4D,
-  k: number,
-  s: number,
-  p: number,
-): tf.Tensor4D {
-  return tf.tidy(() => {
-    const [n, h, w, c] = x.shape;
-    const [, ho, wo] = y.shape;
-    const hp = h + 2 * p;
-    const wp = w + 2 * p;
-    const xp = tf.pad(
-      x,
-      [
-        [0, 0],
-        [p, p],
-        [p, p],
-        [0, 0],
-      ],
-      -3.4e38,
-    ); // [N, H + 2p, W + 2p, C]
-    let taken = tf.zerosLike(y); // 1 where a window's maximum has been assigned
-    let dxp: tf.Tensor4D = tf.zeros<tf.Rank.R4>([n, hp, wp, c]);
-    for (let ky = 0; ky < k; ky++)
-      for (let kx = 0; kx < k; kx++) {
-        const tap = tf.stridedSlice(
-          xp,
-          [0, ky, kx, 0],
-          [n, ky + (ho - 1) * s + 1, kx + (wo - 1) * s + 1, c],
-          [1, s, s, 1],
-        ) as tf.Tensor4D; // [N, Ho, Wo, C]
-        const first = tf.mul(tf.cast(tf.equal(tap, y), 'float32'), tf.sub(1, taken));
-        taken = tf.add(taken, first);
-        dxp = tf.add(dxp, scatterStrided(tf.mul(first, dy), s, ky, kx, hp, wp));
-      }
-    return dxp.slice([0, p, p, 0], [n, h, w, c]); // [N, H, W, C]
-  });
 }
 
 function numberPad(pad: unknown, what: string): number {
@@ -172,6 +92,24 @@ export interface CustomGradOptions {
 }
 
 /**
+ * w[kh-1-ky, kw-1-kx, :, :] as one matMul by the anti-diagonal permutation of the kh*kw taps:
+ * exact (one product by 1 per output), and on wasm 25x faster than Reverse or Gather (both
+ * generic per-element loops there: 46 / 68 ms vs 1.8 ms for a [3, 3, 256, 256] kernel).
+ */
+export function flipKernelSpace(w: tf.Tensor4D): tf.Tensor4D {
+  const [kh, kw, cin, cout] = w.shape;
+  const taps = kh * kw;
+  if (taps === 1) return w;
+  return tf.tidy(() => {
+    const perm = new Float32Array(taps * taps);
+    for (let i = 0; i < taps; i++) perm[i * taps + (taps - 1 - i)] = 1;
+    return tf
+      .matMul(tf.tensor2d(perm, [taps, taps]), w.reshape<tf.Tensor2D>([taps, cin * cout]))
+      .reshape<tf.Tensor4D>([kh, kw, cin, cout]);
+  });
+}
+
+/**
  * dx of y = conv2d(x, w, stride s, symmetric pad p) without Conv2DBackpropInput: dilate dy by s
  * (zeros between rows/columns), pad by kh-1-p before and enough after to give back H x W, and
  * convolve with the kernel flipped in space and with in/out channels swapped.
@@ -209,7 +147,8 @@ function convDxByConv(
     [kw - 1 - p, wd - dw + p],
     [0, 0],
   ]); // [N, H + kh - 1, W + kw - 1, Cout]
-  const flipped = tf.reverse(w, [0, 1]).transpose<tf.Tensor4D>([0, 1, 3, 2]); // [kh, kw, Cout, Cin]
+  const flippedSpace = flipKernelSpace(w); // w[kh-1-ky, kw-1-kx]
+  const flipped = flippedSpace.transpose<tf.Tensor4D>([0, 1, 3, 2]); // [kh, kw, Cout, Cin]
   return tf.conv2d<tf.Tensor4D>(padded, flipped, 1, 'valid'); // [N, H, W, Cin]
 }
 
@@ -334,27 +273,67 @@ export function groupedConvCustomGrad(opts: CustomGradOptions = {}): GroupedConv
   };
 }
 
-const customGrouped = groupedConvCustomGrad();
+/** Stride or dilation attribute as one number (square only). */
+function squareAttr(v: unknown, what: string): number {
+  if (typeof v === 'number') return v;
+  if (Array.isArray(v) && v.length === 2 && v[0] === v[1]) return Number(v[0]);
+  throw new Error(`conv2d gradient: only square ${what} are supported here, got ${String(v)}`);
+}
 
-/**
- * The implementation `installMissingGradients` installs: tfjs's own split grouped convolution
- * where the active backend has Conv2DBackpropFilter, the custom-gradient one where it does not.
- */
-export const groupedConvWhereMissing: GroupedConvImplementation = (x, kernel, opts) =>
-  !hasKernel('Conv2DBackpropFilter', tf.getBackend())
-    ? customGrouped(x, kernel, opts)
-    : splitGroupedConv(x, kernel, opts);
+/** Symmetric padding of conv2d(x [N, H, W, C], w, stride s, pad); throws where it is not symmetric. */
+function convPad(
+  pad: unknown,
+  xShape: readonly number[],
+  kShape: readonly number[],
+  s: number,
+): number {
+  if (pad !== 'same') return numberPad(pad, 'conv2d gradient');
+  const sides = [1, 2].map((a) => {
+    const size = xShape[a] ?? 0;
+    const k = kShape[a - 1] ?? 1;
+    return Math.max((Math.ceil(size / s) - 1) * s + k - size, 0);
+  });
+  const [ph, pw] = sides;
+  if (ph !== pw || ph === undefined || ph % 2 !== 0)
+    throw new Error(`conv2d gradient: 'same' padding here is asymmetric (${sides.join(', ')})`);
+  return ph / 2;
+}
+
+/** Conv2D's gradient: tfjs's own where the backend has the kernels, ours elsewhere. */
+function conv2dGradConfig(stock: tf.GradConfig): tf.GradConfig {
+  return {
+    kernelName: 'Conv2D',
+    inputsToSave: ['x', 'filter'],
+    gradFunc: (dy, saved, attrs) => {
+      const missing = missingGradKernels();
+      if (!missing.includes('Conv2DBackpropFilter') && !missing.includes('Conv2DBackpropInput'))
+        return stock.gradFunc(dy, saved, attrs);
+      const [x, w] = saved as [tf.Tensor4D, tf.Tensor4D];
+      if (attrs.dataFormat !== undefined && attrs.dataFormat !== 'NHWC')
+        throw new Error('conv2d gradient: only NHWC is supported here');
+      if (squareAttr(attrs.dilations ?? 1, 'dilations') !== 1)
+        throw new Error('conv2d gradient: dilated convolutions are not supported here');
+      const s = squareAttr(attrs.strides, 'strides');
+      const p = convPad(attrs.pad, x.shape, w.shape, s);
+      const d = dy as tf.Tensor4D;
+      return {
+        x: () => convDxByConv(d, w, x.shape, s, p),
+        filter: () => convDwByConv(x, d, w.shape, s, p),
+      };
+    },
+  };
+}
 
 let installed = false;
 
 /**
- * Routes every convolution of the model through `groupedConvWhereMissing` and MaxPool's gradient
- * through `maxPoolGradConfig`. Idempotent; the choice is made per call from the active backend,
- * so switching backends later needs nothing more.
+ * Registers the Conv2D and MaxPool gradients above (each falls back to tfjs's own where the
+ * active backend's kernels are sound, decided per call, so switching backends needs nothing
+ * more). Idempotent.
  */
 export function installMissingGradients(): void {
   if (installed) return;
-  setGroupedConvImplementation(groupedConvWhereMissing);
+  tf.registerGradient(conv2dGradConfig(tf.getGradient('Conv2D')));
   tf.registerGradient(maxPoolGradConfig(tf.getGradient('MaxPool')));
   installed = true;
 }

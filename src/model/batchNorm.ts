@@ -41,15 +41,71 @@ export function batchNorm(
   const movingVariance = params.get(`${prefix}/movingVariance`);
   const variance0 = movingVariance as tf.Tensor1D;
   if (!training) return tf.batchNorm4d(x, mean0, variance0, beta, gamma, epsilon);
-  const moments = tf.moments(x, [0, 1, 2]);
-  const mean = moments.mean as tf.Tensor1D; // [C]
-  const variance = moments.variance as tf.Tensor1D; // [C]
   const count = x.shape[0] * x.shape[1] * x.shape[2];
-  if (momentum > 0) {
+  return batchNormTraining(x, gamma, beta, epsilon, (mean, variance) => {
+    if (momentum <= 0) return;
     const unbiased = count > 1 ? tf.mul(variance, count / (count - 1)) : variance;
     // assign() is not recorded on the gradient tape: the running statistics get no gradient.
     movingMean.assign(tf.add(tf.mul(movingMean, 1 - momentum), tf.mul(mean, momentum)));
     movingVariance.assign(tf.add(tf.mul(movingVariance, 1 - momentum), tf.mul(unbiased, momentum)));
-  }
-  return tf.batchNorm4d(x, mean, variance, beta, gamma, epsilon);
+  });
+}
+
+/**
+ * Per-channel sums of [N, H, W, C] as ones[1, NHW] x t[NHW, C]: on wasm 10x faster than
+ * tf.sum / tf.mean over axes [0, 1, 2] (those transpose the map first: 16 ms vs 1.6 ms for
+ * [2, 112, 112, 96]).
+ */
+export function channelSums(t: tf.Tensor4D): tf.Tensor1D {
+  const [n, h, w, c] = t.shape;
+  return tf.tidy(() =>
+    tf
+      .matMul(tf.ones<tf.Rank.R2>([1, n * h * w]), t.reshape<tf.Tensor2D>([n * h * w, c]))
+      .reshape<tf.Tensor1D>([c]),
+  );
+}
+
+/**
+ * Training-mode batch norm with the batch statistics, and its gradient in closed form (the
+ * standard one, through the mean and variance): with n = N H W, xc = x - mean, r = 1/sqrt(var +
+ * eps), dbeta = sum dy, dgamma = r sum(dy xc),
+ *   dx = gamma r dy - (gamma r^2 dgamma / n) xc - gamma r dbeta / n.
+ * Same values as differentiating tf.moments + tf.batchNorm4d, in 8 full-size element-wise ops and
+ * 2 reductions instead of tfjs's ~25 (which include Tiles of every [C] vector to the full map:
+ * 13% of a full-size step on wasm). The per-channel sums are matMuls (`channelSums`).
+ * `onMoments` sees the batch mean (sum / n) and biased variance (mean of squared deviations).
+ */
+export function batchNormTraining(
+  x: tf.Tensor4D,
+  gamma: tf.Tensor1D,
+  beta: tf.Tensor1D,
+  epsilon: number,
+  onMoments: (mean: tf.Tensor1D, variance: tf.Tensor1D) => void = () => undefined,
+): tf.Tensor4D {
+  const f = tf.customGrad<tf.Tensor4D>((...args) => {
+    const [x4, g, b, save] = args as [tf.Tensor4D, tf.Tensor1D, tf.Tensor1D, tf.GradSaveFunc];
+    const n = x4.shape[0] * x4.shape[1] * x4.shape[2];
+    const mean = tf.div<tf.Tensor1D>(channelSums(x4), n);
+    const variance = tf.div<tf.Tensor1D>(channelSums(tf.square(tf.sub<tf.Tensor4D>(x4, mean))), n);
+    onMoments(mean, variance);
+    save([x4, g, mean, variance]);
+    return {
+      value: tf.batchNorm4d(x4, mean, variance, b, g, epsilon),
+      gradFunc: (dy, saved) => {
+        const [xs, gs, m, v] = saved as [tf.Tensor4D, tf.Tensor1D, tf.Tensor1D, tf.Tensor1D];
+        const n = xs.shape[0] * xs.shape[1] * xs.shape[2];
+        const r = tf.rsqrt(tf.add(v, epsilon)); // [C]
+        const xc = tf.sub<tf.Tensor4D>(xs, m); // [N, H, W, C]
+        const d4 = dy;
+        const dbeta = channelSums(d4); // [C]
+        const dgamma = tf.mul(channelSums(tf.mul<tf.Tensor4D>(d4, xc)), r); // [C]
+        const gr = tf.mul(gs, r); // [C]
+        const kx = tf.div(tf.mul(tf.mul(gr, r), dgamma), -n); // [C]
+        const k0 = tf.div(tf.mul(gr, dbeta), -n); // [C]
+        const dx = tf.add(tf.add(tf.mul(dy, gr), tf.mul(xc, kx)), k0);
+        return [dx, dgamma, dbeta];
+      },
+    };
+  });
+  return f(x, gamma, beta);
 }
