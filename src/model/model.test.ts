@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useFastTestBackend } from '../testing/testBackend';
 import {
   ABLATION_PRESETS,
   mergeConfig,
@@ -250,7 +251,14 @@ describe('loss', () => {
   });
 });
 
-describe('training step (tiny config, CPU)', () => {
+describe('training step (tiny config, the fastest test backend: wasm, else cpu)', () => {
+  beforeAll(async () => {
+    await useFastTestBackend();
+  });
+  afterAll(async () => {
+    await tf.setBackend('cpu');
+  });
+
   it('leaks no tensors over 20 steps and lowers the loss on a fixed batch', () => {
     const model = createModel(mergeConfig(TINY, { dropout: 0 }));
     const x = clip(2, 2, 16, 9, 4);
