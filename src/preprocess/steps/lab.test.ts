@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { encodeSrgb, encodeSrgbExact, fromLab, lightnessOf, meanLightness, toLab } from './lab';
+import {
+  cieF,
+  cieFExact,
+  encodeSrgb,
+  encodeSrgbExact,
+  fromLab,
+  lightnessOf,
+  meanLightness,
+  toLab,
+} from './lab';
 import { makeImage, rng, type Rgb } from './testing/images';
 
 describe('sRGB <-> CIE L*a*b*', () => {
@@ -39,6 +48,16 @@ describe('sRGB <-> CIE L*a*b*', () => {
     for (let i = 0; i <= 100_000; i++)
       worst = Math.max(worst, Math.abs(encodeSrgb(i / 100_000) - encodeSrgbExact(i / 100_000)));
     expect(worst).toBeLessThan(0.01);
+  });
+
+  it('computes CIE f by table within 1e-5 on 0..1, exactly outside', () => {
+    let worst = 0;
+    for (let i = 0; i <= 200_000; i++) {
+      const t = (i / 200_000) ** 3; // dense near 0, where f bends most
+      worst = Math.max(worst, Math.abs(cieF(t) - cieFExact(t)));
+    }
+    expect(worst).toBeLessThan(1e-5);
+    expect(cieF(1.02)).toBe(cieFExact(1.02));
   });
 
   it('meanLightness is the mean L* / 100', () => {

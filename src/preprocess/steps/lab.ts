@@ -18,19 +18,16 @@ export interface LabPlanes {
 
 // sRGB transfer: 8-bit code -> linear light.
 const TO_LINEAR = new Float64Array(256);
-/** sRGB transfer by table: 8-bit code -> linear light (0..1). */
-export const SRGB_TO_LINEAR: Readonly<Float64Array> = TO_LINEAR;
 for (let i = 0; i < 256; i++) {
   const c = i / 255;
   TO_LINEAR[i] = c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
 }
 
 // D65 reference white.
-export const XN = 0.95047;
-export const ZN = 1.08883;
-/** CIE f(t): t^(1/3) above EPS, linear below it; KAPPA is the linear part's inverse slope. */
-export const EPS = (6 / 29) ** 3;
-export const KAPPA = 3 * (6 / 29) ** 2;
+const XN = 0.95047;
+const ZN = 1.08883;
+const EPS = (6 / 29) ** 3;
+const KAPPA = 3 * (6 / 29) ** 2;
 
 /** CIE f(t) = t^(1/3) (linear below EPS), exactly. */
 export function cieFExact(t: number): number {
@@ -39,7 +36,7 @@ export function cieFExact(t: number): number {
 
 // CIE f(t) on 0..1 by table, linear interpolation between F_STEPS + 1 entries: Math.cbrt is
 // most of the per-pixel cost of the Lab conversion. Worst error 1e-5 of f, 0.001 of L*
-// (clahe.test.ts checks it).
+// (lab.test.ts checks it).
 const F_STEPS = 4096;
 const F_TABLE = new Float64Array(F_STEPS + 2);
 for (let i = 0; i <= F_STEPS + 1; i++) F_TABLE[i] = cieFExact(i / F_STEPS);
