@@ -9,6 +9,7 @@
 import type { FaceDetector, FaceLandmarker } from '@mediapipe/tasks-vision';
 import { extractFrames } from '../src/ingest/media/frames';
 import { probeMedia } from '../src/ingest/media/probe';
+import { canvasWarper } from '../src/preprocess/canvasWarp';
 import { SOURCE_MAX_SIDE } from '../src/preprocess/config';
 import {
   attachLandmarks,
@@ -36,7 +37,7 @@ import type {
   PreprocessJob,
   ToPreprocessWorker,
 } from '../src/preprocess/protocol';
-import type { PreprocessConfig, RgbaImage } from '../src/preprocess/types';
+import type { PreprocessConfig } from '../src/preprocess/types';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -80,31 +81,25 @@ function loadModels(): Promise<Models> {
   return models;
 }
 
-let readCanvas: OffscreenCanvas | null = null;
-
-function bitmapPixels(image: ImageBitmap): RgbaImage {
-  const { width, height } = image;
-  if (!readCanvas || readCanvas.width !== width || readCanvas.height !== height) {
-    readCanvas = new OffscreenCanvas(width, height);
-  }
-  const ctx = readCanvas.getContext('2d', { willReadFrequently: true });
-  if (!ctx) throw new Error('no 2d context on OffscreenCanvas');
-  ctx.clearRect(0, 0, width, height);
-  ctx.drawImage(image, 0, 0);
-  const data = ctx.getImageData(0, 0, width, height).data;
-  return { width, height, data };
-}
-
-let encodeCanvas: OffscreenCanvas | null = null;
+/**
+ * Encoder canvases: one per encoding in flight (the pipeline encodes a frame's three crops at
+ * once; convertToBlob encodes off this thread), reused afterwards.
+ */
+const freeEncodeCanvases: OffscreenCanvas[] = [];
 
 const encodeCrop: Encoder = async (img, config) => {
-  if (!encodeCanvas || encodeCanvas.width !== img.width || encodeCanvas.height !== img.height) {
-    encodeCanvas = new OffscreenCanvas(img.width, img.height);
+  let canvas = freeEncodeCanvases.pop();
+  if (!canvas || canvas.width !== img.width || canvas.height !== img.height) {
+    canvas = new OffscreenCanvas(img.width, img.height);
   }
-  const ctx = encodeCanvas.getContext('2d');
-  if (!ctx) throw new Error('no 2d context on OffscreenCanvas');
-  ctx.putImageData(new ImageData(new Uint8ClampedArray(img.data), img.width, img.height), 0, 0);
-  return encodeCanvas.convertToBlob({ type: `image/${config.format}`, quality: config.quality });
+  try {
+    const ctx = canvas.getContext('2d');
+    if (!ctx) throw new Error('no 2d context on OffscreenCanvas');
+    ctx.putImageData(new ImageData(new Uint8ClampedArray(img.data), img.width, img.height), 0, 0);
+    return await canvas.convertToBlob({ type: `image/${config.format}`, quality: config.quality });
+  } finally {
+    freeEncodeCanvases.push(canvas);
+  }
 };
 
 async function detectFaces(m: Models, image: ImageBitmap, maxSide: number): Promise<FaceResult[]> {
@@ -216,7 +211,8 @@ async function runJob(jobId: number, job: PreprocessJob): Promise<ItemResult> {
       break;
   }
   const deps: PipelineDeps<ImageBitmap> = {
-    pixels: bitmapPixels,
+    size: (image) => ({ width: image.width, height: image.height }),
+    warper: canvasWarper,
     detect: (image) => detectFaces(m, image, config.detectMaxSide),
     encode: encodeCrop,
     release: (image) => {

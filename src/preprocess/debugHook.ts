@@ -27,6 +27,7 @@ import {
   type PreprocessSummary,
   type RunProgress,
 } from './api';
+import { canvasWarpProbe, type WarpProbeCase } from './canvasWarpProbe';
 import type { WorkerStatus } from './protocol';
 import type { FrameRecord, Region } from './types';
 
@@ -61,6 +62,8 @@ export interface RunStartOptions {
 }
 
 export interface PreprocessDebugApi {
+  /** The canvas warper's crop landmark errors in this browser (src/preprocess/canvasWarpProbe.ts). */
+  canvasWarpProbe(): Promise<WarpProbeCase[]>;
   setWorkers(n: number | null): number;
   workerStatus(): WorkerStatus | null;
   /** Terminates the workers (the next run starts fresh ones, loading the models again). */
@@ -177,6 +180,7 @@ export function installPreprocessDebugHook(): void {
     return h;
   };
   const api: PreprocessDebugApi = {
+    canvasWarpProbe,
     setWorkers: (n) => {
       setPreprocessWorkers(n);
       return preprocessWorkers();

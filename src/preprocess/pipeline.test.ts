@@ -143,6 +143,89 @@ describe('processFrames', () => {
     }));
     await expect(processFrames('x', frames, config, deps)).rejects.toThrow('cancelled');
   });
+
+  it('encodes a frame while the next is detected, and keeps the frames in order', async () => {
+    const events: string[] = [];
+    const waiting: (() => void)[] = [];
+    // The encoder finishes only when the test lets it: the next frame's detection must not wait.
+    // The crop's centre pixel (inside the face, so the frame's grey level).
+    const centre = (img: RgbaImage): number =>
+      img.data[4 * (img.width * (img.height >> 1) + (img.width >> 1))] ?? 0;
+    const slowEncode: Encoder = (img, cfg) => {
+      events.push(`encode ${centre(img)}`);
+      return new Promise((resolve) => {
+        waiting.push(() => {
+          resolve(new Blob([new Uint8Array(centre(img))], { type: `image/${cfg.format}` }));
+        });
+      });
+    };
+    const frames = [10, 20, 30].map((v, i) => ({ timestampSec: i, image: grey(80, 80, v) }));
+    const deps: PipelineDeps<RgbaImage> = {
+      pixels: (img) => img,
+      detect: (img) => {
+        events.push(`detect ${img.data[0] ?? 0}`);
+        // Let the encodings started so far finish a little later.
+        const release = waiting.splice(0);
+        setTimeout(() => {
+          release.forEach((f) => {
+            f();
+          });
+        }, 5);
+        return Promise.resolve([face(10, 10, 50)]);
+      },
+      encode: slowEncode,
+    };
+    const timer = setInterval(() => {
+      waiting.splice(0).forEach((f) => {
+        f();
+      });
+    }, 20);
+    try {
+      const r = await processFrames('item', frames, config, deps);
+      expect(r.frames.map((f) => f.record.frameIndex)).toEqual([0, 1, 2]);
+      expect(r.frames.map((f) => f.crops.face.size)).toEqual([10, 20, 30]);
+    } finally {
+      clearInterval(timer);
+    }
+    // Frame 1 is detected before frame 0's encoding has finished.
+    expect(events.indexOf('detect 20')).toBeLessThan(events.indexOf('encode 20'));
+    expect(events.slice(0, 5)).toEqual([
+      'detect 10',
+      'encode 10',
+      'encode 10',
+      'encode 10',
+      'detect 20',
+    ]);
+  });
+
+  it("fails the item with the encoder's error", async () => {
+    const deps: PipelineDeps<RgbaImage> = {
+      pixels: (img) => img,
+      detect: () => Promise.resolve([face(10, 10, 50)]),
+      encode: () => Promise.reject(new Error('encoder broke')),
+    };
+    const frames = [0, 1].map((i) => ({ timestampSec: i, image: grey(80, 80) }));
+    await expect(processFrames('x', frames, config, deps)).rejects.toThrow('encoder broke');
+  });
+
+  it('cuts crops with the given warper and size instead of the pixels', async () => {
+    const cuts: number[] = [];
+    const deps: PipelineDeps<{ id: number }> = {
+      size: () => ({ width: 640, height: 360 }),
+      warper: (image) => (m, size) => {
+        cuts.push(image.id);
+        expect(m).toHaveLength(6);
+        return grey(size, size, 50 + image.id);
+      },
+      detect: () => Promise.resolve([face(100, 100, 120)]),
+      encode,
+    };
+    const r = await processFrames('w', [{ timestampSec: 0, image: { id: 7 } }], config, deps);
+    expect(cuts).toEqual([7, 7, 7]);
+    expect(r.sourceWidth).toBe(640);
+    expect(r.frames[0]?.record.sourceHeight).toBe(360);
+    expect(r.frames[0]?.crops.mouth.size).toBe(57);
+  });
 });
 
 describe('aligned grey crops (FER2013)', () => {

@@ -82,6 +82,11 @@ export interface ItemTimings {
   totalMs: number;
 }
 
+/** Worker milliseconds per stage of one item, all zero. */
+export function zeroTimings(): ItemTimings {
+  return { decodeMs: 0, detectMs: 0, cropMs: 0, encodeMs: 0, totalMs: 0 };
+}
+
 export interface ItemResult {
   itemId: string;
   /** Kept frames in sampling order; frameIndex counts sampled frames from 0. */
