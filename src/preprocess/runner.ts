@@ -12,191 +12,39 @@ import { getDataset, getItemBlobs, listItems } from '../storage/datasets';
 import type { FerDatabase } from '../storage/db';
 import { StorageError, toStorageError } from '../storage/errors';
 import { listPreprocessed, putProcessedItem, type ProcessedItemWrite } from '../storage/frames';
-import type { MediaItemRecord, PreprocessedStatus, PreprocessFlag } from '../storage/schema';
-import { isAbortError, type WorkerPool } from '../workers/pool';
-import { configHash, validatePreprocessConfig, type PreprocessConfigInput } from './config';
-import {
-  mineClip,
-  validateMiningConfig,
-  type MiningConfig,
-  type MiningFrame,
-  type MiningResult,
-} from './mining';
-import { summariseItem } from './pipeline';
+import type { MediaItemRecord, PreprocessedStatus } from '../storage/schema';
+import { isAbortError } from '../workers/pool';
+import { configHash, validatePreprocessConfig } from './config';
+import { failedOutcome, itemOutcome, sourceOf } from './itemOutcome';
+import { validateMiningConfig, type MiningConfig } from './mining';
 import {
   emptyDropCounts,
   jobTransferables,
   type ItemResult,
-  type ItemSource,
   type PreprocessJob,
   type PreprocessProgress,
-  type WorkerStatus,
 } from './protocol';
-import type { DropReason, PreprocessConfig } from './types';
+import type {
+  ItemOutcome,
+  PreprocessHandle,
+  PreprocessPool,
+  PreprocessSummary,
+  RunOptions,
+  RunPhase,
+  RunProgress,
+} from './runTypes';
+import type { DropReason } from './types';
 
-export type PreprocessPool = WorkerPool<
-  PreprocessJob,
-  ItemResult,
-  PreprocessProgress,
-  WorkerStatus
->;
-
-export interface RunOptions {
-  config?: PreprocessConfigInput;
-  mining?: Partial<MiningConfig>;
-  /** Only these items (default: all of the dataset). */
-  itemIds?: readonly string[];
-  /**
-   * Which recorded items to redo. Default 'changed': items without a record or made with
-   * another config. 'failed': those and failed ones. 'all': everything.
-   */
-  redo?: 'changed' | 'failed' | 'all';
-  /** Mine clips (default: when the dataset is unlabelled). */
-  mine?: boolean;
-  onProgress?: (p: RunProgress) => void;
-  onItem?: (o: ItemOutcome) => void;
-}
-
-export type RunPhase = 'planning' | 'running' | 'paused' | 'done' | 'cancelled' | 'stopped';
-
-export interface RunProgress {
-  phase: RunPhase;
-  itemsTotal: number;
-  itemsDone: number;
-  itemsSkipped: number;
-  /** Sampled frames finished (kept or dropped) in this run. */
-  framesDone: number;
-  /** Over the time spent running (pauses excluded). */
-  framesPerSec: number;
-  /** Seconds left at the current pace; null until an item has finished. */
-  etaSec: number | null;
-  elapsedSec: number;
-  /** Items being processed now. */
-  current: PreprocessProgress[];
-}
-
-export interface ItemOutcome {
-  itemId: string;
-  key: string;
-  status: PreprocessedStatus;
-  flags: PreprocessFlag[];
-  sampled: number;
-  kept: number;
-  dropped: Record<DropReason, number>;
-  mining: MiningResult | null;
-  error: string | null;
-}
-
-export interface PreprocessSummary {
-  datasetId: string;
-  configHash: string;
-  config: PreprocessConfig;
-  itemsTotal: number;
-  /** Items processed in this run and items skipped (already done with this config). */
-  processed: number;
-  skipped: number;
-  byStatus: Record<PreprocessedStatus, number>;
-  keptFrames: number;
-  sampledFrames: number;
-  dropped: Record<DropReason, number>;
-  mining: { accepted: number; rejected: Record<string, number> } | null;
-  seconds: number;
-  framesPerSec: number;
-  phase: 'done' | 'cancelled' | 'stopped';
-  /** Why the run stopped early (e.g. storage full). */
-  stopReason?: string;
-  outcomes: ItemOutcome[];
-}
-
-export interface PreprocessHandle {
-  pause(): void;
-  resume(): void;
-  cancel(): void;
-  readonly done: Promise<PreprocessSummary>;
-  progress(): RunProgress;
-}
-
-function sourceOf(item: MediaItemRecord, blobs: { name: string; blob: Blob }[]): ItemSource {
-  const first = blobs[0];
-  if (!first) throw new Error(`item ${item.key} has no stored media`);
-  switch (item.kind) {
-    case 'video':
-      return { kind: 'video', file: first, durationSec: item.durationSec };
-    case 'image':
-      return { kind: 'image', file: first };
-    case 'image-sequence':
-      return { kind: 'image-sequence', files: blobs };
-    case 'pixels':
-      return {
-        kind: 'pixels',
-        width: item.width ?? 48,
-        height: item.height ?? 48,
-        data: first.blob,
-      };
-  }
-}
-
-function miningFrames(result: ItemResult): MiningFrame[] {
-  return result.samples.map((s) => ({
-    frameIndex: s.frameIndex,
-    timestampSec: s.timestampSec,
-    width: s.width,
-    height: s.height,
-    boxes: s.faces.map((f) => f.box),
-  }));
-}
-
-/** Builds an item's stored outcome from the worker's result. */
-export function itemOutcome(
-  item: MediaItemRecord,
-  result: ItemResult,
-  config: PreprocessConfig,
-  hash: string,
-  mining: MiningConfig | null,
-): ProcessedItemWrite {
-  const multi = item.kind === 'video' || item.kind === 'image-sequence';
-  const summary = summariseItem(result, config, multi);
-  const faceLog = miningFrames(result);
-  const mined = mining ? mineClip(faceLog, mining) : null;
-  const flags: PreprocessFlag[] = [];
-  if (summary.tooFewFrames) flags.push('too-few-frames');
-  if (mined && !mined.accepted) flags.push('mining-rejected');
-  return {
-    status: flags.length > 0 ? 'flagged' : 'done',
-    flags,
-    configHash: hash,
-    processedAt: Date.now(),
-    sampled: summary.sampled,
-    kept: summary.kept,
-    dropped: summary.dropped,
-    sampleFps: result.sampleFps,
-    sourceWidth: result.sourceWidth,
-    sourceHeight: result.sourceHeight,
-    mining: mined,
-    faceLog,
-    error: null,
-    timings: result.timings,
-  };
-}
-
-function failedOutcome(hash: string, message: string): ProcessedItemWrite {
-  return {
-    status: 'failed',
-    flags: [],
-    configHash: hash,
-    processedAt: Date.now(),
-    sampled: 0,
-    kept: 0,
-    dropped: emptyDropCounts(),
-    sampleFps: null,
-    sourceWidth: 0,
-    sourceHeight: 0,
-    mining: null,
-    faceLog: [],
-    error: message,
-    timings: { decodeMs: 0, detectMs: 0, cropMs: 0, encodeMs: 0, totalMs: 0 },
-  };
-}
+export type {
+  ItemOutcome,
+  PreprocessHandle,
+  PreprocessPool,
+  PreprocessSummary,
+  RunOptions,
+  RunPhase,
+  RunProgress,
+} from './runTypes';
+export { itemOutcome } from './itemOutcome';
 
 /** Starts preprocessing `datasetId` on `pool`. */
 export function runPreprocess(
