@@ -79,8 +79,31 @@ export async function* extractFrames(
     }
   }
 
-  const frames = await ffmpegFrames(file, name, opts, timeoutMs, s);
-  for (const f of frames) yield f;
+  // ffmpeg.wasm gives all frames at once (one raw buffer); ImageBitmaps are made one at a
+  // time as the caller asks, so a video never holds all its frames as bitmaps at once.
+  const raw = await ffmpegFrames(file, name, opts, timeoutMs, s);
+  const offset = opts.startSec ?? 0;
+  for (let i = 0; i < raw.count; i++) {
+    const { width, height } = raw.size;
+    const bytes = width * height * 4;
+    const start = raw.data.byteOffset + i * bytes;
+    const buffer = raw.data.buffer;
+    const pixels =
+      buffer instanceof ArrayBuffer
+        ? new Uint8ClampedArray(buffer, start, bytes)
+        : new Uint8ClampedArray(raw.data.subarray(i * bytes, (i + 1) * bytes));
+    const image = await createImageBitmap(new ImageData(pixels, width, height));
+    const pts = raw.infos[i]?.ptsTime ?? i / opts.fps;
+    yield { index: i, timestampSec: Math.round((pts + offset) * 1e6) / 1e6, image };
+  }
+}
+
+interface RawFrames {
+  /** `count` frames of size.width x size.height RGBA, one after the other. */
+  data: Uint8Array;
+  size: { width: number; height: number };
+  count: number;
+  infos: ReturnType<typeof parseShowinfo>;
 }
 
 async function ffmpegFrames(
@@ -89,7 +112,7 @@ async function ffmpegFrames(
   opts: ExtractFramesOptions,
   timeoutMs: number,
   s: Awaited<ReturnType<typeof precheck>>,
-): Promise<ExtractedFrame[]> {
+): Promise<RawFrames> {
   return withFfmpeg(file, name, timeoutMs, async (job) => {
     const info = await ffprobeJob(job, s);
     const size = fitSize(info.width, info.height, opts.maxSide);
@@ -126,16 +149,6 @@ async function ffmpegFrames(
     if (count === 0) {
       throw new MediaDecodeError('corrupt', "could not decode: the file's video stream is damaged");
     }
-    const infos = parseShowinfo(r.log);
-    const offset = opts.startSec ?? 0;
-    const frames: ExtractedFrame[] = [];
-    for (let i = 0; i < count; i++) {
-      const pixels = new Uint8ClampedArray(frameBytes);
-      pixels.set(data.subarray(i * frameBytes, (i + 1) * frameBytes));
-      const image = await createImageBitmap(new ImageData(pixels, size.width, size.height));
-      const pts = infos[i]?.ptsTime ?? i / opts.fps;
-      frames.push({ index: i, timestampSec: Math.round((pts + offset) * 1e6) / 1e6, image });
-    }
-    return frames;
+    return { data, size, count, infos: parseShowinfo(r.log) };
   });
 }
