@@ -4,14 +4,12 @@
  * keeps checking). For each window tap, dy goes to the tap holding the window's first maximum
  * (row-major, as tfjs's CPU kernel picks it).
  *
- * Strided taps without StridedSlice (wasm's is a slow generic loop: ~0.3 s per tap of the stem's
- * [2, 114, 114, 96] map): the padded input is viewed as [N, Hq, s, Wq * s * C], so the rows
- * ky + s * oy are one contiguous Slice at (ky div s, ky mod s), and within a row the columns
- * kx + s * ox are one Slice of the [Wq, s * C] view. Going back, the taps with the same
+ * Strided taps without StridedSlice (./strided.ts). Going back, the taps with the same
  * (ky mod s, kx mod s) land on one [N, Hq, Wq, C] grid (shifted by the quotients, by padding);
  * the s x s grids are interleaved into the padded input's shape with concat + reshape.
  */
 import * as tf from '@tensorflow/tfjs';
+import { stridedTaps } from './strided';
 
 /** dx of y = maxPool(x, k, s, symmetric pad p) (square windows and strides). */
 export function maxPoolGradByTaps(
@@ -25,25 +23,7 @@ export function maxPoolGradByTaps(
   return tf.tidy(() => {
     const [n, h, w, c] = x.shape;
     const [, ho, wo] = y.shape;
-    const hq = Math.ceil((h + 2 * p) / s);
-    const wq = Math.ceil((w + 2 * p) / s);
-    const xp = tf.pad(
-      x,
-      [
-        [0, 0],
-        [p, hq * s - h - p],
-        [p, wq * s - w - p],
-        [0, 0],
-      ],
-      -3.4e38,
-    ); // [N, Hq * s, Wq * s, C]
-    const rows = xp.reshape<tf.Tensor4D>([n, hq, s, wq * s * c]);
-    const tapOf = (ky: number, kx: number): tf.Tensor4D =>
-      rows
-        .slice([0, Math.floor(ky / s), ky % s, 0], [n, ho, 1, wq * s * c])
-        .reshape<tf.Tensor3D>([n * ho, wq, s * c])
-        .slice([0, Math.floor(kx / s), (kx % s) * c], [n * ho, wo, c])
-        .reshape<tf.Tensor4D>([n, ho, wo, c]);
+    const { tap: tapOf, hq, wq } = stridedTaps(x, s, p, ho, wo, -3.4e38);
     let taken: tf.Tensor4D = tf.zerosLike(y); // 1 where a window's maximum has been assigned
     // grids[b][d]: gradient at padded rows b + s * i, columns d + s * j, as [N, Hq, Wq, C].
     const grids: (tf.Tensor4D | null)[][] = Array.from({ length: s }, () =>
