@@ -63,6 +63,8 @@ export const BACKEND_ORDER: readonly BackendName[] = ['webgpu', 'wasm', 'webgl',
 export interface InitBackendOptions {
   /** Order the candidates by a measured probe training step (`rankBackends`). */
   rank?: boolean;
+  /** Why `preferred` was asked for (default: "requested by the setting"). */
+  preferredReason?: string;
 }
 
 async function webgpuAdapter(): Promise<AdapterInfo | string> {
@@ -237,7 +239,10 @@ export async function initBackend(
   }
   if (preferred) {
     order = [preferred, ...order.filter((b) => b !== preferred)];
-    reasons.set(preferred, `requested by the setting (backend=${preferred})`);
+    reasons.set(
+      preferred,
+      opts.preferredReason ?? `requested by the setting (backend=${preferred})`,
+    );
   }
 
   for (const name of order) {

@@ -1,5 +1,6 @@
 import { describeBackend, useAppStore } from './store';
 import { StorageMeter } from './datasets/StorageMeter';
+import { BackendSettings } from './settings/BackendSettings';
 
 export function Header() {
   const backend = useAppStore((s) => s.backend);
@@ -12,6 +13,7 @@ export function Header() {
         {backend ? describeBackend(backend) : error ? 'No compute backend' : 'Starting compute…'}
       </span>
       <StorageMeter />
+      <BackendSettings />
       {fellBack && (
         <p className="notice" role="status" data-testid="header.backend-notice">
           Using {backend.name}: {backend.reason}. Not used:{' '}

@@ -1,0 +1,83 @@
+import './backendSettings.css';
+import { type BackendSetting, BACKEND_SETTINGS, useAppStore } from '../store';
+
+const LABELS: Record<BackendSetting, string> = {
+  auto: 'Auto',
+  webgpu: 'WebGPU',
+  wasm: 'WASM',
+  webgl: 'WebGL',
+  cpu: 'CPU',
+};
+
+/**
+ * Which TensorFlow.js backend runs: Auto (the default order of src/compute/backend.ts) or one
+ * backend first; "Measure" times a short probe training step on each backend, shows the times
+ * and switches to the fastest. The choice and the last measurement persist (localStorage).
+ */
+export function BackendSettings() {
+  const backend = useAppStore((s) => s.backend);
+  const stored = useAppStore((s) => s.backendSetting);
+  const busy = useAppStore((s) => s.backendBusy);
+  const setSetting = useAppStore((s) => s.setBackendSetting);
+  const measure = useAppStore((s) => s.measureBackends);
+  const ranking = stored.measured?.ranking ?? [];
+  return (
+    <details className="backend-settings" data-testid="settings.backend">
+      <summary>Compute settings</summary>
+      <label>
+        Backend{' '}
+        <select
+          data-testid="settings.backend-select"
+          value={stored.setting}
+          disabled={busy}
+          onChange={(e) => void setSetting(e.target.value as BackendSetting)}
+        >
+          {BACKEND_SETTINGS.map((b) => (
+            <option key={b} value={b}>
+              {LABELS[b]}
+            </option>
+          ))}
+        </select>
+      </label>{' '}
+      <button
+        type="button"
+        data-testid="settings.backend-measure"
+        disabled={busy}
+        onClick={() => void measure()}
+      >
+        {busy ? 'Working…' : 'Measure'}
+      </button>
+      <p className="notice" data-testid="settings.backend-reason">
+        {backend ? `Using ${backend.name}: ${backend.reason}.` : 'No backend yet.'}
+      </p>
+      {ranking.length > 0 && (
+        <table data-testid="settings.backend-ranking">
+          <caption>
+            Probe training step (small grouped conv net, batch 4), measured{' '}
+            {stored.measured?.at.replace('T', ' ').slice(0, 19)}
+          </caption>
+          <thead>
+            <tr>
+              <th>backend</th>
+              <th>ms / step</th>
+            </tr>
+          </thead>
+          <tbody>
+            {ranking.map((p, i) => (
+              <tr
+                key={p.name}
+                data-testid="settings.backend-probe"
+                data-backend={p.name}
+                data-ms={p.ms ?? ''}
+                data-fastest={i === 0 && p.ms !== null ? 'true' : 'false'}
+              >
+                <td>{p.name}</td>
+                <td>{p.ms === null ? `failed: ${p.error ?? ''}` : p.ms.toFixed(1)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </details>
+  );
+}
