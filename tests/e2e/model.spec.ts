@@ -19,6 +19,10 @@ test('grouped conv, fixture and cross-backend agreement on every available backe
   const backends = await openApp(page);
   expect(backends).toContain('cpu');
   expect(backends).toContain('webgl');
+  // The one e2e check that still runs WebGPU (issue 8): Chromium is launched with
+  // --enable-unsafe-webgpu, so it is here even without a GPU (SwiftShader's fallback adapter).
+  expect(backends, 'WebGPU must be available to the tests').toContain('webgpu');
+  expect(backends).toContain('wasm');
 
   for (const backend of backends) {
     const conv = await page.evaluate(
