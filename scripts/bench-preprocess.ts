@@ -12,11 +12,18 @@
  *   many model workers as pipeline workers: the ceiling the pipeline could reach;
  * - their ratio, and bytes per stored frame (three crops) at the default quality.
  *
+ * Also the CPU time all the browser's processes spent per frame in each run (read from
+ * /proc, so it counts the page, the workers, ffmpeg.wasm's and the encoder's threads and the
+ * browser's own): unlike frames/s it does not depend on how much of the cores other jobs
+ * took, so its ratio (models-only CPU / full CPU) is the load-independent measure of how
+ * close the pipeline gets to the models-only rate once the cores are saturated.
+ *
  * Numbers go to docs/benchmarks.md ("Preprocessing") by hand, with the machine and load.
  * FER_BENCH_DIST=DIR reuses a build there instead of building into a temporary folder.
+ * `--format jpeg` (or webp, the default) sets the crops' encoding for the full runs.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -34,6 +41,46 @@ const BENCH_DIR = path.join(REPO_ROOT, 'tests/fixtures/generated/bench');
 const VIDEO = path.join(BENCH_DIR, 'astronaut-panzoom360.mp4');
 /** The app's default sampling rate (DEFAULT_PREPROCESS_CONFIG.fps). */
 const SAMPLE_FPS = 10;
+
+const FORMAT_ARG = process.argv.indexOf('--format');
+const FORMAT = FORMAT_ARG >= 0 ? process.argv[FORMAT_ARG + 1] : 'webp';
+if (FORMAT !== 'webp' && FORMAT !== 'jpeg') throw new Error(`--format webp|jpeg, got ${FORMAT}`);
+
+/** Clock ticks per second of /proc's utime and stime (USER_HZ, 100 on Linux). */
+const TICKS_PER_SEC = 100;
+
+/**
+ * CPU milliseconds (user + system) used so far by every live process below this one (the
+ * browser and its renderer, GPU and utility processes), from /proc. A process that exits
+ * between two readings loses its time, so read it around phases that start none.
+ */
+function browserCpuMs(): number {
+  const parent = new Map<number, number>();
+  const ticks = new Map<number, number>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+    } catch {
+      continue; // exited meanwhile
+    }
+    // Fields after the command (which may hold spaces) in parentheses: state ppid ... utime stime.
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    parent.set(Number(name), Number(f[1]));
+    ticks.set(Number(name), Number(f[11]) + Number(f[12]));
+  }
+  let total = 0;
+  for (const [pid, t] of ticks) {
+    for (let p = parent.get(pid); p !== undefined && p > 1; p = parent.get(p)) {
+      if (p === process.pid) {
+        total += t;
+        break;
+      }
+    }
+  }
+  return (total * 1000) / TICKS_PER_SEC;
+}
 
 interface BenchWindow {
   __ferPreprocess?: PreprocessDebugApi;
@@ -92,6 +139,8 @@ async function fullRun(
   warmId: string,
   benchId: string,
 ): Promise<{
+  /** CPU ms per sampled frame, all browser processes. */
+  cpuMs: number;
   frames: number;
   seconds: number;
   framesPerSec: number;
@@ -99,16 +148,25 @@ async function fullRun(
   /** Worker ms per sampled frame per stage, summed over the workers. */
   stages: { decodeMs: number; detectMs: number; cropMs: number; encodeMs: number };
 }> {
-  return page.evaluate(
-    async ({ workers, warmId, benchId }) => {
+  const config = { encode: { format: FORMAT } };
+  await page.evaluate(
+    async ({ workers, warmId, config }) => {
       const api = (window as BenchWindow).__ferPreprocess;
       if (!api) throw new Error('no window.__ferPreprocess');
       api.shutdown();
       api.setWorkers(workers);
       await api.deletePreprocessed(warmId);
-      await api.run(warmId);
+      await api.run(warmId, config);
+    },
+    { workers, warmId, config },
+  );
+  const cpu0 = browserCpuMs();
+  const r = await page.evaluate(
+    async ({ benchId, config }) => {
+      const api = (window as BenchWindow).__ferPreprocess;
+      if (!api) throw new Error('no window.__ferPreprocess');
       await api.deletePreprocessed(benchId);
-      const s = await api.run(benchId);
+      const s = await api.run(benchId, config);
       const stages = { decodeMs: 0, detectMs: 0, cropMs: 0, encodeMs: 0 };
       for (const o of await api.outcomes(benchId)) {
         stages.decodeMs += o.timings.decodeMs / s.sampledFrames;
@@ -124,8 +182,9 @@ async function fullRun(
         stages,
       };
     },
-    { workers, warmId, benchId },
+    { benchId, config },
   );
+  return { ...r, cpuMs: (browserCpuMs() - cpu0) / r.frames };
 }
 
 /**
@@ -135,7 +194,7 @@ async function fullRun(
 async function modelsOnly(
   pages: readonly Page[],
   urls: readonly string[],
-): Promise<{ framesPerSec: number; modelMsPerFrame: number; faces: number }> {
+): Promise<{ framesPerSec: number; modelMsPerFrame: number; faces: number; cpuMs: number }> {
   // Load the models and run one frame in every page first (not timed).
   await Promise.all(
     pages.map((p) =>
@@ -148,6 +207,7 @@ async function modelsOnly(
     ),
   );
   const t0 = performance.now();
+  const cpu0 = browserCpuMs();
   const results = await Promise.all(
     pages.map((p, k) =>
       p.evaluate(
@@ -168,8 +228,10 @@ async function modelsOnly(
     ),
   );
   const seconds = (performance.now() - t0) / 1000;
+  const cpuMs = (browserCpuMs() - cpu0) / urls.length;
   const ms = results.reduce((n, r) => n + r.ms, 0);
   return {
+    cpuMs,
     framesPerSec: urls.length / seconds,
     modelMsPerFrame: ms / urls.length,
     faces: results.reduce((n, r) => n + r.faces, 0),
@@ -216,6 +278,12 @@ async function main(): Promise<void> {
       userAgent: navigator.userAgent,
     }));
     const maxWorkers = Math.max(2, env.cores);
+    // The worker's canvas crops must put landmarks where the affines say (tests/e2e checks it too).
+    const probe = await page.evaluate(() =>
+      (window as BenchWindow).__ferPreprocess?.canvasWarpProbe(),
+    );
+    const warpErrorPx = Math.max(...(probe ?? []).flatMap((c) => c.errorsPx));
+    if (!(warpErrorPx < 1)) throw new Error(`canvas crops off by ${warpErrorPx} px`);
 
     // Copies of the clip: two items per worker at the most workers, so none idles early.
     const benchFolder = path.join(tmp, 'bench-clips');
@@ -236,6 +304,8 @@ async function main(): Promise<void> {
       models: number;
       modelMs: number;
       ratio: number;
+      fullCpu: number;
+      modelsCpu: number;
       load: number;
       stages: string;
     }[] = [];
@@ -268,6 +338,8 @@ async function main(): Promise<void> {
         models: models.framesPerSec,
         modelMs: models.modelMsPerFrame,
         ratio: full.framesPerSec / models.framesPerSec,
+        fullCpu: full.cpuMs,
+        modelsCpu: models.cpuMs,
         load: os.loadavg()[0] ?? 0,
         stages: [
           full.stages.decodeMs,
@@ -292,24 +364,26 @@ async function main(): Promise<void> {
     console.log(
       `page      hardwareConcurrency ${env.cores}; backend ${session.backend?.name ?? '?'}`,
     );
+    console.log(`crops     canvas warp landmark error at most ${warpErrorPx.toFixed(2)} px`);
     console.log(
       `input     ${2 * maxWorkers} x 640x360 4 s clip, ${SAMPLE_FPS} fps sampled: ${sampled} frames, ${kept} kept`,
     );
     console.log('');
     console.log(
       'workers  full frames/s  models-only frames/s  model ms/frame  full/models  load avg (1 min)' +
-        '  pipeline ms/frame: decode / detect / crop+CLAHE / encode',
+        '  CPU ms/frame: full / models-only (ratio)  pipeline ms/frame: decode / detect / crop+CLAHE / encode',
     );
     for (const r of rows)
       console.log(
         `${String(r.workers).padStart(7)}  ${r.full.toFixed(2).padStart(13)}  ${r.models.toFixed(2).padStart(20)}  ` +
-          `${r.modelMs.toFixed(0).padStart(14)}  ${`${(100 * r.ratio).toFixed(0)}%`.padStart(11)}  ${r.load.toFixed(2).padStart(16)}  ${r.stages}`,
+          `${r.modelMs.toFixed(0).padStart(14)}  ${`${(100 * r.ratio).toFixed(0)}%`.padStart(11)}  ${r.load.toFixed(2).padStart(16)}  ` +
+          `${`${r.fullCpu.toFixed(0)} / ${r.modelsCpu.toFixed(0)} (${((100 * r.modelsCpu) / r.fullCpu).toFixed(0)}%)`.padStart(40)}  ${r.stages}`,
       );
     if (bytes && bytes.frames > 0) {
       const per = (b: number): number => Math.round(b / bytes.frames);
       console.log('');
       console.log(
-        `bytes per stored frame (WebP 0.8, 224 px): ${per(bytes.bytes.face + bytes.bytes.eyes + bytes.bytes.mouth)} ` +
+        `bytes per stored frame (${FORMAT === 'webp' ? 'WebP' : 'JPEG'} 0.8, 224 px): ${per(bytes.bytes.face + bytes.bytes.eyes + bytes.bytes.mouth)} ` +
           `(face ${per(bytes.bytes.face)}, eyes ${per(bytes.bytes.eyes)}, mouth ${per(bytes.bytes.mouth)}) over ${bytes.frames} frames`,
       );
     }
