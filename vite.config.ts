@@ -1,5 +1,6 @@
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
+import pkg from './package.json' with { type: 'json' };
 
 // Cross-origin isolation lets the WASM backend use threads (SharedArrayBuffer). The same
 // headers are sent by the dev server, `vite preview` and the headless runner's server.
@@ -10,6 +11,8 @@ export const isolationHeaders = {
 
 export default defineConfig({
   plugins: [react()],
+  // Recorded in every run record (src/train/run/environment.ts).
+  define: { __APP_VERSION__: JSON.stringify(pkg.version) },
   server: { headers: isolationHeaders },
   preview: { headers: isolationHeaders },
   worker: { format: 'es' },
