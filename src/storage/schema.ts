@@ -3,6 +3,7 @@ import type { CanonicalClass } from '../ingest/labels';
 import type { FileProblem, LayoutKind, MediaKind, Split } from '../ingest/types';
 import type { MiningFrame, MiningResult } from '../preprocess/mining';
 import type { DropReason, FrameRecord, Region } from '../preprocess/types';
+import type { CheckpointRecord, PhaseModelRecord, RunRecord } from '../train/run/record';
 
 export const DB_NAME = 'fer-workbench';
 /** Bump with a new entry in `migrations.ts`. */
@@ -144,10 +145,11 @@ export interface FerDB extends DBSchema {
     value: PreprocessedRecord;
     indexes: { byDataset: string };
   };
-  runs: { key: string; value: { id: string } & Record<string, unknown> };
+  runs: { key: string; value: RunRecord };
+  /** Per run: the latest checkpoint (`${runId}/latest`) and each finished phase's best model. */
   checkpoints: {
     key: string;
-    value: { id: string; runId: string } & Record<string, unknown>;
+    value: CheckpointRecord | PhaseModelRecord;
     indexes: { byRun: string };
   };
 }

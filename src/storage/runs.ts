@@ -1,0 +1,92 @@
+/**
+ * Training runs and their checkpoints. A run's record and its latest checkpoint are written in
+ * ONE transaction, so after a reload or a crash the record never describes epochs the
+ * checkpoint does not hold (or the reverse); a failed write (storage full) leaves the previous
+ * pair intact.
+ */
+import type { CheckpointRecord, PhaseModelRecord, RunRecord } from '../train/run/record';
+import type { FerDatabase } from './db';
+import { StorageError, toStorageError } from './errors';
+
+export const latestCheckpointKey = (runId: string): string => `${runId}/latest`;
+export const phaseModelKey = (runId: string, phase: number): string => `${runId}/phase${phase}`;
+
+const CHECKPOINT_QUOTA =
+  'Browser storage is full, so this epoch could not be checkpointed. Training stopped; the ' +
+  'previous checkpoint and every stored dataset are intact. Free space (delete a run or a ' +
+  'dataset) and resume the run.';
+
+function checkpointError(e: unknown): StorageError {
+  const err = toStorageError(e);
+  return err.kind === 'quota' ? new StorageError('quota', CHECKPOINT_QUOTA, { cause: e }) : err;
+}
+
+export async function putRun(db: FerDatabase, run: RunRecord): Promise<void> {
+  try {
+    await db.put('runs', run);
+  } catch (e) {
+    throw checkpointError(e);
+  }
+}
+
+export async function getRun(db: FerDatabase, id: string): Promise<RunRecord | undefined> {
+  return db.get('runs', id);
+}
+
+/** Runs, newest first. */
+export async function listRuns(db: FerDatabase): Promise<RunRecord[]> {
+  const runs = await db.getAll('runs');
+  return runs.sort((a, b) => b.createdAt - a.createdAt);
+}
+
+/** Saves the run record with its latest checkpoint and, optionally, a finished phase's model. */
+export async function saveCheckpoint(
+  db: FerDatabase,
+  run: RunRecord,
+  checkpoint: CheckpointRecord | null,
+  phaseModel: PhaseModelRecord | null = null,
+): Promise<void> {
+  try {
+    const tx = db.transaction(['runs', 'checkpoints'], 'readwrite');
+    const ops: Promise<unknown>[] = [tx.objectStore('runs').put(run)];
+    if (checkpoint) ops.push(tx.objectStore('checkpoints').put(checkpoint));
+    if (phaseModel) ops.push(tx.objectStore('checkpoints').put(phaseModel));
+    await Promise.all([...ops, tx.done]);
+  } catch (e) {
+    throw checkpointError(e);
+  }
+}
+
+export async function getCheckpoint(
+  db: FerDatabase,
+  runId: string,
+): Promise<CheckpointRecord | undefined> {
+  const r = await db.get('checkpoints', latestCheckpointKey(runId));
+  return r?.kind === 'checkpoint' ? r : undefined;
+}
+
+export async function getPhaseModel(
+  db: FerDatabase,
+  runId: string,
+  phase: number,
+): Promise<PhaseModelRecord | undefined> {
+  const r = await db.get('checkpoints', phaseModelKey(runId, phase));
+  return r?.kind === 'phase-model' ? r : undefined;
+}
+
+/** Deletes a run with its checkpoints and models, in one transaction. */
+export async function deleteRun(db: FerDatabase, runId: string): Promise<void> {
+  try {
+    const tx = db.transaction(['runs', 'checkpoints'], 'readwrite');
+    const ops: Promise<unknown>[] = [tx.objectStore('runs').delete(runId)];
+    const store = tx.objectStore('checkpoints');
+    let cursor = await store.index('byRun').openKeyCursor(runId);
+    while (cursor) {
+      ops.push(store.delete(cursor.primaryKey));
+      cursor = await cursor.continue();
+    }
+    await Promise.all([...ops, tx.done]);
+  } catch (e) {
+    throw toStorageError(e);
+  }
+}
