@@ -1,0 +1,254 @@
+/**
+ * The settings of one training run (paper Sec. 4.1 "Implementation Details", 4.2, 5.2).
+ * Everything a run needs to be reproduced lives here, including the seed; docs/training.md
+ * says where each default comes from.
+ */
+import { CANONICAL_CLASSES, type CanonicalClass, isCanonicalClass } from '../ingest/labels';
+import {
+  ABLATION_PRESETS,
+  type AblationId,
+  mergeConfig,
+  type ModelConfigInput,
+  TINY_OVERRIDES,
+  validateModelConfig,
+} from '../model/config';
+import type { PseudoLabelOptions } from './pseudoLabels';
+
+/** The seven classes of AFEW (the paper's label set), in the app's canonical order. */
+export const SEVEN_CLASSES: readonly CanonicalClass[] = CANONICAL_CLASSES.slice(0, 7);
+
+export interface OptimConfig {
+  /** Adam's initial learning rate (paper: 1e-5). */
+  learningRate: number;
+  /** Multiplier applied every `decayEvery` epochs (paper: "reduced by 40%" -> 0.6). */
+  decayFactor: number;
+  decayEvery: number;
+  /** Epochs per training phase (paper: 100). */
+  epochs: number;
+  /** Labelled clips per batch. */
+  batchSize: number;
+  /** 'balanced': class weights n / (C n_c) from the training counts (paper); 'none': all 1. */
+  classWeights: 'balanced' | 'none';
+}
+
+export interface DataConfig {
+  /** The labelled dataset (its items' splits, or a seeded split, give train / validation). */
+  datasetId: string;
+  /** Unlabelled clips come from this dataset (null: the labelled dataset's unlabelled items). */
+  unlabelledDatasetId: string | null;
+  /** Frames sampled per clip, T (ours: 8; Emotion-FAN trains on 3, evaluates on all). */
+  framesPerClip: number;
+  /** Validation share when the dataset has no splits. */
+  valFraction: number;
+  /** Decoded-frame cache of the loader, bytes. */
+  cacheBytes: number;
+}
+
+export interface PretrainConfig {
+  /** An image dataset (FERPlus-style): each image is a one-frame clip. */
+  datasetId: string;
+  epochs: number;
+}
+
+export interface NoiseConfig {
+  /** RandAugment on the student's inputs (paper: n in [2, 4] ops, m in [0, 9]). */
+  randAugment: boolean;
+  /** Dropout before the classifier of the student (paper: 0.5). */
+  dropout: number;
+}
+
+export interface NoisyStudentConfig {
+  /** Student iterations after the teacher (0: supervised only). */
+  iterations: number;
+  /** Unlabelled clips per labelled clip in each step (paper: 2-3 for AFEW, 5 for CK+). */
+  batchRatio: number;
+  /** Match the labelled class distribution (duplicate / drop least confident). */
+  balance: boolean;
+  pseudoLabels: PseudoLabelOptions;
+  noise: NoiseConfig;
+  /** 'scratch': a fresh student each iteration; 'teacher': start from the teacher's weights. */
+  studentInit: 'scratch' | 'teacher';
+  /** 34 for the paper's larger-student ablation. */
+  studentDepth: 18 | 34;
+  /** Share of the unlabelled clips used (the paper's data-size ablation). */
+  unlabelledFraction: number;
+  /** Stop early when a student's validation accuracy does not beat its teacher's. */
+  stopWhenNoGain: boolean;
+  /** Epochs per student (null: optim.epochs). */
+  studentEpochs: number | null;
+}
+
+export interface TrainConfig {
+  /** The one seed of the run: initialisation, shuffling, augmentation, dropout, pseudo-labels. */
+  seed: number;
+  classes: CanonicalClass[];
+  model: ModelConfigInput;
+  data: DataConfig;
+  optim: OptimConfig;
+  pretrain: PretrainConfig | null;
+  noisyStudent: NoisyStudentConfig;
+}
+
+export const DEFAULT_OPTIM: OptimConfig = {
+  learningRate: 1e-5,
+  decayFactor: 0.6,
+  decayEvery: 30,
+  epochs: 100,
+  batchSize: 8,
+  classWeights: 'balanced',
+};
+
+export const DEFAULT_NOISY_STUDENT: NoisyStudentConfig = {
+  iterations: 3,
+  batchRatio: 3,
+  balance: true,
+  pseudoLabels: { mode: 'hard', minConfidence: 0 },
+  noise: { randAugment: true, dropout: 0.5 },
+  studentInit: 'scratch',
+  studentDepth: 18,
+  unlabelledFraction: 1,
+  stopWhenNoGain: false,
+  studentEpochs: null,
+};
+
+/** The full-size configuration the app ships (paper defaults). */
+export function defaultTrainConfig(datasetId: string, seed = 1): TrainConfig {
+  return {
+    seed,
+    classes: [...SEVEN_CLASSES],
+    model: {},
+    data: {
+      datasetId,
+      unlabelledDatasetId: null,
+      framesPerClip: 8,
+      valFraction: 0.2,
+      cacheBytes: 512 * 1024 * 1024,
+    },
+    optim: { ...DEFAULT_OPTIM },
+    pretrain: null,
+    noisyStudent: structuredClone(DEFAULT_NOISY_STUDENT),
+  };
+}
+
+/**
+ * The tiny configuration for tests and this machine's CPU: the full topology at 32x32 with
+ * widths / 16, 4 frames, a learning rate that moves a network from scratch in a few epochs.
+ */
+export function tinyTrainConfig(datasetId: string, seed = 1): TrainConfig {
+  const c = defaultTrainConfig(datasetId, seed);
+  return {
+    ...c,
+    model: mergeConfig(TINY_OVERRIDES, { dropout: 0 }),
+    data: { ...c.data, framesPerClip: 4, cacheBytes: 64 * 1024 * 1024 },
+    optim: { ...c.optim, learningRate: 3e-3, decayEvery: 10, epochs: 12, batchSize: 6 },
+    noisyStudent: { ...c.noisyStudent, iterations: 1, studentEpochs: 8 },
+  };
+}
+
+export const PRESETS = { full: defaultTrainConfig, tiny: tinyTrainConfig } as const;
+export type PresetName = keyof typeof PRESETS;
+
+export class TrainConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TrainConfigError';
+  }
+}
+
+function check(ok: boolean, message: string): void {
+  if (!ok) throw new TrainConfigError(message);
+}
+
+const positiveInt = (v: number): boolean => Number.isInteger(v) && v > 0;
+
+/** Throws TrainConfigError with the first problem; returns the config when it is usable. */
+export function validateTrainConfig(c: TrainConfig): TrainConfig {
+  check(Number.isInteger(c.seed) && c.seed >= 0, 'seed must be a non-negative integer');
+  check(c.classes.length >= 2, 'a run needs at least two classes');
+  check(
+    c.classes.every((k) => isCanonicalClass(k)) && new Set(c.classes).size === c.classes.length,
+    'classes must be distinct canonical class names',
+  );
+  validateModelConfig({ ...c.model, numClasses: c.classes.length });
+  check(c.data.datasetId.length > 0, 'data.datasetId is required');
+  check(positiveInt(c.data.framesPerClip), 'data.framesPerClip must be a positive integer');
+  check(c.data.valFraction > 0 && c.data.valFraction < 1, 'data.valFraction must be in (0, 1)');
+  check(c.optim.learningRate > 0, 'optim.learningRate must be positive');
+  check(c.optim.decayFactor > 0 && c.optim.decayFactor <= 1, 'optim.decayFactor must be in (0, 1]');
+  check(positiveInt(c.optim.decayEvery), 'optim.decayEvery must be a positive integer');
+  check(positiveInt(c.optim.epochs), 'optim.epochs must be a positive integer');
+  check(positiveInt(c.optim.batchSize), 'optim.batchSize must be a positive integer');
+  if (c.pretrain) check(positiveInt(c.pretrain.epochs), 'pretrain.epochs must be positive');
+  const ns = c.noisyStudent;
+  check(Number.isInteger(ns.iterations) && ns.iterations >= 0, 'iterations must be >= 0');
+  check(ns.batchRatio > 0, 'noisyStudent.batchRatio must be positive');
+  check(
+    ns.unlabelledFraction > 0 && ns.unlabelledFraction <= 1,
+    'noisyStudent.unlabelledFraction must be in (0, 1]',
+  );
+  check(ns.noise.dropout >= 0 && ns.noise.dropout < 1, 'noise.dropout must be in [0, 1)');
+  if (ns.studentEpochs !== null) check(positiveInt(ns.studentEpochs), 'studentEpochs must be > 0');
+  return c;
+}
+
+/** The model config of a run's teacher (the classes decide numClasses; the run seed, the init). */
+export function teacherModelConfig(c: TrainConfig): ModelConfigInput {
+  return { ...c.model, numClasses: c.classes.length, seed: c.seed };
+}
+
+/** A student's model: the teacher's, with the student's depth, noise dropout and its own seed. */
+export function studentModelConfig(c: TrainConfig, iteration: number): ModelConfigInput {
+  const base = teacherModelConfig(c);
+  return mergeConfig(base, {
+    seed: c.seed + 1000 * iteration,
+    dropout: c.noisyStudent.noise.dropout,
+    backbone: { depth: c.noisyStudent.studentDepth },
+  });
+}
+
+/** Learning rate of epoch `epoch` (0-based): step decay (paper: x0.6 every 30 epochs). */
+export function learningRateAt(o: OptimConfig, epoch: number): number {
+  return o.learningRate * o.decayFactor ** Math.floor(epoch / o.decayEvery);
+}
+
+/** The model of one of Table 2's rows (the full model when absent). */
+export function variantModel(id: AblationId | undefined): ModelConfigInput {
+  if (id === undefined) return {};
+  const preset = ABLATION_PRESETS.find((p) => p.id === id);
+  if (!preset)
+    throw new TrainConfigError(
+      `unknown variant "${id}" (use ${ABLATION_PRESETS.map((p) => p.id).join(', ')})`,
+    );
+  return preset.config;
+}
+
+/**
+ * Reads a config from JSON: a preset name plus overrides
+ * (`{"preset": "tiny", "seed": 3, "optim": {"epochs": 5}}`) or a whole config.
+ */
+export function parseTrainConfig(json: unknown, datasetId: string): TrainConfig {
+  if (typeof json !== 'object' || json === null || Array.isArray(json))
+    throw new TrainConfigError('a training config must be a JSON object');
+  const o = json as Partial<TrainConfig> & { preset?: string; variant?: AblationId };
+  const presetName = o.preset ?? 'full';
+  check(
+    presetName in PRESETS,
+    `unknown preset "${presetName}" (use ${Object.keys(PRESETS).join(', ')})`,
+  );
+  const base = PRESETS[presetName as PresetName](datasetId, o.seed ?? 1);
+  const merged: TrainConfig = {
+    seed: o.seed ?? base.seed,
+    classes: o.classes ?? base.classes,
+    model: mergeConfig(mergeConfig(variantModel(o.variant), base.model), o.model ?? {}),
+    data: { ...base.data, ...o.data, datasetId: o.data?.datasetId ?? datasetId },
+    optim: { ...base.optim, ...o.optim },
+    pretrain: o.pretrain === undefined ? base.pretrain : o.pretrain,
+    noisyStudent: {
+      ...base.noisyStudent,
+      ...o.noisyStudent,
+      pseudoLabels: { ...base.noisyStudent.pseudoLabels, ...o.noisyStudent?.pseudoLabels },
+      noise: { ...base.noisyStudent.noise, ...o.noisyStudent?.noise },
+    },
+  };
+  return validateTrainConfig(merged);
+}

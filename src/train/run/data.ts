@@ -1,0 +1,111 @@
+/**
+ * The clips of a run: labelled train / validation from the labelled dataset (its splits, or a
+ * seeded subject-independent split), the unlabelled pool (the labelled dataset's unlabelled
+ * items, or another dataset), and the image dataset for pre-training; plus the loaders.
+ */
+import { shuffled, stream } from '../../compute/random';
+import type { FerDatabase } from '../../storage/db';
+import type { TrainConfig } from '../config';
+import { DEFAULT_RAND_AUGMENT, type RandAugmentConfig } from '../augment/randAugment';
+import { type ClipRef, listClips, splitClips } from '../data/clips';
+import { ClipLoader, DEFAULT_NORMALISE, type LoaderConfig } from '../data/loader';
+import type { FrameSource } from '../data/source';
+
+export interface RunData {
+  train: ClipRef[];
+  val: ClipRef[];
+  unlabelled: ClipRef[];
+  pretrain: { train: ClipRef[]; val: ClipRef[] } | null;
+  /** Items left out, by reason, per dataset role. */
+  skipped: Record<string, Record<string, number>>;
+}
+
+export class RunDataError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RunDataError';
+  }
+}
+
+export async function loadRunData(db: FerDatabase, config: TrainConfig): Promise<RunData> {
+  const classes = config.classes;
+  const labelled = await listClips(db, config.data.datasetId, classes);
+  const split = splitClips(labelled.clips, {
+    valFraction: config.data.valFraction,
+    seed: config.seed,
+  });
+  const skipped: RunData['skipped'] = { labelled: labelled.skipped };
+  let unlabelled = split.unlabelled;
+  if (config.data.unlabelledDatasetId) {
+    const pool = await listClips(db, config.data.unlabelledDatasetId, classes);
+    skipped.unlabelled = pool.skipped;
+    // A labelled dataset used as the pool keeps its labels aside (analysis only).
+    unlabelled = pool.clips.map((c) => ({
+      ...c,
+      hiddenLabel: c.label ?? c.hiddenLabel,
+      label: null,
+    }));
+  }
+  const fraction = config.noisyStudent.unlabelledFraction;
+  if (fraction < 1) {
+    const keep = Math.max(1, Math.round(unlabelled.length * fraction));
+    unlabelled = shuffled(unlabelled, stream(config.seed, 'unlabelled-fraction')).slice(0, keep);
+  }
+  let pretrain: RunData['pretrain'] = null;
+  if (config.pretrain) {
+    const images = await listClips(db, config.pretrain.datasetId, classes);
+    skipped.pretrain = images.skipped;
+    const s = splitClips(images.clips, { valFraction: config.data.valFraction, seed: config.seed });
+    pretrain = { train: s.train, val: s.val };
+    if (pretrain.train.length === 0)
+      throw new RunDataError('The pre-training dataset has no preprocessed labelled images.');
+  }
+  if (split.train.length === 0)
+    throw new RunDataError(
+      "The dataset has no preprocessed labelled training clips in the run's classes. Preprocess it first (Data tab).",
+    );
+  if (split.val.length === 0)
+    throw new RunDataError('The dataset has no validation clips; add some or lower valFraction.');
+  if (config.noisyStudent.iterations > 0 && unlabelled.length === 0)
+    throw new RunDataError(
+      'Noisy-student iterations need unlabelled clips: add an unlabelled dataset (or set iterations to 0).',
+    );
+  return { train: split.train, val: split.val, unlabelled, pretrain, skipped };
+}
+
+/** Clips per class (labels must be set). */
+export function classCounts(clips: readonly ClipRef[], classes: number): number[] {
+  const counts = new Array<number>(classes).fill(0);
+  for (const c of clips) if (c.label !== null) counts[c.label] = (counts[c.label] ?? 0) + 1;
+  return counts;
+}
+
+export interface LoaderOptions {
+  seed: number;
+  streamName: string;
+  batchSize: number;
+  framesPerClip: number;
+  inputSize: number;
+  mode: 'train' | 'eval';
+  augment: boolean | RandAugmentConfig;
+}
+
+export function makeLoader(
+  clips: readonly ClipRef[],
+  source: FrameSource,
+  o: LoaderOptions,
+): ClipLoader {
+  const config: LoaderConfig = {
+    framesPerClip: o.framesPerClip,
+    inputSize: o.inputSize,
+    batchSize: o.batchSize,
+    seed: o.seed,
+    streamName: o.streamName,
+    shuffle: o.mode === 'train',
+    mode: o.mode,
+    augment: o.augment === true ? DEFAULT_RAND_AUGMENT : o.augment === false ? null : o.augment,
+    normalise: DEFAULT_NORMALISE,
+    prefetch: 1,
+  };
+  return new ClipLoader(clips, source, config);
+}

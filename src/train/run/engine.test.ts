@@ -1,0 +1,207 @@
+/**
+ * The training engine end to end in Node (fake IndexedDB, frames from memory, tiny network on
+ * the fastest test backend): it learns a separable task, records what it must, reproduces
+ * itself from the seed, and a paused run resumed from its checkpoint ends with exactly the
+ * numbers of an uninterrupted one.
+ */
+import 'fake-indexeddb/auto';
+import * as tf from '@tensorflow/tfjs';
+import { IDBFactory } from 'fake-indexeddb';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { stream } from '../../compute/random';
+import { openFerDb, type FerDatabase } from '../../storage/db';
+import { getCheckpoint, getPhaseModel, putRun } from '../../storage/runs';
+import { useFastTestBackend } from '../../testing/testBackend';
+import { tinyTrainConfig, type TrainConfig } from '../config';
+import { memoryFrameSource, frameCacheKey } from '../data/source';
+import { seedDataset, type SeedItem } from '../data/testing';
+import { type EngineDeps, runTraining } from './engine';
+import { newRunRecord } from './plan';
+import type { RunEnvironment, RunRecord } from './record';
+
+const SIZE = 32;
+const CLASSES = ['happy', 'sad', 'surprise'] as const;
+const FRAMES = [0, 1, 2, 3, 4, 5];
+
+/**
+ * Class c: a bright 10x10 square in a class-specific corner of the mouth crop, over noise; the
+ * face and eyes crops are noise only. Easy for a convnet, impossible by chance.
+ */
+function frameBytes(cls: number, seed: string): Uint8Array {
+  const rng = stream(7, seed);
+  const out = new Uint8Array(SIZE * SIZE * 9);
+  for (let i = 0; i < out.length; i++) out[i] = 40 + rng.int(60);
+  const corners: [number, number][] = [
+    [2, 2],
+    [20, 2],
+    [11, 20],
+  ];
+  const [x0, y0] = corners[cls] ?? [0, 0];
+  for (let y = y0; y < y0 + 10; y++)
+    for (let x = x0; x < x0 + 10; x++)
+      for (let ch = 6; ch < 9; ch++) out[(y * SIZE + x) * 9 + ch] = 250;
+  return out;
+}
+
+const environment: RunEnvironment = {
+  backend: 'test',
+  backendReason: 'unit test',
+  device: 'node',
+  tfjsVersion: tf.version.tfjs,
+  appVersion: 'test',
+  userAgent: 'vitest',
+};
+
+let db: FerDatabase;
+let frames: Map<string, Uint8Array>;
+
+function seedItems(): SeedItem[] {
+  const items: SeedItem[] = [];
+  CLASSES.forEach((cls, c) => {
+    for (let i = 0; i < 4; i++)
+      items.push({
+        key: `train/${cls}/${i}`,
+        rawLabel: cls,
+        split: 'train',
+        status: 'done',
+        frames: FRAMES,
+      });
+    for (let i = 0; i < 2; i++)
+      items.push({
+        key: `val/${cls}/${i}`,
+        rawLabel: cls,
+        split: 'val',
+        status: 'done',
+        frames: FRAMES,
+      });
+    for (let i = 0; i < 4; i++)
+      items.push({
+        key: `pool/${c}-${i}`,
+        rawLabel: null,
+        hiddenLabel: cls,
+        status: 'done',
+        frames: FRAMES,
+      });
+  });
+  return items;
+}
+
+function config(over: Partial<TrainConfig['optim']> = {}, iterations = 1): TrainConfig {
+  const c = tinyTrainConfig('demo', 5);
+  return {
+    ...c,
+    classes: [...CLASSES],
+    data: { ...c.data, framesPerClip: 3 },
+    optim: { ...c.optim, epochs: 10, batchSize: 4, learningRate: 3e-3, ...over },
+    noisyStudent: { ...c.noisyStudent, iterations, studentEpochs: 2, batchRatio: 1 },
+  };
+}
+
+async function newRun(c: TrainConfig, id: string): Promise<RunRecord> {
+  const run = newRunRecord(c, id, id, 0);
+  await putRun(db, run);
+  return run;
+}
+
+function deps(over: Partial<EngineDeps> = {}): EngineDeps {
+  return {
+    db,
+    source: memoryFrameSource(frames),
+    environment,
+    signal: new AbortController().signal,
+    ...over,
+  };
+}
+
+beforeAll(async () => {
+  await useFastTestBackend();
+});
+
+beforeEach(async () => {
+  globalThis.indexedDB = new IDBFactory();
+  db = await openFerDb();
+  const items = seedItems();
+  await seedDataset(db, 'demo', { labelled: true, items });
+  frames = new Map();
+  for (const it of items) {
+    const cls = CLASSES.indexOf((it.rawLabel ?? it.hiddenLabel) as (typeof CLASSES)[number]);
+    for (const f of FRAMES)
+      frames.set(frameCacheKey(`demo:${it.key}`, f, SIZE), frameBytes(cls, `${it.key}/${f}`));
+  }
+});
+afterEach(() => db.close());
+
+describe('runTraining', () => {
+  it('trains a teacher and a student, records every phase, and leaks no tensors', async () => {
+    const before = tf.memory().numTensors;
+    await newRun(config(), 'r1');
+    const run = await runTraining('r1', deps());
+    expect(tf.memory().numTensors).toBe(before);
+    expect(run.status).toBe('done');
+    expect(run.phases.map((p) => p.kind)).toEqual(['teacher', 'student']);
+    const [teacher, student] = run.phases;
+    expect(teacher?.epochs).toHaveLength(10);
+    expect(teacher?.data).toEqual({ train: 12, val: 6, pseudo: 0 });
+    expect(teacher?.classCounts).toEqual([4, 4, 4]);
+    // Learned: well above chance (1/3) on held-out clips.
+    expect(teacher?.evaluation?.accuracy).toBeGreaterThanOrEqual(0.8);
+    // The confusion matrix covers exactly the validation clips, and matches the predictions.
+    const ev = teacher?.evaluation;
+    expect(ev?.confusion.flat().reduce((a, b) => a + b, 0)).toBe(6);
+    const correct = ev?.predictions.filter((p) => p.label === p.predicted).length ?? -1;
+    expect(correct / 6).toBeCloseTo(ev?.accuracy ?? -1, 10);
+    // Per-clip attention: frame weights of the real frames sum to 1.
+    for (const p of ev?.predictions ?? []) {
+      expect(p.frames).toHaveLength(3);
+      expect(p.frameWeights.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+      expect(p.regionWeights).toHaveLength(3);
+    }
+    // Pseudo-labels: the pool (12 clips, 4 per hidden class), balanced to the labelled mix.
+    const pl = student?.pseudoLabels;
+    expect(pl?.unlabelled).toBe(12);
+    expect(pl?.after).toEqual([4, 4, 4]);
+    expect(pl?.hiddenAccuracy).not.toBeNull();
+    expect(student?.data.pseudo).toBe(12);
+    expect(student?.epochs).toHaveLength(2);
+    expect(await getPhaseModel(db, 'r1', 1)).toBeDefined();
+  }, 120_000);
+
+  it('reproduces its numbers from the seed, and a paused run resumes to the same numbers', async () => {
+    const c = config({ epochs: 3 }, 0);
+    await newRun(c, 'a');
+    const a = await runTraining('a', deps());
+
+    await newRun(c, 'b');
+    const controller = new AbortController();
+    const paused = await runTraining(
+      'b',
+      deps({
+        signal: controller.signal,
+        onSaved: (r) => {
+          if (r.position.epoch === 1) controller.abort('pause');
+        },
+      }),
+    );
+    expect(paused.status).toBe('paused');
+    expect(paused.phases[0]?.epochs).toHaveLength(1);
+    expect((await getCheckpoint(db, 'b'))?.epoch).toBe(1);
+    const b = await runTraining('b', deps());
+    expect(b.status).toBe('done');
+    expect(b.resumes).toHaveLength(1);
+    const losses = (r: RunRecord) =>
+      r.phases.flatMap((p) => p.epochs.map((e) => [e.trainLoss, e.valLoss, e.valAccuracy]));
+    expect(losses(b)).toEqual(losses(a));
+    expect(b.phases[0]?.evaluation?.predictions.map((p) => p.probs)).toEqual(
+      a.phases[0]?.evaluation?.predictions.map((p) => p.probs),
+    );
+  }, 120_000);
+
+  it('stops with a message when the loss is not finite, keeping the last checkpoint', async () => {
+    await newRun(config({ epochs: 3, learningRate: 1e30 }, 0), 'nan');
+    await expect(runTraining('nan', deps())).rejects.toThrow(/NaN or infinite/);
+    const { getRun } = await import('../../storage/runs');
+    const stored = await getRun(db, 'nan');
+    expect(stored?.status).toBe('failed');
+    expect(stored?.message).toMatch(/resumable from epoch/);
+  }, 60_000);
+});
