@@ -12,9 +12,12 @@
  * Options: --backends webgpu,wasm,webgl,cpu   --no-full-train   --full-frames N   --port N
  *          --out-dir DIR (build folder)   --json FILE   --no-conv   --torch
  *          --wasm-threads N (XNNPACK threads; default one per logical core)
+ *          --full-train-backends LIST (default: every backend but cpu)
+ *          --torch-threads LIST (PyTorch thread counts to time; default 1 and the logical cores)
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import type { GroupedConvBench, ModelBenchOptions, ModelBenchResult } from '../src/model/debugApi';
 import { browserVersion, buildApp, openBenchApp } from './bench/browser';
 
@@ -31,6 +34,10 @@ const wanted = (option('backends') ?? 'webgpu,wasm,webgl,cpu').split(',');
 const convBench = !process.argv.includes('--no-conv');
 const torch = process.argv.includes('--torch');
 const wasmThreads = option('wasm-threads');
+const fullTrainBackends = option('full-train-backends')?.split(',');
+const torchThreads = [
+  ...new Set((option('torch-threads') ?? `1,${availableParallelism()}`).split(',').map(Number)),
+].filter((n) => n >= 1);
 
 const fmt = (v: number | null, digits = 1): string => (v === null ? '-' : v.toFixed(digits));
 const mib = (b: number | null): string => (b === null ? '-' : (b / 2 ** 20).toFixed(0));
@@ -93,7 +100,7 @@ try {
       clips: 1,
       frames: fullFrames,
       reps: 1,
-      train: fullTrain && backend !== 'cpu',
+      train: fullTrain && (fullTrainBackends?.includes(backend) ?? backend !== 'cpu'),
     });
     if (convBench)
       convs.push(
@@ -106,23 +113,30 @@ try {
 
   const reference: { config: string; trainMsPerClip: number; threads: number }[] = [];
   if (torch) {
-    for (const config of ['tiny', 'full'] as const) {
-      const frames = config === 'tiny' ? 4 : fullFrames;
-      const clips = config === 'tiny' ? 2 : 1;
-      // Debian's python3-torch lives under the system interpreter, not a pyenv shim.
-      const r = spawnSync(
-        existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3',
-        ['scripts/bench/torch_train_step.py', config, String(clips), String(frames)],
-        { encoding: 'utf8' },
-      );
-      const line = r.stdout.trim().split('\n').pop() ?? '';
-      if (r.status !== 0 || !line.startsWith('{')) {
-        console.error(`torch reference skipped: ${r.stderr.trim().split('\n').pop() ?? ''}`);
-        break;
+    torchLoop: for (const threads of torchThreads)
+      for (const config of ['tiny', 'full'] as const) {
+        const frames = config === 'tiny' ? 4 : fullFrames;
+        const clips = config === 'tiny' ? 2 : 1;
+        // Debian's python3-torch lives under the system interpreter, not a pyenv shim.
+        const r = spawnSync(
+          existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3',
+          [
+            'scripts/bench/torch_train_step.py',
+            config,
+            String(clips),
+            String(frames),
+            String(threads),
+          ],
+          { encoding: 'utf8' },
+        );
+        const line = r.stdout.trim().split('\n').pop() ?? '';
+        if (r.status !== 0 || !line.startsWith('{')) {
+          console.error(`torch reference skipped: ${r.stderr.trim().split('\n').pop() ?? ''}`);
+          break torchLoop;
+        }
+        const j = JSON.parse(line) as { trainMs: number; threads: number };
+        reference.push({ config, trainMsPerClip: j.trainMs / clips, threads: j.threads });
       }
-      const j = JSON.parse(line) as { trainMs: number; threads: number };
-      reference.push({ config, trainMsPerClip: j.trainMs / clips, threads: j.threads });
-    }
   }
 
   console.log('\n| config | backend | train ms/clip | x the fastest |');

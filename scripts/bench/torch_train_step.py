@@ -6,7 +6,8 @@ in training mode), then global average pooling and a 7-way linear layer with cro
 The attention modules are left out: they are under 1% of the FLOPs (docs/model.md), so this
 times the same backbone work as the browser's step, slightly less in total.
 
-Usage: python3 scripts/bench/torch_train_step.py tiny|full CLIPS FRAMES
+Usage: python3 scripts/bench/torch_train_step.py tiny|full CLIPS FRAMES [THREADS]
+(THREADS: torch.set_num_threads; default torch's own choice, 1 on the 2-core VM here.)
 Prints one JSON line {"config", "frames", "trainMs", "threads"} (ms per step, all clips).
 """
 import json
@@ -47,6 +48,8 @@ def backbone(width_div):
 
 def main():
     config, clips, frames = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+    if len(sys.argv) > 4:
+        torch.set_num_threads(int(sys.argv[4]))
     size, width_div, reps = (32, 16, 2) if config == "tiny" else (224, 1, 1)
     torch.manual_seed(0)
     model = backbone(width_div)
