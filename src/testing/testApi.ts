@@ -15,6 +15,7 @@ import { installModelDebugHook } from '../model/debugHook';
 import { installMediaDebugHook } from '../ingest/media/debugHook';
 import { installPreprocessDebugHook } from '../preprocess/debugHook';
 import { installDemoDebugHook } from '../ingest/demo/debugHook';
+import { installTrainDebugHook } from '../ui/train/debugHook';
 
 /**
  * A small API on `window.__fer` for the e2e tests and the headless runner (scripts/cli.ts):
@@ -53,6 +54,7 @@ export function installTestApi(): void {
   installMediaDebugHook();
   installPreprocessDebugHook();
   installDemoDebugHook();
+  installTrainDebugHook();
   window.__fer = {
     version: 1,
     ready: async () => {

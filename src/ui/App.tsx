@@ -15,8 +15,12 @@ import { DemoStatus } from './demo/DemoStatus';
 import { shouldAutoDemo, useDemoStore } from './demo/demoStore';
 import { DEMO_DATASET_NAME } from '../ingest/demo/api';
 import { ModelSummaryPanel } from './model/ModelSummaryPanel';
+import { TrainPanel } from './train/TrainPanel';
+import { useTrainStore } from './train/trainStore';
 
-type View = 'data' | 'model';
+type View = 'data' | 'model' | 'train';
+
+const VIEW_LABELS: Record<View, string> = { data: 'Data', model: 'Model', train: 'Train' };
 
 export function App() {
   const init = useAppStore((s) => s.initBackend);
@@ -33,6 +37,7 @@ export function App() {
         void useDemoStore.getState().create();
       else void usePreprocessStore.getState().resumeAfterReload();
     });
+    void useTrainStore.getState().resumeAfterReload();
     void ensurePersistence();
   }, [init, refresh]);
   // The first dataset (the demo on a first open) is shown until the user picks another.
@@ -41,7 +46,7 @@ export function App() {
     <div className="app">
       <Header />
       <div className="tabs" role="tablist" aria-label="Workbench sections">
-        {(['data', 'model'] as const).map((v) => (
+        {(['data', 'model', 'train'] as const).map((v) => (
           <button
             key={v}
             type="button"
@@ -50,12 +55,13 @@ export function App() {
             data-testid={`nav.${v}`}
             onClick={() => setView(v)}
           >
-            {v === 'data' ? 'Data' : 'Model'}
+            {VIEW_LABELS[v]}
           </button>
         ))}
       </div>
       <main>
         {view === 'model' && <ModelSummaryPanel />}
+        {view === 'train' && <TrainPanel datasetId={current?.id ?? null} />}
         <div className="columns" hidden={view !== 'data'}>
           <div>
             {phase === 'review' ? <ImportReview /> : <DropZone />}

@@ -1,0 +1,122 @@
+/**
+ * The UI side of training: creates runs, starts or resumes them in the training worker, and
+ * reports what the worker says. One run trains at a time per tab.
+ */
+import type { BackendName } from '../compute/backend';
+import { getDb } from '../storage/db';
+import { getRun, listRuns, putRun } from '../storage/runs';
+import { validateTrainConfig, type TrainConfig } from './config';
+import type { FromTrainWorker, ToTrainWorker } from './protocol';
+import type { TrainProgress } from './run/engine';
+import { newRunRecord } from './run/plan';
+import type { RunRecord } from './run/record';
+
+export interface TrainCallbacks {
+  onBackend?: (m: Extract<FromTrainWorker, { type: 'backend' }>) => void;
+  onProgress?: (p: TrainProgress) => void;
+  onSaved?: (run: RunRecord) => void;
+}
+
+export interface TrainHandle {
+  runId: string;
+  pause: () => void;
+  /** Ends the worker at once, as a crash would (tests). */
+  terminate: () => void;
+  /** Destroys the WebGPU device in the worker, as a driver reset would (tests). */
+  loseDevice: () => void;
+  /** Resolves with the final record (done or paused); rejects with the worker's error. */
+  done: Promise<RunRecord>;
+}
+
+export class TrainError extends Error {
+  constructor(
+    message: string,
+    readonly kind: Extract<FromTrainWorker, { type: 'error' }>['kind'],
+  ) {
+    super(message);
+    this.name = 'TrainError';
+  }
+}
+
+function newId(): string {
+  return `run-${Date.now().toString(36)}-${Math.floor(Math.random() * 1e6).toString(36)}`;
+}
+
+/** Stores a new run (status 'queued'); start it with `startRun`. */
+export async function createRun(config: TrainConfig, name?: string): Promise<RunRecord> {
+  validateTrainConfig(config);
+  const now = Date.now();
+  const run = newRunRecord(
+    config,
+    newId(),
+    name ?? `Run ${new Date(now).toISOString().slice(0, 19).replace('T', ' ')}`,
+    now,
+  );
+  await putRun(await getDb(), run);
+  return run;
+}
+
+export async function storedRuns(): Promise<RunRecord[]> {
+  return listRuns(await getDb());
+}
+
+export async function storedRun(id: string): Promise<RunRecord | undefined> {
+  return getRun(await getDb(), id);
+}
+
+/** Starts (or resumes from its checkpoint) a run in a fresh worker. */
+export function startRun(
+  runId: string,
+  backend: BackendName | null,
+  callbacks: TrainCallbacks = {},
+): TrainHandle {
+  const worker = new Worker(new URL('../../workers/train.worker.ts', import.meta.url), {
+    type: 'module',
+    name: 'train',
+  });
+  let crashed: (message: string) => void = () => undefined;
+  const done = new Promise<RunRecord>((resolve, reject) => {
+    crashed = (message) =>
+      reject(
+        new TrainError(`${message} The run can be resumed from its last checkpoint.`, 'other'),
+      );
+    worker.onmessage = (ev: MessageEvent<FromTrainWorker>) => {
+      const m = ev.data;
+      switch (m.type) {
+        case 'backend':
+          callbacks.onBackend?.(m);
+          break;
+        case 'progress':
+          callbacks.onProgress?.(m.progress);
+          break;
+        case 'saved':
+          callbacks.onSaved?.(m.run);
+          break;
+        case 'finished':
+          worker.terminate();
+          resolve(m.run);
+          break;
+        case 'error':
+          worker.terminate();
+          reject(new TrainError(m.message, m.kind));
+          break;
+      }
+    };
+    worker.onerror = (ev) => {
+      worker.terminate();
+      crashed(`The training worker crashed (${ev.message || 'no message'}).`);
+    };
+  });
+  const start: ToTrainWorker = { type: 'start', runId, backend };
+  worker.postMessage(start);
+  return {
+    runId,
+    pause: () => worker.postMessage({ type: 'pause' } satisfies ToTrainWorker),
+    terminate: () => {
+      worker.terminate();
+      crashed('The training worker stopped unexpectedly.');
+    },
+    loseDevice: () => worker.postMessage({ type: 'lose-device' } satisfies ToTrainWorker),
+    done,
+  };
+}

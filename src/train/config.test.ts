@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import {
+  defaultTrainConfig,
+  learningRateAt,
+  parseTrainConfig,
+  studentModelConfig,
+  TrainConfigError,
+  tinyTrainConfig,
+  validateTrainConfig,
+} from './config';
+import { planPhases } from './run/plan';
+
+describe('training config', () => {
+  it('ships the paper defaults at full size', () => {
+    const c = defaultTrainConfig('ds');
+    expect(c.optim).toMatchObject({
+      learningRate: 1e-5,
+      decayFactor: 0.6,
+      decayEvery: 30,
+      epochs: 100,
+    });
+    expect(c.classes).toEqual(['angry', 'disgust', 'fear', 'happy', 'sad', 'surprise', 'neutral']);
+    expect(c.model).toEqual({});
+    expect(c.noisyStudent.noise).toEqual({ randAugment: true, dropout: 0.5 });
+  });
+
+  it('decays the learning rate by 40% every 30 epochs', () => {
+    const o = defaultTrainConfig('ds').optim;
+    expect(learningRateAt(o, 0)).toBe(1e-5);
+    expect(learningRateAt(o, 29)).toBe(1e-5);
+    expect(learningRateAt(o, 30)).toBeCloseTo(6e-6, 15);
+    expect(learningRateAt(o, 99)).toBeCloseTo(1e-5 * 0.6 ** 3, 15);
+  });
+
+  it('reads a preset with overrides and a Table 2 variant', () => {
+    const c = parseTrainConfig(
+      {
+        preset: 'tiny',
+        seed: 9,
+        variant: 'baseline',
+        optim: { epochs: 3 },
+        noisyStudent: { noise: { dropout: 0.2 } },
+      },
+      'ds',
+    );
+    expect(c.seed).toBe(9);
+    expect(c.optim.epochs).toBe(3);
+    expect(c.optim.learningRate).toBe(tinyTrainConfig('ds').optim.learningRate);
+    expect(c.noisyStudent.noise).toEqual({ randAugment: true, dropout: 0.2 });
+    expect(c.model.backbone?.regions).toBe(1);
+    expect(c.model.backbone?.inputSize).toBe(32);
+    expect(c.data.datasetId).toBe('ds');
+  });
+
+  it('refuses what cannot train, saying which field', () => {
+    expect(() => parseTrainConfig({ preset: 'huge' }, 'ds')).toThrow(/unknown preset "huge"/);
+    expect(() => parseTrainConfig({ variant: 'nope' }, 'ds')).toThrow(/unknown variant/);
+    expect(() => parseTrainConfig({ optim: { epochs: 0 } }, 'ds')).toThrow(TrainConfigError);
+    expect(() => parseTrainConfig({ classes: ['happy'] }, 'ds')).toThrow(/two classes/);
+    expect(() =>
+      validateTrainConfig({ ...defaultTrainConfig('ds'), classes: ['happy', 'happy'] }),
+    ).toThrow(/distinct/);
+    expect(() => parseTrainConfig([], 'ds')).toThrow(/JSON object/);
+  });
+
+  it('plans teacher and students; students get their own seed, dropout and depth', () => {
+    const c = parseTrainConfig(
+      { preset: 'tiny', seed: 3, noisyStudent: { iterations: 2, studentDepth: 34 } },
+      'ds',
+    );
+    const phases = planPhases(c);
+    expect(phases.map((p) => [p.kind, p.iteration])).toEqual([
+      ['teacher', 0],
+      ['student', 1],
+      ['student', 2],
+    ]);
+    expect(phases[0]?.modelConfig.seed).toBe(3);
+    expect(phases[1]?.modelConfig.seed).toBe(1003);
+    expect(phases[1]?.modelConfig.backbone.depth).toBe(34);
+    expect(phases[1]?.modelConfig.dropout).toBe(0.5);
+    expect(studentModelConfig(c, 2).seed).toBe(2003);
+    expect(phases[1]?.epochsPlanned).toBe(8);
+  });
+});

@@ -1,0 +1,23 @@
+/** Messages between the UI and the training worker (workers/train.worker.ts). */
+import type { BackendName } from '../compute/backend';
+import type { TrainProgress } from './run/engine';
+import type { RunRecord } from './run/record';
+
+export type ToTrainWorker =
+  | { type: 'start'; runId: string; backend: BackendName | null }
+  | { type: 'pause' }
+  /** Tests: destroys the WebGPU device, as a driver reset would (no-op on other backends). */
+  | { type: 'lose-device' };
+
+export type FromTrainWorker =
+  | { type: 'backend'; backend: string; reason: string; device: string }
+  | { type: 'progress'; progress: TrainProgress }
+  /** The run record after every save (epochs, phases, status). */
+  | { type: 'saved'; run: RunRecord }
+  | { type: 'finished'; run: RunRecord }
+  | {
+      type: 'error';
+      runId: string;
+      message: string;
+      kind: 'device-lost' | 'storage' | 'data' | 'other';
+    };

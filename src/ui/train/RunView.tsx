@@ -1,0 +1,104 @@
+/**
+ * One run from its stored record: status and why, what it ran on, per phase (teacher and
+ * students) the best validation accuracy and macro-F1, pseudo-label counts before / after
+ * balancing, the curves and the latest phase's confusion matrix.
+ */
+import type { RunRecord } from '../../train/run/record';
+import { ConfusionTable } from './ConfusionTable';
+import { TrainingCurves } from './TrainingCurves';
+
+const pct = (x: number | undefined | null): string =>
+  x === undefined || x === null ? '—' : `${(100 * x).toFixed(1)}%`;
+
+export function exportRunJson(run: RunRecord): void {
+  const blob = new Blob([JSON.stringify(run, null, 1)], { type: 'application/json' });
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(blob);
+  a.download = `${run.id}.json`;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+}
+
+export function RunView({ run }: { run: RunRecord }) {
+  const evaluated = run.phases.filter((p) => p.evaluation);
+  const last = evaluated[evaluated.length - 1];
+  return (
+    <section
+      className="run-view"
+      data-testid="train.run"
+      data-run-id={run.id}
+      data-status={run.status}
+    >
+      <h3>{run.name}</h3>
+      <p>
+        Status: <strong data-testid="train.status">{run.status}</strong>
+        {run.message && (
+          <span
+            className={run.status === 'failed' || run.status === 'interrupted' ? 'error' : ''}
+            role={run.status === 'failed' ? 'alert' : undefined}
+            data-testid="train.message"
+          >
+            {' '}
+            — {run.message}
+          </span>
+        )}
+      </p>
+      {run.environment && (
+        <p className="muted" data-testid="train.environment">
+          {run.environment.device} · tfjs {run.environment.tfjsVersion} ·{' '}
+          {(run.totalMs / 1000).toFixed(0)} s of training
+          {run.resumes.length > 0 && ` · resumed ${run.resumes.length}x`}
+        </p>
+      )}
+      <table className="phases" data-testid="train.phases">
+        <thead>
+          <tr>
+            <th scope="col">Phase</th>
+            <th scope="col">Epochs</th>
+            <th scope="col">Best epoch</th>
+            <th scope="col">Val accuracy</th>
+            <th scope="col">Macro-F1</th>
+            <th scope="col">Train / val / pseudo clips</th>
+            <th scope="col">Pseudo-labels per class (before → after balancing)</th>
+            <th scope="col">Pseudo-label accuracy (hidden labels)</th>
+          </tr>
+        </thead>
+        <tbody>
+          {run.phases.map((p) => (
+            <tr
+              key={p.index}
+              data-testid="train.phase"
+              data-kind={p.kind}
+              data-accuracy={p.evaluation?.accuracy ?? ''}
+            >
+              <th scope="row">{p.name}</th>
+              <td>
+                {p.epochs.length} / {p.epochsPlanned}
+              </td>
+              <td>{p.bestEpoch === null ? '—' : p.bestEpoch + 1}</td>
+              <td>{pct(p.evaluation?.accuracy)}</td>
+              <td>{pct(p.evaluation?.macroF1)}</td>
+              <td>{p.startedAt ? `${p.data.train} / ${p.data.val} / ${p.data.pseudo}` : '—'}</td>
+              <td>
+                {p.pseudoLabels
+                  ? `${p.pseudoLabels.before.join(' ')} → ${p.pseudoLabels.after.join(' ')}`
+                  : '—'}
+              </td>
+              <td>{pct(p.pseudoLabels?.hiddenAccuracy)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <TrainingCurves run={run} />
+      {last?.evaluation && (
+        <>
+          <h4>{last.name}: best epoch on the validation set</h4>
+          <ConfusionTable ev={last.evaluation} classes={run.classes} testId="train.confusion" />
+        </>
+      )}
+      <button type="button" onClick={() => exportRunJson(run)} data-testid="train.export">
+        Export run record (JSON)
+      </button>
+    </section>
+  );
+}

@@ -1,0 +1,78 @@
+/** The Train tab: new run settings, the runs stored in this browser, the selected run. */
+import { useEffect } from 'react';
+import { useDatasetsStore } from '../datasets/datasetsStore';
+import { RunProgress } from './RunProgress';
+import { RunView } from './RunView';
+import { TrainForm } from './TrainForm';
+import { useTrainStore } from './trainStore';
+
+export function TrainPanel({ datasetId }: { datasetId: string | null }) {
+  const datasets = useDatasetsStore((s) => s.datasets);
+  const refreshDatasets = useDatasetsStore((s) => s.refresh);
+  const s = useTrainStore();
+  const { refresh } = s;
+  useEffect(() => {
+    // Datasets may have been added (demo, CLI) since the list was read.
+    void refreshDatasets();
+    void refresh();
+  }, [refresh, refreshDatasets]);
+  const selected = s.runs.find((r) => r.id === s.selectedId) ?? s.runs[0];
+  return (
+    <div className="columns train-panel">
+      <div>
+        <h2>Train</h2>
+        <TrainForm
+          datasets={datasets}
+          defaultDatasetId={datasetId}
+          busy={s.handle !== null}
+          onStart={(c, n) => void s.start(c, n)}
+        />
+        {s.error && (
+          <p className="error" role="alert" data-testid="train.error">
+            {s.error}
+          </p>
+        )}
+        {s.notice && <p data-testid="train.notice">{s.notice}</p>}
+        <h3>Runs</h3>
+        {s.runs.length === 0 && <p>No runs yet.</p>}
+        <ul className="runs" data-testid="train.runs">
+          {s.runs.map((r) => (
+            <li key={r.id} data-testid="train.runItem" data-status={r.status}>
+              <button
+                type="button"
+                aria-pressed={r.id === selected?.id}
+                onClick={() => s.select(r.id)}
+              >
+                {r.name}
+              </button>{' '}
+              <span>{r.status}</span>{' '}
+              {r.status !== 'done' && r.status !== 'running' && (
+                <button
+                  type="button"
+                  disabled={s.handle !== null}
+                  onClick={() => void s.resume(r.id)}
+                  data-testid="train.resume"
+                >
+                  Resume
+                </button>
+              )}{' '}
+              <button
+                type="button"
+                disabled={s.activeId === r.id}
+                onClick={() => void s.remove(r.id)}
+                aria-label={`Delete ${r.name}`}
+              >
+                Delete
+              </button>
+            </li>
+          ))}
+        </ul>
+      </div>
+      <div>
+        {s.progress && <RunProgress p={s.progress} onPause={s.pause} />}
+        {s.backend && s.handle && <p className="muted">Training on {s.backend}</p>}
+        {selected && <RunView run={selected} />}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,85 @@
+/** Loss and accuracy per epoch of every phase of a run (recharts), from the stored record. */
+import { CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
+import type { RunRecord } from '../../train/run/record';
+
+interface Point {
+  step: number;
+  label: string;
+  trainLoss: number;
+  valLoss: number;
+  trainAccuracy: number;
+  valAccuracy: number;
+  learningRate: number;
+}
+
+/** One point per epoch, phases one after another on the x axis. */
+export function curvePoints(run: RunRecord): Point[] {
+  const out: Point[] = [];
+  for (const phase of run.phases)
+    for (const e of phase.epochs)
+      out.push({
+        step: out.length + 1,
+        label: `${phase.name} e${e.epoch + 1}`,
+        trainLoss: e.trainLoss,
+        valLoss: e.valLoss,
+        trainAccuracy: e.trainAccuracy,
+        valAccuracy: e.valAccuracy,
+        learningRate: e.learningRate,
+      });
+  return out;
+}
+
+export function TrainingCurves({ run }: { run: RunRecord }) {
+  const data = curvePoints(run);
+  if (data.length === 0) return <p>No epoch finished yet.</p>;
+  return (
+    <div className="curves" data-testid="train.curves" data-points={data.length}>
+      <LineChart width={460} height={220} data={data}>
+        <CartesianGrid strokeDasharray="3 3" />
+        <XAxis dataKey="step" />
+        <YAxis />
+        <Tooltip labelFormatter={(_, p) => (p[0]?.payload as Point | undefined)?.label ?? ''} />
+        <Legend />
+        <Line
+          type="monotone"
+          dataKey="trainLoss"
+          name="train loss"
+          stroke="#2b6cb0"
+          dot={false}
+          isAnimationActive={false}
+        />
+        <Line
+          type="monotone"
+          dataKey="valLoss"
+          name="val loss"
+          stroke="#c53030"
+          dot={false}
+          isAnimationActive={false}
+        />
+      </LineChart>
+      <LineChart width={460} height={220} data={data}>
+        <CartesianGrid strokeDasharray="3 3" />
+        <XAxis dataKey="step" />
+        <YAxis domain={[0, 1]} />
+        <Tooltip labelFormatter={(_, p) => (p[0]?.payload as Point | undefined)?.label ?? ''} />
+        <Legend />
+        <Line
+          type="monotone"
+          dataKey="trainAccuracy"
+          name="train accuracy"
+          stroke="#2b6cb0"
+          dot={false}
+          isAnimationActive={false}
+        />
+        <Line
+          type="monotone"
+          dataKey="valAccuracy"
+          name="val accuracy"
+          stroke="#c53030"
+          dot={false}
+          isAnimationActive={false}
+        />
+      </LineChart>
+    </div>
+  );
+}

@@ -1,0 +1,74 @@
+/**
+ * `window.__ferTrain`: training for the e2e tests and the headless runner's `experiment`
+ * command. It calls the same store actions as the Train tab, so a scripted run is a UI run.
+ */
+import { getDb } from '../../storage/db';
+import { getRun, listRuns } from '../../storage/runs';
+import { parseTrainConfig } from '../../train/config';
+import type { TrainProgress } from '../../train/run/engine';
+import type { RunRecord } from '../../train/run/record';
+import { useTrainStore } from './trainStore';
+
+export interface TrainDebugApi {
+  /** Starts a run from a config (preset + overrides, see parseTrainConfig); resolves its id. */
+  start: (config: unknown, datasetId: string, name?: string) => Promise<string>;
+  /** Resolves when the run is no longer running (done, paused, failed, interrupted). */
+  wait: (runId: string) => Promise<RunRecord>;
+  progress: () => TrainProgress | null;
+  /** The store's error line (what the Train tab shows), or null. */
+  error: () => string | null;
+  pause: () => void;
+  /** Kills the training worker (a crash) / destroys its WebGPU device. */
+  killWorker: () => void;
+  loseDevice: () => void;
+  resume: (runId: string) => Promise<void>;
+  getRun: (runId: string) => Promise<RunRecord | undefined>;
+  listRuns: () => Promise<RunRecord[]>;
+}
+
+declare global {
+  interface Window {
+    /** Installed by installTrainDebugHook (src/ui/train/debugHook.ts). */
+    __ferTrain?: TrainDebugApi;
+  }
+}
+
+export function installTrainDebugHook(): void {
+  window.__ferTrain = {
+    start: async (json, datasetId, name) => {
+      const config = parseTrainConfig(json, datasetId);
+      const id = await useTrainStore.getState().start(config, name);
+      if (id === null) throw new Error(useTrainStore.getState().error ?? 'the run did not start');
+      return id;
+    },
+    wait: (runId) =>
+      new Promise<RunRecord>((resolve, reject) => {
+        const check = async (): Promise<boolean> => {
+          const s = useTrainStore.getState();
+          if (s.activeId === runId) return false;
+          const run = await getRun(await getDb(), runId);
+          if (!run) {
+            reject(new Error(`No run ${runId}`));
+            return true;
+          }
+          if (run.status === 'running' || run.status === 'queued') return false;
+          resolve(run);
+          return true;
+        };
+        const tick = (): void => {
+          void check().then((finished) => {
+            if (!finished) setTimeout(tick, 500);
+          }, reject);
+        };
+        tick();
+      }),
+    progress: () => useTrainStore.getState().progress,
+    error: () => useTrainStore.getState().error,
+    pause: () => useTrainStore.getState().pause(),
+    killWorker: () => useTrainStore.getState().handle?.terminate(),
+    loseDevice: () => useTrainStore.getState().handle?.loseDevice(),
+    resume: (runId) => useTrainStore.getState().resume(runId),
+    getRun: async (runId) => getRun(await getDb(), runId),
+    listRuns: async () => listRuns(await getDb()),
+  };
+}

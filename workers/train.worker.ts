@@ -1,0 +1,84 @@
+/// <reference lib="webworker" />
+/**
+ * Training worker: runs one training run (src/train/run/engine.ts) off the UI thread, on the
+ * backend src/compute/backend.ts picks (WebGPU on real hardware, else WASM, ...). Posts progress
+ * and every saved run record; 'pause' stops after the current batch, leaving the last
+ * checkpoint to resume from. A lost WebGPU device stops the run with a clear message.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { describeBackend, initBackend } from '../src/compute/backend';
+import { getDb } from '../src/storage/db';
+import { StorageError } from '../src/storage/errors';
+import { idbFrameSource } from '../src/train/data/source';
+import type { FromTrainWorker, ToTrainWorker } from '../src/train/protocol';
+import { runTraining } from '../src/train/run/engine';
+import { RunDataError } from '../src/train/run/data';
+import { runEnvironment } from '../src/train/run/environment';
+
+declare const self: DedicatedWorkerGlobalScope;
+
+class DeviceLostError extends Error {
+  override name = 'DeviceLostError';
+}
+
+const post = (m: FromTrainWorker): void => self.postMessage(m);
+let controller: AbortController | null = null;
+
+interface LostDevice {
+  device?: { lost?: Promise<{ message: string; reason?: string }> };
+}
+
+async function start(runId: string, backend: ToTrainWorker & { type: 'start' }): Promise<void> {
+  controller = new AbortController();
+  const signal = controller.signal;
+  try {
+    const info = await initBackend(backend.backend ?? undefined);
+    const environment = runEnvironment(info, describeBackend(info), self.navigator.userAgent);
+    post({ type: 'backend', backend: info.name, reason: info.reason, device: environment.device });
+    if (info.name === 'webgpu') {
+      const lost = (tf.backend() as unknown as LostDevice).device?.lost;
+      void lost?.then((l) => {
+        const why = [l.reason, l.message].filter(Boolean).join(': ') || 'no reason given';
+        controller?.abort(
+          new DeviceLostError(
+            `The GPU device was lost (${why}). Training stopped at its last checkpoint; reload the page and resume the run.`,
+          ),
+        );
+      });
+    }
+    const db = await getDb();
+    const run = await runTraining(runId, {
+      db,
+      source: idbFrameSource(db, { cacheBytes: undefined }),
+      environment,
+      signal,
+      onProgress: (progress) => post({ type: 'progress', progress }),
+      onSaved: (r) => post({ type: 'saved', run: r }),
+    }).catch((e: unknown) => {
+      // A lost device may surface first as a failed GPU read; the loss is the real cause.
+      const reason: unknown = signal.reason;
+      throw reason instanceof DeviceLostError ? reason : e;
+    });
+    post({ type: 'finished', run });
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    const kind =
+      e instanceof DeviceLostError
+        ? 'device-lost'
+        : e instanceof StorageError
+          ? 'storage'
+          : e instanceof RunDataError
+            ? 'data'
+            : 'other';
+    post({ type: 'error', runId, message, kind });
+  } finally {
+    controller = null;
+  }
+}
+
+self.onmessage = (ev: MessageEvent<ToTrainWorker>) => {
+  const msg = ev.data;
+  if (msg.type === 'start') void start(msg.runId, msg);
+  else if (msg.type === 'pause') controller?.abort('pause');
+  else (tf.backend() as unknown as { device?: { destroy?: () => void } }).device?.destroy?.();
+};
