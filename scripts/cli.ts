@@ -17,6 +17,7 @@ import {
   runIngest,
   type CommandOutcome,
 } from './lib/commands';
+import { runExperiment } from './lib/experiment';
 import { helpText } from './lib/help';
 import { resolveMediaFiles, runPreprocessCommand, runPreprocessMedia } from './lib/preprocess';
 
@@ -39,6 +40,7 @@ const REQUIRED: Record<Exclude<ParsedCommand['command'], 'help'>, CliFerMethod[]
   'generate-demo': ['listDatasets'],
   preprocess: ['listDatasets'],
   'preprocess-media': [],
+  experiment: ['listDatasets'],
 };
 
 function commandName(argv: readonly string[]): string {
@@ -132,6 +134,9 @@ async function run(argv: readonly string[]): Promise<ExitCode> {
         break;
       case 'preprocess-media':
         outcome = await runPreprocessMedia(session, parsed.media, note);
+        break;
+      case 'experiment':
+        outcome = await runExperiment(session, parsed.experiment, note);
         break;
     }
     if (global.json) {

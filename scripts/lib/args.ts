@@ -40,6 +40,7 @@ export const COMMANDS = [
   'generate-demo',
   'preprocess',
   'preprocess-media',
+  'experiment',
   'help',
 ] as const;
 export type CommandName = (typeof COMMANDS)[number];
@@ -149,7 +150,15 @@ export type ParsedCommand =
   | { command: 'delete'; global: GlobalOptions; ids: string[] }
   | { command: 'generate-demo'; global: GlobalOptions; demo: GenerateDemoOptions }
   | { command: 'preprocess'; global: GlobalOptions; preprocess: PreprocessOptions }
-  | { command: 'preprocess-media'; global: GlobalOptions; media: PreprocessMediaOptions };
+  | { command: 'preprocess-media'; global: GlobalOptions; media: PreprocessMediaOptions }
+  | { command: 'experiment'; global: GlobalOptions; experiment: ExperimentOptions };
+
+export interface ExperimentOptions {
+  /** The experiment file, absolute. */
+  config: string;
+  /** Where the run records and the summary go, absolute. */
+  out: string;
+}
 
 const OPTIONS = {
   profile: { type: 'string' },
@@ -324,8 +333,8 @@ export function parseCli(
   }
   if (first !== 'preprocess' && values.redo !== undefined)
     throw usageError(`--redo is an option of 'preprocess' only.`);
-  if (first !== 'preprocess-media' && values.out !== undefined)
-    throw usageError(`--out is an option of 'preprocess-media' only.`);
+  if (first !== 'preprocess-media' && first !== 'experiment' && values.out !== undefined)
+    throw usageError(`--out is an option of 'preprocess-media' and 'experiment' only.`);
 
   switch (first) {
     case 'preprocess': {
@@ -375,6 +384,20 @@ export function parseCli(
         command: 'ingest',
         global,
         ingest: { paths: rest, layout, name, dryRun: values['dry-run'] ?? false },
+      };
+    }
+    case 'experiment': {
+      if (rest.length !== 1)
+        throw usageError('experiment takes one config file (e.g. experiments/demo-tiny.json).');
+      if (values.out === undefined || values.out.trim() === '')
+        throw usageError('experiment needs --out DIR (where the run records and summary go).');
+      return {
+        command: 'experiment',
+        global,
+        experiment: {
+          config: path.resolve(cwd, rest[0] ?? ''),
+          out: path.resolve(cwd, values.out),
+        },
       };
     }
     case 'datasets':

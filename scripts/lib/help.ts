@@ -70,6 +70,15 @@ DIR/result.json: per file and sampled frame every face found, the chosen one, ke
 the rotation, the source->crop affines and why a frame was dropped (--json prints it too).
 Exits 1 when a file could not be processed (e.g. it does not decode).
 `,
+  experiment: `npm run cli -- experiment <experiment.json> --out DIR
+
+Runs a whole experiment headlessly: gets the data (generates the demo dataset, or uses a
+stored one), preprocesses it, then trains every run the file lists (teacher, noisy-student
+iterations, evaluation), one after another, on the app's backend. Writes DIR/runs/<name>.json
+(each run record), DIR/summary.json and DIR/summary.md (one table row per run; means and
+spreads over seeds). Shipped files: experiments/*.json. See docs/experiments.md.
+Exits 1 when a run failed.
+`,
   delete: `npm run cli -- delete <id...>
 
 Deletes datasets (ids as 'datasets' prints them) from the profile.
@@ -90,6 +99,8 @@ Commands:
   preprocess <ds>    preprocess a stored dataset (face, eyes, mouth crops)
   preprocess-media <file...> --out DIR
                      preprocess loose images/videos into crop files + JSON
+  experiment <file> --out DIR
+                     generate/preprocess data, train and evaluate runs, write a summary
   help [command]     show help
 
 ${GLOBAL}`;
