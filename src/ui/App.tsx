@@ -17,10 +17,16 @@ import { DEMO_DATASET_NAME } from '../ingest/demo/api';
 import { ModelSummaryPanel } from './model/ModelSummaryPanel';
 import { TrainPanel } from './train/TrainPanel';
 import { useTrainStore } from './train/trainStore';
+import { ResultsPanel } from './results/ResultsPanel';
 
-type View = 'data' | 'model' | 'train';
+type View = 'data' | 'model' | 'train' | 'results';
 
-const VIEW_LABELS: Record<View, string> = { data: 'Data', model: 'Model', train: 'Train' };
+const VIEW_LABELS: Record<View, string> = {
+  data: 'Data',
+  model: 'Model',
+  train: 'Train',
+  results: 'Results',
+};
 
 export function App() {
   const init = useAppStore((s) => s.initBackend);
@@ -46,7 +52,7 @@ export function App() {
     <div className="app">
       <Header />
       <div className="tabs" role="tablist" aria-label="Workbench sections">
-        {(['data', 'model', 'train'] as const).map((v) => (
+        {(['data', 'model', 'train', 'results'] as const).map((v) => (
           <button
             key={v}
             type="button"
@@ -62,6 +68,7 @@ export function App() {
       <main>
         {view === 'model' && <ModelSummaryPanel />}
         {view === 'train' && <TrainPanel datasetId={current?.id ?? null} />}
+        {view === 'results' && <ResultsPanel />}
         <div className="columns" hidden={view !== 'data'}>
           <div>
             {phase === 'review' ? <ImportReview /> : <DropZone />}
