@@ -7,13 +7,17 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { describeBackend, initBackend } from '../src/compute/backend';
+import { setWasmThreadsOverride } from '../src/compute/wasmThreads';
+import { modelFlops } from '../src/model/flops';
 import { getDb } from '../src/storage/db';
+import { getRun } from '../src/storage/runs';
 import { StorageError } from '../src/storage/errors';
 import { idbFrameSource } from '../src/train/data/source';
 import type { FromTrainWorker, ToTrainWorker } from '../src/train/protocol';
 import { runTraining } from '../src/train/run/engine';
 import { RunDataError } from '../src/train/run/data';
 import { runEnvironment } from '../src/train/run/environment';
+import type { RunRecord } from '../src/train/run/record';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -28,10 +32,23 @@ interface LostDevice {
   device?: { lost?: Promise<{ message: string; reason?: string }> };
 }
 
+/**
+ * WASM threads for this run: one per core for networks big enough to gain from them, one for
+ * small ones (below 0.2 GFLOP per frame, e.g. the tiny preset), where threads only cost.
+ */
+function trainingThreads(run: RunRecord): number | null {
+  const flops = Math.max(...run.phases.map((p) => modelFlops(p.modelConfig, 1).perFrame));
+  return flops < 2e8 ? 1 : null;
+}
+
 async function start(runId: string, backend: ToTrainWorker & { type: 'start' }): Promise<void> {
   controller = new AbortController();
   const signal = controller.signal;
   try {
+    const db = await getDb();
+    const stored = await getRun(db, runId);
+    if (!stored) throw new Error(`No run ${runId} is stored.`);
+    setWasmThreadsOverride(trainingThreads(stored));
     const info = await initBackend(backend.backend ?? undefined);
     const environment = runEnvironment(info, describeBackend(info), self.navigator.userAgent);
     post({ type: 'backend', backend: info.name, reason: info.reason, device: environment.device });
@@ -46,7 +63,6 @@ async function start(runId: string, backend: ToTrainWorker & { type: 'start' }):
         );
       });
     }
-    const db = await getDb();
     const run = await runTraining(runId, {
       db,
       source: idbFrameSource(db, { cacheBytes: undefined }),

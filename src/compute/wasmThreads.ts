@@ -20,12 +20,23 @@ import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-si
 import wasmThreadedSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 
 let wasmPathsSet = false;
+let threadsOverride: number | null = null;
+
+/**
+ * Sets the thread count the next WASM start asks for (null: the default below). The training
+ * worker uses it: on small networks XNNPACK's threads cost more in hand-offs than they save
+ * (docs/backends.md: the tiny step took 77 ms on 1 thread, 903 ms on 2, here).
+ */
+export function setWasmThreadsOverride(n: number | null): void {
+  threadsOverride = n;
+}
 
 /**
  * The XNNPACK thread count we ask for: one per logical core (1 where that is unknown), or the
  * page's `?wasmThreads=N` (benchmarks compare thread counts with it).
  */
 export function wantedWasmThreads(): number {
+  if (threadsOverride !== null) return threadsOverride;
   const asked =
     typeof location !== 'undefined'
       ? Number(new URLSearchParams(location.search).get('wasmThreads') ?? NaN)
