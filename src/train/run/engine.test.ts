@@ -196,6 +196,34 @@ describe('runTraining', () => {
     );
   }, 120_000);
 
+  it('pre-trains on an image dataset (one-frame clips), then fine-tunes the teacher from it', async () => {
+    const images: SeedItem[] = CLASSES.flatMap((cls) =>
+      [0, 1, 2, 3].map((i) => ({
+        key: `img/${cls}/${i}`,
+        rawLabel: cls,
+        status: 'done' as const,
+        frames: [0],
+      })),
+    );
+    await seedDataset(db, 'img', { labelled: true, items: images });
+    for (const it of images)
+      frames.set(
+        frameCacheKey(`img:${it.key}`, 0, SIZE),
+        frameBytes(CLASSES.indexOf(it.rawLabel as (typeof CLASSES)[number]), it.key),
+      );
+    const c = config({ epochs: 2 }, 0);
+    await newRun({ ...c, pretrain: { datasetId: 'img', epochs: 2 } }, 'pre');
+    const run = await runTraining('pre', deps());
+    expect(run.status).toBe('done');
+    expect(run.phases.map((p) => p.kind)).toEqual(['pretrain', 'teacher']);
+    // A seeded 80/20 split of the 12 images; every clip one frame.
+    expect(run.phases[0]?.data.train).toBeGreaterThan(0);
+    expect((run.phases[0]?.data.train ?? 0) + (run.phases[0]?.data.val ?? 0)).toBe(12);
+    expect(run.phases[0]?.evaluation?.predictions.every((p) => p.frames.length === 1)).toBe(true);
+    expect(await getPhaseModel(db, 'pre', 0)).toBeDefined();
+    expect(run.phases[1]?.epochs).toHaveLength(2);
+  }, 120_000);
+
   it('stops with a message when the loss is not finite, keeping the last checkpoint', async () => {
     await newRun(config({ epochs: 3, learningRate: 1e30 }, 0), 'nan');
     await expect(runTraining('nan', deps())).rejects.toThrow(/NaN or infinite/);
