@@ -1,0 +1,89 @@
+import * as tf from '@tensorflow/tfjs';
+import { strFromU8, strToU8, unzipSync } from 'fflate';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { FIXTURE_CONFIG } from '../model/fixtureSpec';
+import { createModel, disposeModel, type FerModel } from '../model/model';
+import { WeightsFormatError } from '../model/weights';
+import { snapshotModel } from '../train/loop/snapshot';
+import type { PhaseModelRecord } from '../train/run/record';
+import { importWeightFiles, modelFromPhaseRecord, phaseModelZip } from './weights';
+
+async function values(m: FerModel): Promise<Record<string, number[]>> {
+  const out: Record<string, number[]> = {};
+  for (const s of m.params.specs) out[s.name] = Array.from(await m.params.get(s.name).data());
+  return out;
+}
+
+describe('weights export / import', () => {
+  let rec: PhaseModelRecord;
+  let zip: Uint8Array;
+  beforeAll(async () => {
+    await tf.setBackend('cpu');
+    const m = createModel({ ...FIXTURE_CONFIG, seed: 11 });
+    rec = {
+      kind: 'phase-model',
+      id: 'r/phase0',
+      runId: 'r',
+      phase: 0,
+      modelConfig: m.config,
+      weights: await snapshotModel(m),
+    };
+    disposeModel(m);
+    zip = await phaseModelZip(rec);
+  });
+
+  it('zips model.json and the shards; re-import gives the stored values exactly, leaking no tensor', async () => {
+    const files = unzipSync(zip);
+    expect(Object.keys(files).sort()).toEqual(['group1-shard1of1.bin', 'model.json']);
+    const before = tf.memory().numTensors;
+    const back = importWeightFiles([{ name: 'w.zip', bytes: zip }]);
+    const original = modelFromPhaseRecord(rec);
+    expect(back.config).toEqual(rec.modelConfig);
+    expect(await values(back)).toEqual(await values(original));
+    const stored = Object.fromEntries(rec.weights.map((w) => [w.name, Array.from(w.values)]));
+    expect(await values(back)).toEqual(stored);
+    disposeModel(back);
+    disposeModel(original);
+    expect(tf.memory().numTensors).toBe(before);
+    // Loose files work too.
+    const loose = importWeightFiles(
+      Object.entries(files).map(([name, bytes]) => ({ name, bytes })),
+    );
+    disposeModel(loose);
+  });
+
+  it('rejects a truncated shard, a missing shard, a wrong config and a non-zip, creating nothing', () => {
+    const files = unzipSync(zip);
+    const json = files['model.json'] as Uint8Array;
+    const shard = files['group1-shard1of1.bin'] as Uint8Array;
+    const before = tf.memory().numTensors;
+    const attempt = (list: { name: string; bytes: Uint8Array }[]): unknown => {
+      try {
+        importWeightFiles(list);
+      } catch (e) {
+        return e;
+      }
+      return null;
+    };
+    const truncated = attempt([
+      { name: 'model.json', bytes: json },
+      { name: 'group1-shard1of1.bin', bytes: shard.slice(0, shard.length - 4) },
+    ]);
+    expect(truncated).toBeInstanceOf(WeightsFormatError);
+    expect(String(truncated)).toMatch(/bytes/);
+    expect(String(attempt([{ name: 'model.json', bytes: json }]))).toMatch(
+      /missing: group1-shard1of1\.bin/,
+    );
+    const parsed = JSON.parse(strFromU8(json)) as { modelConfig: { numClasses: number } };
+    parsed.modelConfig.numClasses = 8;
+    const wrong = attempt([
+      { name: 'model.json', bytes: strToU8(JSON.stringify(parsed)) },
+      { name: 'group1-shard1of1.bin', bytes: shard },
+    ]);
+    expect(wrong).toBeInstanceOf(WeightsFormatError);
+    expect(String(wrong)).toMatch(/classifier\/kernel: shape/);
+    expect(String(attempt([{ name: 'x.zip', bytes: strToU8('not a zip') }]))).toMatch(/zip/);
+    expect(String(attempt([{ name: 'a.bin', bytes: shard }]))).toMatch(/No model\.json/);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
