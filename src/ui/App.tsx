@@ -18,14 +18,16 @@ import { ModelSummaryPanel } from './model/ModelSummaryPanel';
 import { TrainPanel } from './train/TrainPanel';
 import { useTrainStore } from './train/trainStore';
 import { ResultsPanel } from './results/ResultsPanel';
+import { RunComparison } from './compare/RunComparison';
 
-type View = 'data' | 'model' | 'train' | 'results';
+type View = 'data' | 'model' | 'train' | 'results' | 'compare';
 
 const VIEW_LABELS: Record<View, string> = {
   data: 'Data',
   model: 'Model',
   train: 'Train',
   results: 'Results',
+  compare: 'Compare',
 };
 
 export function App() {
@@ -52,7 +54,7 @@ export function App() {
     <div className="app">
       <Header />
       <div className="tabs" role="tablist" aria-label="Workbench sections">
-        {(['data', 'model', 'train', 'results'] as const).map((v) => (
+        {(['data', 'model', 'train', 'results', 'compare'] as const).map((v) => (
           <button
             key={v}
             type="button"
@@ -69,6 +71,7 @@ export function App() {
         {view === 'model' && <ModelSummaryPanel />}
         {view === 'train' && <TrainPanel datasetId={current?.id ?? null} />}
         {view === 'results' && <ResultsPanel />}
+        {view === 'compare' && <RunComparison />}
         <div className="columns" hidden={view !== 'data'}>
           <div>
             {phase === 'review' ? <ImportReview /> : <DropZone />}
