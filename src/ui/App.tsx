@@ -19,8 +19,9 @@ import { TrainPanel } from './train/TrainPanel';
 import { useTrainStore } from './train/trainStore';
 import { ResultsPanel } from './results/ResultsPanel';
 import { RunComparison } from './compare/RunComparison';
+import { InferencePanel } from './inference/InferencePanel';
 
-type View = 'data' | 'model' | 'train' | 'results' | 'compare';
+type View = 'data' | 'model' | 'train' | 'results' | 'compare' | 'inference';
 
 const VIEW_LABELS: Record<View, string> = {
   data: 'Data',
@@ -28,6 +29,7 @@ const VIEW_LABELS: Record<View, string> = {
   train: 'Train',
   results: 'Results',
   compare: 'Compare',
+  inference: 'Inference',
 };
 
 export function App() {
@@ -54,7 +56,7 @@ export function App() {
     <div className="app">
       <Header />
       <div className="tabs" role="tablist" aria-label="Workbench sections">
-        {(['data', 'model', 'train', 'results', 'compare'] as const).map((v) => (
+        {(['data', 'model', 'train', 'results', 'compare', 'inference'] as const).map((v) => (
           <button
             key={v}
             type="button"
@@ -72,6 +74,7 @@ export function App() {
         {view === 'train' && <TrainPanel datasetId={current?.id ?? null} />}
         {view === 'results' && <ResultsPanel />}
         {view === 'compare' && <RunComparison />}
+        {view === 'inference' && <InferencePanel />}
         <div className="columns" hidden={view !== 'data'}>
           <div>
             {phase === 'review' ? <ImportReview /> : <DropZone />}
