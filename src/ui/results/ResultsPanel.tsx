@@ -1,4 +1,168 @@
-/** The Results tab (issue #6): analysis views of a stored run. */
+/**
+ * The Results tab (issue #6): analysis views of a run stored in IndexedDB, so every view works
+ * after a reload. Pick a run and a phase (teacher / student i); the confusion matrices, channel
+ * and frame attention, the per-clip "why" view, the noisy-student charts and the spatial
+ * attention maps are computed from the stored record (and, for spatial maps, the stored model).
+ */
+import { useCallback, useEffect, useState } from 'react';
+import { getDb } from '../../storage/db';
+import { listRuns } from '../../storage/runs';
+import type { RunRecord } from '../../train/run/record';
+import { pickablePhases } from '../../visualise/series';
+import { ChannelAttentionByClass } from './ChannelAttentionView';
+import { ClipWhy } from './ClipWhy';
+import { ConfusionCompare, type PhaseRef } from './ConfusionView';
+import { NoisyStudentCharts } from './NoisyStudentCharts';
+import { RunExportsSlot } from './RunExportsSlot';
+import { SpatialAttentionView } from './SpatialAttentionView';
+
 export function ResultsPanel() {
-  return <div data-testid="results">Results</div>;
+  const [runs, setRuns] = useState<RunRecord[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [runId, setRunId] = useState<string | null>(null);
+  const [phaseIndex, setPhaseIndex] = useState<number | null>(null);
+  const [clipId, setClipId] = useState<string | null>(null);
+  const [frame, setFrame] = useState(0);
+  const load = useCallback(
+    () =>
+      getDb()
+        .then(listRuns)
+        .then(
+          (r) => {
+            setRuns(r);
+            setError(null);
+          },
+          (e: unknown) => setError(e instanceof Error ? e.message : String(e)),
+        ),
+    [],
+  );
+  useEffect(() => {
+    const state = { cancelled: false };
+    getDb()
+      .then(listRuns)
+      .then(
+        (r) => {
+          if (!state.cancelled) setRuns(r);
+        },
+        (e: unknown) => setError(e instanceof Error ? e.message : String(e)),
+      );
+    return () => {
+      state.cancelled = true;
+    };
+  }, []);
+
+  if (runs === null)
+    return <p data-testid="results.loading">{error ?? 'Reading the stored runs…'}</p>;
+  const withResults = runs.filter((r) => pickablePhases(r).length > 0);
+  const run = withResults.find((r) => r.id === runId) ?? withResults[0];
+  if (!run)
+    return (
+      <section data-testid="results" data-runs={0}>
+        <h2>Results</h2>
+        <p>No run has an evaluated phase yet: train one on the Train tab.</p>
+        <button type="button" onClick={() => void load()} data-testid="results.refresh">
+          Refresh
+        </button>
+      </section>
+    );
+  const phases = pickablePhases(run);
+  const phaseRef = phases.find((p) => p.index === phaseIndex) ?? phases[phases.length - 1];
+  const phase = run.phases.find((p) => p.index === phaseRef?.index);
+  const ev = phase?.evaluation ?? null;
+  const predictions = ev?.predictions ?? [];
+  const prediction = predictions.find((p) => p.itemId === clipId) ?? predictions[0];
+  const frameT = prediction ? Math.min(frame, Math.max(0, prediction.frames.length - 1)) : 0;
+  const first = phases[0];
+  const last = phases[phases.length - 1];
+  const defaults: [PhaseRef | null, PhaseRef | null] = [
+    first ? { runId: run.id, phase: first.index } : null,
+    last ? { runId: run.id, phase: last.index } : null,
+  ];
+  return (
+    <section
+      className="results-panel"
+      data-testid="results"
+      data-runs={withResults.length}
+      data-run-id={run.id}
+      data-phase={phase?.index ?? ''}
+    >
+      <h2>Results</h2>
+      <div className="results-pickers">
+        <label>
+          Run{' '}
+          <select
+            data-testid="results.run"
+            value={run.id}
+            onChange={(e) => {
+              setRunId(e.target.value);
+              setPhaseIndex(null);
+              setClipId(null);
+              setFrame(0);
+            }}
+          >
+            {withResults.map((r) => (
+              <option key={r.id} value={r.id}>
+                {r.name} ({r.status})
+              </option>
+            ))}
+          </select>
+        </label>{' '}
+        <label>
+          Phase{' '}
+          <select
+            data-testid="results.phase"
+            value={phase?.index ?? ''}
+            onChange={(e) => setPhaseIndex(Number(e.target.value))}
+          >
+            {phases.map((p) => (
+              <option key={p.index} value={p.index}>
+                {p.label}
+              </option>
+            ))}
+          </select>
+        </label>{' '}
+        <label>
+          Clip{' '}
+          <select
+            data-testid="results.clip"
+            value={prediction?.itemId ?? ''}
+            onChange={(e) => {
+              setClipId(e.target.value);
+              setFrame(0);
+            }}
+          >
+            {predictions.map((p) => (
+              <option key={p.itemId} value={p.itemId}>
+                {p.key} {p.label === p.predicted ? '✓' : '✗'}
+              </option>
+            ))}
+          </select>
+        </label>{' '}
+        <button type="button" onClick={() => void load()} data-testid="results.refresh">
+          Refresh
+        </button>
+      </div>
+      <RunExportsSlot run={run} />
+      <ConfusionCompare key={run.id} runs={withResults} defaults={defaults} />
+      <NoisyStudentCharts run={run} />
+      {ev && <ChannelAttentionByClass predictions={ev.predictions} classes={run.classes} />}
+      {prediction && (
+        <ClipWhy
+          prediction={prediction}
+          classes={run.classes}
+          selected={frameT}
+          onSelect={setFrame}
+        />
+      )}
+      {prediction && phase && (
+        <SpatialAttentionView
+          key={`${run.id}/${phase.index}/${prediction.itemId}`}
+          run={run}
+          phase={phase}
+          prediction={prediction}
+          selected={frameT}
+        />
+      )}
+    </section>
+  );
 }
