@@ -1,4 +1,248 @@
-/** Every stored run side by side (Table 2) and accuracy against cost (Fig. 7). */
+/**
+ * Every stored run side by side (the Table 2 ablation ladder fills it) and accuracy against
+ * cost (paper Fig. 7). Our runs are measured here; the paper's peers (src/model/flops.ts) are
+ * plotted as reported, not measured. Picking a run shows its exports.
+ */
+import { useEffect, useState } from 'react';
+import {
+  CartesianGrid,
+  Legend,
+  Scatter,
+  ScatterChart,
+  Tooltip,
+  XAxis,
+  YAxis,
+  ZAxis,
+} from 'recharts';
+import { comparisonRows, type ComparisonRow } from '../../export/compare';
+import { validateModelConfig } from '../../model/config';
+import { modelFlops, PAPER_OUR_MODEL, PAPER_PEERS } from '../../model/flops';
+import { getDb } from '../../storage/db';
+import { listRuns } from '../../storage/runs';
+import type { RunRecord } from '../../train/run/record';
+import { RunExports } from '../export/RunExports';
+
+const pct = (v: number | null): string => (v === null ? '—' : `${(100 * v).toFixed(1)}%`);
+const millions = (v: number): string => `${(v / 1e6).toFixed(v < 1e6 ? 3 : 2)} M`;
+const giga = (v: number): string => `${(v / 1e9).toFixed(v < 1e9 ? 4 : 2)} G`;
+
+interface Point {
+  name: string;
+  x: number;
+  accuracy: number;
+}
+
+type Axis = 'flops' | 'params';
+
+function points(rows: readonly ComparisonRow[], axis: Axis) {
+  const measured: Point[] = rows
+    .filter((r) => r.finalAccuracy !== null)
+    .map((r) => ({
+      name: r.name,
+      x: axis === 'flops' ? r.flopsPerFrame / 1e9 : r.params / 1e6,
+      accuracy: r.finalAccuracy ?? 0,
+    }));
+  const paperFrame = modelFlops(validateModelConfig({}), 1).perFrame / 1e9;
+  const reported: Point[] =
+    axis === 'flops'
+      ? [
+          ...PAPER_PEERS.filter((p) => p.gflopsPerFrame !== null).map((p) => ({
+            name: `${p.name} (${p.backbone})`,
+            x: p.gflopsPerFrame ?? 0,
+            accuracy: p.accuracy,
+          })),
+          { name: 'Paper: ours', x: paperFrame, accuracy: PAPER_OUR_MODEL.accuracyIterated },
+        ]
+      : [
+          {
+            name: 'Paper: ours (stated 25 M)',
+            x: PAPER_OUR_MODEL.statedParams / 1e6,
+            accuracy: PAPER_OUR_MODEL.accuracyIterated,
+          },
+        ];
+  return { measured, reported };
+}
+
 export function RunComparison() {
-  return <section data-testid="compare.panel">Loading runs…</section>;
+  const [runs, setRuns] = useState<RunRecord[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [axis, setAxis] = useState<Axis>('flops');
+  const [selected, setSelected] = useState<string | null>(null);
+  const [version, setVersion] = useState(0);
+  useEffect(() => {
+    let live = true;
+    getDb()
+      .then(listRuns)
+      .then(
+        (r) => {
+          if (!live) return;
+          setRuns(r);
+          setError(null);
+        },
+        (e: unknown) => {
+          if (live) setError(e instanceof Error ? e.message : String(e));
+        },
+      );
+    return () => {
+      live = false;
+    };
+  }, [version]);
+
+  if (error) return <p className="error">{error}</p>;
+  if (!runs) return <section data-testid="compare.panel">Loading runs…</section>;
+  const rows = comparisonRows(runs);
+  const { measured, reported } = points(rows, axis);
+  const run = runs.find((r) => r.id === selected);
+  return (
+    <section className="run-comparison" data-testid="compare.panel">
+      <h2>Runs</h2>
+      <p>
+        {rows.length} stored run(s). Accuracy and macro-F1 are on each run&apos;s validation split
+        (best epoch); params and FLOPs are computed from the final phase&apos;s model config.{' '}
+        <button
+          type="button"
+          data-testid="compare.refresh"
+          onClick={() => setVersion((v) => v + 1)}
+        >
+          Refresh
+        </button>
+      </p>
+      <table className="compare-table" data-testid="compare.table">
+        <thead>
+          <tr>
+            <th>run</th>
+            <th>status</th>
+            <th>variant (Table 2)</th>
+            <th>model</th>
+            <th>seed</th>
+            <th>teacher acc.</th>
+            <th>final acc.</th>
+            <th>final macro-F1</th>
+            <th>params</th>
+            <th>FLOPs / clip</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr
+              key={r.id}
+              data-testid="compare.row"
+              data-run-id={r.id}
+              className={r.id === selected ? 'selected' : undefined}
+            >
+              <td>
+                <button
+                  type="button"
+                  className="link"
+                  data-testid="compare.select"
+                  onClick={() => setSelected(r.id === selected ? null : r.id)}
+                >
+                  {r.name}
+                </button>
+              </td>
+              <td>{r.status}</td>
+              <td>{r.variant}</td>
+              <td>{r.model}</td>
+              <td data-testid="compare.seed">{r.seed}</td>
+              <td data-testid="compare.teacher" data-value={r.teacherAccuracy ?? ''}>
+                {pct(r.teacherAccuracy)}
+              </td>
+              <td
+                data-testid="compare.final"
+                data-value={r.finalAccuracy ?? ''}
+                title={r.finalPhase ?? ''}
+              >
+                {pct(r.finalAccuracy)}
+              </td>
+              <td data-testid="compare.f1" data-value={r.finalMacroF1 ?? ''}>
+                {pct(r.finalMacroF1)}
+              </td>
+              <td data-testid="compare.params" data-value={r.params}>
+                {millions(r.params)}
+              </td>
+              <td
+                data-testid="compare.flops"
+                data-value={r.flopsPerClip}
+                title={`${r.frames} frames x ${giga(r.flopsPerFrame)} per frame + clip head`}
+              >
+                {giga(r.flopsPerClip)}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+
+      <h3>Accuracy vs {axis === 'flops' ? 'FLOPs per frame' : 'parameters'} (Fig. 7)</h3>
+      <label>
+        x axis{' '}
+        <select
+          data-testid="compare.axis"
+          value={axis}
+          onChange={(e) => setAxis(e.target.value as Axis)}
+        >
+          <option value="flops">GFLOPs per frame</option>
+          <option value="params">parameters (millions)</option>
+        </select>
+      </label>
+      <p className="muted">
+        Grey points are reported, not measured: the paper&apos;s AFEW 8.0 accuracies (Table 1) with
+        backbone FLOPs at 224 x 224 (src/model/flops.ts). Our runs are measured on this app&apos;s
+        data, so the two are not the same benchmark.
+      </p>
+      <div
+        data-testid="compare.chart"
+        aria-label={`Accuracy vs ${axis === 'flops' ? 'GFLOPs per frame' : 'parameters'}`}
+        data-measured={measured.length}
+        data-reported={reported.length}
+      >
+        <ScatterChart
+          width={640}
+          height={320}
+          margin={{ top: 10, right: 20, bottom: 30, left: 10 }}
+        >
+          <CartesianGrid strokeDasharray="3 3" />
+          <XAxis
+            type="number"
+            dataKey="x"
+            scale="log"
+            domain={['auto', 'auto']}
+            allowDataOverflow
+            name={axis === 'flops' ? 'GFLOPs / frame' : 'params (M)'}
+            label={{
+              value: axis === 'flops' ? 'GFLOPs per frame (log)' : 'parameters, millions (log)',
+              position: 'bottom',
+            }}
+          />
+          <YAxis type="number" dataKey="accuracy" domain={[0, 1]} name="accuracy" />
+          <ZAxis range={[60, 60]} />
+          <Tooltip
+            formatter={(v) => (typeof v === 'number' ? v.toPrecision(3) : String(v))}
+            labelFormatter={() => ''}
+          />
+          <Legend />
+          <Scatter
+            name="this app's runs (measured)"
+            data={measured}
+            fill="#c53030"
+            isAnimationActive={false}
+          />
+          <Scatter
+            name="paper's models (reported, not measured)"
+            data={reported}
+            fill="#a0aec0"
+            isAnimationActive={false}
+          />
+        </ScatterChart>
+      </div>
+      <ul className="muted" data-testid="compare.reported">
+        {reported.map((p) => (
+          <li key={p.name}>
+            {p.name}: {pct(p.accuracy)} at {p.x.toFixed(2)} {axis === 'flops' ? 'GFLOPs' : 'M'}{' '}
+            (reported, not measured)
+          </li>
+        ))}
+      </ul>
+      {run && <RunExports run={run} />}
+    </section>
+  );
 }
