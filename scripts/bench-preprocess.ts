@@ -5,8 +5,9 @@
  * runner's browser and server), and prints, for 1..N workers (N = the page's
  * hardwareConcurrency, at least 2):
  *
- * - frames/s of the FULL pipeline (decode in ffmpeg.wasm, detect + landmarks, align, crop,
- *   CLAHE, encode, store), with the workers warmed up first;
+ * - frames/s of the FULL pipeline (decode: WebCodecs for this H.264 MP4, as for any MP4 the
+ *   browser's VideoDecoder takes, else ffmpeg.wasm; detect + landmarks, align, crop, CLAHE,
+ *   encode, store), with the workers warmed up first;
  * - frames/s of the face models alone (FaceDetector + FaceLandmarker, window.__ferFace) on
  *   the same sampled frames (extracted at the same fps by Debian's ffmpeg, as PNGs), with as
  *   many model workers as pipeline workers: the ceiling the pipeline could reach;
@@ -43,8 +44,11 @@ const VIDEO = path.join(BENCH_DIR, 'astronaut-panzoom360.mp4');
 const SAMPLE_FPS = 10;
 
 const FORMAT_ARG = process.argv.indexOf('--format');
-const FORMAT = FORMAT_ARG >= 0 ? process.argv[FORMAT_ARG + 1] : 'webp';
-if (FORMAT !== 'webp' && FORMAT !== 'jpeg') throw new Error(`--format webp|jpeg, got ${FORMAT}`);
+const FORMAT_VALUE = FORMAT_ARG >= 0 ? process.argv[FORMAT_ARG + 1] : 'webp';
+if (FORMAT_VALUE !== 'webp' && FORMAT_VALUE !== 'jpeg') {
+  throw new Error(`--format webp|jpeg, got ${String(FORMAT_VALUE)}`);
+}
+const FORMAT: 'webp' | 'jpeg' = FORMAT_VALUE;
 
 /** Clock ticks per second of /proc's utime and stime (USER_HZ, 100 on Linux). */
 const TICKS_PER_SEC = 100;

@@ -2,8 +2,9 @@
 /**
  * Preprocessing worker (module worker): one item per 'run' message. Loads the face models
  * once, lazily (on the first item), decodes the item's media here (videos and stills through
- * extractFrames, which uses ffmpeg.wasm inside a worker; sequence frames through
- * createImageBitmap), runs src/preprocess/pipeline.ts and posts the frames and their crops
+ * extractFrames, which in a worker uses WebCodecs for MP4s the browser's VideoDecoder takes and
+ * ffmpeg.wasm for the rest; sequence frames through createImageBitmap), runs
+ * src/preprocess/pipeline.ts and posts the frames and their crops
  * back. Speaks src/preprocess/protocol.ts; imports nothing from the UI.
  */
 import type { FaceDetector, FaceLandmarker } from '@mediapipe/tasks-vision';
@@ -42,8 +43,9 @@ import type { PreprocessConfig } from '../src/preprocess/types';
 declare const self: DedicatedWorkerGlobalScope;
 
 /**
- * Decoding a whole video's sampled frames (ffmpeg.wasm decodes every frame to sample them) may
- * take longer than the media module's default 20 s on a long or large video.
+ * Decoding a whole video's sampled frames (both decoders decode every frame from the keyframe
+ * before a sampled one) may take longer than the media module's default 20 s on a long or
+ * large video.
  */
 const DECODE_TIMEOUT_MS = 120_000;
 

@@ -238,6 +238,60 @@ test('in a Web Worker (no DOM) mp4 and avi decode through ffmpeg.wasm', async ()
     expect(Math.abs((r.value.probe.durationSec ?? 0) - f.durationSec)).toBeLessThan(0.1);
     expect(r.value.frameTimes).toHaveLength(10);
     expect(r.value.frameTimes[9]).toBeCloseTo(1.8, 3);
+    // H.264 MP4 frames come from WebCodecs in a worker; AVI (Xvid) from ffmpeg.wasm.
+    expect(r.value.decodedBy, r.value.webcodecsFallback ?? '').toBe(
+      path.endsWith('.mp4') ? 'webcodecs' : 'ffmpeg',
+    );
+  }
+});
+
+test('in a Web Worker, WebCodecs gives the frames and timestamps ffmpeg.wasm gives', async () => {
+  const rels = [
+    'afew/Train_AFEW/Happy/000201.mp4',
+    'afew/Val_AFEW/Angry/010101.mp4',
+    'afew/Val_AFEW/Happy/010201.mp4',
+  ];
+  for (const rel of rels) {
+    const name = await put(rel);
+    for (const fps of [10, 3.7]) {
+      const wc = await page.evaluate(([n, r]) => window.__ferMedia?.inWorker(n, r), [
+        name,
+        fps,
+      ] as const);
+      const ff = await page.evaluate(
+        ([n, r]) => window.__ferMedia?.inWorker(n, r, { forceFfmpeg: true }),
+        [name, fps] as const,
+      );
+      expect(wc?.ok && ff?.ok, `${rel} ${fps}`).toBe(true);
+      if (!wc?.ok || !ff?.ok) continue;
+      expect(wc.value.decodedBy, wc.value.webcodecsFallback ?? '').toBe('webcodecs');
+      expect(ff.value.decodedBy).toBe('ffmpeg');
+      expect(wc.value.frameTimes.length).toBeGreaterThan(3);
+      expect(wc.value.frameSizes).toEqual(ff.value.frameSizes);
+      expect(wc.value.frameTimes.length).toBe(ff.value.frameTimes.length);
+      wc.value.frameTimes.forEach((t, i) => {
+        expect(t).toBeCloseTo(ff.value.frameTimes[i] ?? -1, 4);
+      });
+      // Same source frame: each WebCodecs frame is closest (mean difference of grey
+      // 16x16 thumbnails) to the ffmpeg frame of the same index. The two decoders' YUV->RGB
+      // conversions differ a little, so equality is not expected, but a neighbouring frame
+      // (moving test patterns) differs more.
+      const diff = (a: number[], b: number[]) =>
+        a.reduce((sum, v, k) => sum + Math.abs(v - (b[k] ?? 0)), 0) / Math.max(1, a.length);
+      const wrong: string[] = [];
+      let same = 0;
+      wc.value.frameThumbs.forEach((a, i) => {
+        const own = diff(a, ff.value.frameThumbs[i] ?? []);
+        same = Math.max(same, own);
+        ff.value.frameThumbs.forEach((b, j) => {
+          if (j !== i && diff(a, b) < own) wrong.push(`${i}~${j}: ${diff(a, b)} < ${own}`);
+        });
+      });
+      console.log(
+        `${rel} @ ${fps} fps: ${wc.value.frameTimes.length} frames, worst mean diff to the same ffmpeg frame ${same.toFixed(2)}`,
+      );
+      expect(wrong).toEqual([]);
+    }
   }
 });
 

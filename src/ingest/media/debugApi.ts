@@ -8,6 +8,17 @@ export type MediaDebugResult<T> =
   | { ok: true; value: T; elapsedMs: number }
   | { ok: false; code: string; message: string; elapsedMs: number };
 
+/** What inWorker gives back. */
+export interface WorkerFrames {
+  probe: MediaProbe;
+  frameTimes: number[];
+  /** Per frame: width x height and a 16x16 grey thumbnail (0..255), to compare decoders. */
+  frameSizes: [number, number][];
+  frameThumbs: number[][];
+  /** Which decoder gave the frames, and why WebCodecs was not used (null if it was). */
+  decodedBy: 'webcodecs' | 'ffmpeg' | 'none';
+  webcodecsFallback: string | null;
+}
 export interface MediaDebugOptions {
   timeoutMs?: number;
   forceFfmpeg?: boolean;
@@ -46,7 +57,8 @@ export interface FerMediaDebugApi {
   inWorker: (
     name: string,
     fps?: number,
-  ) => Promise<MediaDebugResult<{ probe: MediaProbe; frameTimes: number[] }>>;
+    opts?: { forceFfmpeg?: boolean },
+  ) => Promise<MediaDebugResult<WorkerFrames>>;
   ffmpegStats: () => { loads: number; jobs: number; timeouts: number; lastLoadMs: number };
   setDecodeTimeout: (ms: number) => void;
 }

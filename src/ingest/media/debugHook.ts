@@ -110,27 +110,22 @@ export function installMediaDebugHook(): void {
           URL.revokeObjectURL(p.url);
         }
       }),
-    inWorker: (name, fps) =>
+    inWorker: (name, fps, opts) =>
       new Promise((resolve) => {
         const w = new Worker(new URL('./debugWorker.ts', import.meta.url), { type: 'module' });
         w.onmessage = (e: MessageEvent<DebugWorkerReply>) => {
           w.terminate();
           const r = e.data;
-          resolve(
-            r.ok
-              ? {
-                  ok: true,
-                  value: { probe: r.probe, frameTimes: r.frameTimes },
-                  elapsedMs: r.elapsedMs,
-                }
-              : r,
-          );
+          if (r.ok) {
+            const { ok, elapsedMs, ...value } = r;
+            resolve({ ok, value, elapsedMs });
+          } else resolve(r);
         };
         w.onerror = (e) => {
           w.terminate();
           resolve({ ok: false, code: 'error', message: e.message, elapsedMs: 0 });
         };
-        w.postMessage({ file: get(name), name, fps });
+        w.postMessage({ file: get(name), name, fps, forceFfmpeg: opts?.forceFfmpeg });
       }),
     ffmpegStats: () => ({ ...ffmpegStats }),
     setDecodeTimeout: (ms) => {

@@ -2,18 +2,33 @@
  * A module worker for the media debug hook: proves the media functions run without a DOM
  * (everything goes through ffmpeg.wasm there, whose own worker is nested in this one).
  */
-import { extractFrames } from './frames';
+import { extractFrames, lastWebCodecsFallback } from './frames';
 import { probeMedia } from './probe';
-import { isMediaDecodeError, type MediaProbe } from './types';
+import type { WorkerFrames } from './debugApi';
+import { isMediaDecodeError } from './types';
 
 export interface DebugWorkerRequest {
   file: Blob;
   name: string;
   fps?: number;
+  forceFfmpeg?: boolean;
 }
 export type DebugWorkerReply =
-  | { ok: true; probe: MediaProbe; frameTimes: number[]; elapsedMs: number }
+  | ({ ok: true; elapsedMs: number } & WorkerFrames)
   | { ok: false; code: string; message: string; elapsedMs: number };
+
+function thumb(image: ImageBitmap): number[] {
+  const c = new OffscreenCanvas(16, 16);
+  const ctx = c.getContext('2d');
+  if (!ctx) return [];
+  ctx.drawImage(image, 0, 0, 16, 16);
+  const d = ctx.getImageData(0, 0, 16, 16).data;
+  const out: number[] = [];
+  for (let i = 0; i < d.length; i += 4) {
+    out.push(Math.round(0.299 * (d[i] ?? 0) + 0.587 * (d[i + 1] ?? 0) + 0.114 * (d[i + 2] ?? 0)));
+  }
+  return out;
+}
 
 self.onmessage = async (e: MessageEvent<DebugWorkerRequest>) => {
   const t0 = performance.now();
@@ -21,13 +36,30 @@ self.onmessage = async (e: MessageEvent<DebugWorkerRequest>) => {
   try {
     const probe = await probeMedia(e.data.file, e.data.name);
     const frameTimes: number[] = [];
+    const frameSizes: [number, number][] = [];
+    const frameThumbs: number[][] = [];
+    const { webcodecsStats } = await import('./webcodecs');
+    const keptBefore = webcodecsStats.keptFrames;
     if (e.data.fps) {
-      for await (const f of extractFrames(e.data.file, e.data.name, { fps: e.data.fps })) {
+      const opts = { fps: e.data.fps, forceFfmpeg: e.data.forceFfmpeg };
+      for await (const f of extractFrames(e.data.file, e.data.name, opts)) {
         frameTimes.push(f.timestampSec);
+        frameSizes.push([f.image.width, f.image.height]);
+        frameThumbs.push(thumb(f.image));
         f.image.close();
       }
     }
-    reply = { ok: true, probe, frameTimes, elapsedMs: performance.now() - t0 };
+    const byWebCodecs = webcodecsStats.keptFrames - keptBefore;
+    reply = {
+      ok: true,
+      probe,
+      frameTimes,
+      frameSizes,
+      frameThumbs,
+      decodedBy: frameTimes.length === 0 ? 'none' : byWebCodecs > 0 ? 'webcodecs' : 'ffmpeg',
+      webcodecsFallback: byWebCodecs > 0 ? null : lastWebCodecsFallback,
+      elapsedMs: performance.now() - t0,
+    };
   } catch (err) {
     reply = {
       ok: false,

@@ -3,10 +3,15 @@
  *   - images: one frame at t = 0;
  *   - MP4/WebM the browser plays (main thread): seek to i / fps, draw the frame; the
  *     timestamp is the seek position (the browser shows the frame at that time);
- *   - everything else (AVI/Xvid, workers): ffmpeg.wasm's `fps` filter resamples to the rate
- *     and `showinfo` prints each output frame's pts, which becomes the timestamp.
+ *   - MP4s whose codec the browser's VideoDecoder takes (H.264, VP9, AV1...), where there is no
+ *     <video> (workers): WebCodecs (webcodecs.ts), the same frames and timestamps as
+ *     ffmpeg's `fps` filter below, decoded natively; on any failure the ffmpeg.wasm path
+ *     takes over from the first frame not yet given;
+ *   - everything else (AVI/Xvid, WebM in workers): ffmpeg.wasm's `fps` filter resamples to the
+ *     rate and `showinfo` prints each output frame's pts, which becomes the timestamp.
  */
 import { withFfmpeg } from './ffmpeg';
+import { fitSize } from './fitSize';
 import { parseShowinfo } from './ffmpegParse';
 import { grabNative, NativeFailure, openNative, seekNative } from './native';
 import { decodeImage, ffprobeJob, nativeCandidate, precheck } from './probe';
@@ -21,13 +26,6 @@ export interface ExtractFramesOptions extends DecodeOptions {
   maxSide?: number;
   /** Start time in seconds (default 0). */
   startSec?: number;
-}
-
-/** Output size for a source size and an optional longest-side limit. */
-export function fitSize(w: number, h: number, maxSide?: number): { width: number; height: number } {
-  if (!maxSide || Math.max(w, h) <= maxSide) return { width: w, height: h };
-  const s = maxSide / Math.max(w, h);
-  return { width: Math.max(1, Math.round(w * s)), height: Math.max(1, Math.round(h * s)) };
 }
 
 export async function* extractFrames(
@@ -79,11 +77,33 @@ export async function* extractFrames(
     }
   }
 
+  let given = 0;
+  if (webcodecsCandidate(s, opts)) {
+    try {
+      const wc = await import('./webcodecs');
+      const frames = wc.webcodecsFrames(file, {
+        fps: opts.fps,
+        maxFrames: max,
+        maxSide: opts.maxSide,
+        timeoutMs,
+      });
+      for await (const f of frames) {
+        yield f;
+        given++;
+      }
+      return;
+    } catch (e) {
+      // Unsupported here (codec, fragmented or rotated file...) or a decoder error: ffmpeg.wasm
+      // decodes it, and its frames already given are skipped (same frames, same order).
+      lastWebCodecsFallback = e instanceof Error ? e.message : String(e);
+    }
+  }
+
   // ffmpeg.wasm gives all frames at once (one raw buffer); ImageBitmaps are made one at a
   // time as the caller asks, so a video never holds all its frames as bitmaps at once.
   const raw = await ffmpegFrames(file, name, opts, timeoutMs, s);
   const offset = opts.startSec ?? 0;
-  for (let i = 0; i < raw.count; i++) {
+  for (let i = given; i < raw.count; i++) {
     const { width, height } = raw.size;
     const bytes = width * height * 4;
     const start = raw.data.byteOffset + i * bytes;
@@ -96,6 +116,20 @@ export async function* extractFrames(
     const pts = raw.infos[i]?.ptsTime ?? i / opts.fps;
     yield { index: i, timestampSec: Math.round((pts + offset) * 1e6) / 1e6, image };
   }
+}
+
+/** Why the last MP4 that WebCodecs was tried on went to ffmpeg.wasm instead (for tests). */
+export let lastWebCodecsFallback: string | null = null;
+
+/** MP4 in a worker (no <video>) where WebCodecs exists; not for a start offset (thumbnails). */
+function webcodecsCandidate(
+  s: Awaited<ReturnType<typeof precheck>>,
+  opts: ExtractFramesOptions,
+): boolean {
+  if (opts.forceFfmpeg || s.kind !== 'video' || s.container !== 'mp4' || opts.startSec) {
+    return false;
+  }
+  return typeof VideoDecoder !== 'undefined' && typeof EncodedVideoChunk !== 'undefined';
 }
 
 interface RawFrames {
