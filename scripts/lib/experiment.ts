@@ -19,6 +19,14 @@ import { runPreprocessCommand } from './preprocess';
 
 type Json = Record<string, unknown>;
 
+const DEMO_COUNT_KEYS: readonly string[] = [
+  'trainPerClass',
+  'valPerClass',
+  'pool',
+  'frames',
+  'size',
+];
+
 export interface ExperimentFile {
   name: string;
   description?: string;
@@ -77,6 +85,12 @@ export function parseExperiment(text: string, file: string): ExperimentFile {
     bad('"seeds" must be a non-empty list of whole numbers');
   if (!isObject(doc.base)) bad('"base" must be a training config object');
   if (!Array.isArray(doc.runs) || doc.runs.length === 0) bad('"runs" must list at least one run');
+  const demo = isObject(doc.dataset) && isObject(doc.dataset.demo) ? doc.dataset.demo : null;
+  if (demo && isObject(demo.counts)) {
+    const unknown = Object.keys(demo.counts).filter((k) => !DEMO_COUNT_KEYS.includes(k));
+    if (unknown.length > 0)
+      bad(`dataset.demo.counts: unknown ${unknown.join(', ')} (use ${DEMO_COUNT_KEYS.join(', ')})`);
+  }
   const runs = doc.runs as unknown[];
   runs.forEach((r, i) => {
     if (!isObject(r) || typeof r.name !== 'string' || r.name === '')
@@ -218,6 +232,26 @@ async function datasetFor(
   return gen.json.dataset.datasetId;
 }
 
+/**
+ * A run the profile was training when its browser closed resumes by itself when the app opens;
+ * the experiment pauses it (it stays resumable from the Train tab) so its own runs can train.
+ */
+async function pauseResumedRun(session: AppSession, note: (line: string) => void): Promise<void> {
+  const { page } = session;
+  // The app looks for such a run just after it opens.
+  await new Promise((r) => setTimeout(r, 1000));
+  const active = await page.evaluate(() => (window as TrainWindow).__ferTrain?.active() ?? null);
+  if (active === null) return;
+  note(
+    `Pausing run ${active}, which resumed when the app opened (resume it later in the Train tab).`,
+  );
+  await page.evaluate(async (id) => {
+    const api = (window as TrainWindow).__ferTrain;
+    api?.pause();
+    await api?.wait(id);
+  }, active);
+}
+
 export async function runExperiment(
   session: AppSession,
   opts: { config: string; out: string },
@@ -234,6 +268,7 @@ export async function runExperiment(
   if (pre.exitCode !== EXIT.ok)
     throw new CliError(`Preprocessing failed:\n${pre.text}`, EXIT.appFailure);
   await mkdir(path.join(opts.out, 'runs'), { recursive: true });
+  await pauseResumedRun(session, note);
   const rows: ExperimentRow[] = [];
   for (const spec of exp.runs)
     for (const seed of exp.seeds) {

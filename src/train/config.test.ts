@@ -48,7 +48,7 @@ describe('training config', () => {
     expect(c.optim.learningRate).toBe(tinyTrainConfig('ds').optim.learningRate);
     expect(c.noisyStudent.noise).toEqual({ randAugment: true, dropout: 0.2 });
     expect(c.model.backbone?.regions).toBe(1);
-    expect(c.model.backbone?.inputSize).toBe(32);
+    expect(c.model.backbone?.inputSize).toBe(48);
     expect(c.data.datasetId).toBe('ds');
   });
 
@@ -79,6 +79,6 @@ describe('training config', () => {
     expect(phases[1]?.modelConfig.backbone.depth).toBe(34);
     expect(phases[1]?.modelConfig.dropout).toBe(0.5);
     expect(studentModelConfig(c, 2).seed).toBe(2003);
-    expect(phases[1]?.epochsPlanned).toBe(8);
+    expect(phases[1]?.epochsPlanned).toBe(10);
   });
 });

@@ -178,7 +178,7 @@ export function TrainForm({ datasets, defaultDatasetId, busy, onStart }: TrainFo
             onChange={(e) => setF(fromPreset(e.target.value as PresetName, datasetId, f.seed))}
           >
             <option value="full">full (paper: 224 px, ResNet-18 widths x1.5, 100 epochs)</option>
-            <option value="tiny">tiny (32 px, widths / 16: for a CPU and tests)</option>
+            <option value="tiny">tiny (48 px, widths / 16: for a CPU and tests)</option>
           </select>
         </label>
         <label>

@@ -15,6 +15,8 @@ export interface TrainDebugApi {
   /** Resolves when the run is no longer running (done, paused, failed, interrupted). */
   wait: (runId: string) => Promise<RunRecord>;
   progress: () => TrainProgress | null;
+  /** The run training in this tab (e.g. one resumed after a reload), or null. */
+  active: () => string | null;
   /** The store's error line (what the Train tab shows), or null. */
   error: () => string | null;
   pause: () => void;
@@ -63,6 +65,7 @@ export function installTrainDebugHook(): void {
         tick();
       }),
     progress: () => useTrainStore.getState().progress,
+    active: () => useTrainStore.getState().activeId,
     error: () => useTrainStore.getState().error,
     pause: () => useTrainStore.getState().pause(),
     killWorker: () => useTrainStore.getState().handle?.terminate(),
