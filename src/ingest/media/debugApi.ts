@@ -57,7 +57,7 @@ export interface FerMediaDebugApi {
   inWorker: (
     name: string,
     fps?: number,
-    opts?: { forceFfmpeg?: boolean },
+    opts?: { forceFfmpeg?: boolean; repeat?: number },
   ) => Promise<MediaDebugResult<WorkerFrames>>;
   ffmpegStats: () => { loads: number; jobs: number; timeouts: number; lastLoadMs: number };
   setDecodeTimeout: (ms: number) => void;

@@ -125,7 +125,13 @@ export function installMediaDebugHook(): void {
           w.terminate();
           resolve({ ok: false, code: 'error', message: e.message, elapsedMs: 0 });
         };
-        w.postMessage({ file: get(name), name, fps, forceFfmpeg: opts?.forceFfmpeg });
+        w.postMessage({
+          file: get(name),
+          name,
+          fps,
+          forceFfmpeg: opts?.forceFfmpeg,
+          repeat: opts?.repeat,
+        });
       }),
     ffmpegStats: () => ({ ...ffmpegStats }),
     setDecodeTimeout: (ms) => {

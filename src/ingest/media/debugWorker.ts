@@ -12,6 +12,8 @@ export interface DebugWorkerRequest {
   name: string;
   fps?: number;
   forceFfmpeg?: boolean;
+  /** Decode this many times in this worker (to time a warm decoder); frames of the last. */
+  repeat?: number;
 }
 export type DebugWorkerReply =
   | ({ ok: true; elapsedMs: number } & WorkerFrames)
@@ -40,7 +42,10 @@ self.onmessage = async (e: MessageEvent<DebugWorkerRequest>) => {
     const frameThumbs: number[][] = [];
     const { webcodecsStats } = await import('./webcodecs');
     const keptBefore = webcodecsStats.keptFrames;
-    if (e.data.fps) {
+    for (let r = 0; e.data.fps && r < (e.data.repeat ?? 1); r++) {
+      frameTimes.length = 0;
+      frameSizes.length = 0;
+      frameThumbs.length = 0;
       const opts = { fps: e.data.fps, forceFfmpeg: e.data.forceFfmpeg };
       for await (const f of extractFrames(e.data.file, e.data.name, opts)) {
         frameTimes.push(f.timestampSec);
