@@ -1,0 +1,196 @@
+/**
+ * Exports, comparison and live inference (issue #6) on a real tiny run: the weights export
+ * re-imports through the Inference tab to the same predictions as the stored run (1e-5), a
+ * damaged shard is refused without replacing the loaded model, the CSV rows equal the record,
+ * the HTML report carries the record's numbers, and the Compare table shows the records'
+ * accuracies.
+ */
+import { readFile } from 'node:fs/promises';
+import { expect, test, type Page } from '@playwright/test';
+import { parseCsv } from '../../src/export/csv';
+import type { RunRecord } from '../../src/train/run/record';
+
+async function open(page: Page): Promise<void> {
+  await page.goto('/');
+  await page.waitForFunction(
+    () =>
+      window.__fer !== undefined &&
+      window.__ferTrain !== undefined &&
+      window.__ferDemo !== undefined &&
+      window.__ferPreprocess !== undefined,
+  );
+  await page.evaluate(() => window.__fer?.ready());
+}
+
+async function download(page: Page, testId: string): Promise<{ name: string; path: string }> {
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.getByTestId(testId).click()]);
+  const path = await dl.path();
+  return { name: dl.suggestedFilename(), path };
+}
+
+test('a tiny run exports weights that re-import to the same predictions; CSV, report and comparison equal the record', async ({
+  page,
+}) => {
+  test.setTimeout(240_000);
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.text().startsWith('{'))
+      console.log(`page: ${m.text().slice(0, 600)}`);
+  });
+  await open(page);
+  // No unlabelled pool: the run has no student (iterations 0), and preprocessing is most of the time.
+  let t = Date.now();
+  const datasetId = await page.evaluate(async () => {
+    const stored = await window.__ferDemo?.store({
+      seed: 3,
+      counts: { trainPerClass: 2, valPerClass: 2, pool: 0, frames: 4 },
+    });
+    if (!stored) throw new Error('no demo hook');
+    // 4-frame clips are under the default minFramesPerVideo (5), which would flag every clip.
+    const summary = await window.__ferPreprocess?.run(stored.datasetId, {
+      crop: { size: 64 },
+      minFramesPerVideo: 2,
+    });
+    if (!summary || summary.byStatus.done === 0)
+      throw new Error(`no clip usable: ${JSON.stringify(summary?.byStatus)}`);
+    return stored.datasetId;
+  });
+  console.log(`demo stored and preprocessed in ${((Date.now() - t) / 1000).toFixed(0)} s`);
+  t = Date.now();
+  const runId = await page.evaluate(
+    (id) =>
+      window.__ferTrain?.start(
+        { preset: 'tiny', seed: 1, optim: { epochs: 2 }, noisyStudent: { iterations: 0 } },
+        id,
+        'export, "test" run: ü',
+      ) ?? Promise.reject(new Error('no train hook')),
+    datasetId,
+  );
+  let run: RunRecord | undefined;
+  for (;;) {
+    run = await page.evaluate((id) => window.__ferTrain?.getRun(id), runId);
+    if (run && run.status !== 'running' && run.status !== 'queued') break;
+    const state = await page.evaluate(() => ({
+      progress: window.__ferTrain?.progress() ?? null,
+      error: window.__ferTrain?.error() ?? null,
+    }));
+    console.log(`${run?.status ?? 'no record'}: ${JSON.stringify(state).slice(0, 300)}`);
+    await page.waitForTimeout(5000);
+  }
+  console.log(`trained in ${((Date.now() - t) / 1000).toFixed(0)} s`);
+  expect(run.status, run.message ?? '').toBe('done');
+  const teacher = run.phases.find((p) => p.kind === 'teacher');
+  const ev = teacher?.evaluation;
+  if (!teacher || !ev) throw new Error('no teacher evaluation');
+  expect(ev.predictions.length).toBeGreaterThan(0);
+
+  // Compare tab: the table's accuracies are the record's.
+  await page.getByTestId('nav.compare').click();
+  const row = page.locator(`[data-testid="compare.row"][data-run-id="${run.id}"]`);
+  await expect(row).toBeVisible();
+  expect(Number(await row.getByTestId('compare.teacher').getAttribute('data-value'))).toBe(
+    ev.accuracy,
+  );
+  expect(Number(await row.getByTestId('compare.final').getAttribute('data-value'))).toBe(
+    ev.accuracy,
+  );
+  expect(Number(await row.getByTestId('compare.f1').getAttribute('data-value'))).toBe(ev.macroF1);
+  expect(await row.getByTestId('compare.seed').textContent()).toBe('1');
+  await expect(page.getByTestId('compare.chart')).toHaveAttribute('data-measured', /[1-9]/);
+
+  // Exports of that run.
+  await row.getByTestId('compare.select').click();
+  await expect(page.getByTestId('export.panel')).toBeVisible();
+
+  const csv = parseCsv(await readFile((await download(page, 'export.predictions')).path, 'utf8'));
+  const header = csv[0] ?? [];
+  expect(header.slice(0, 7)).toEqual([
+    'run',
+    'phase_index',
+    'phase',
+    'clip_key',
+    'item_id',
+    'true_label',
+    'predicted',
+  ]);
+  const body = csv.slice(1);
+  expect(body).toHaveLength(ev.predictions.length);
+  ev.predictions.forEach((p, i) => {
+    const r = body[i] ?? [];
+    expect(r[0]).toBe(run.name);
+    expect(r[3]).toBe(p.key);
+    expect(r[4]).toBe(p.itemId);
+    expect(r[5]).toBe(p.label === null ? '' : run.classes[p.label]);
+    expect(r[6]).toBe(run.classes[p.predicted]);
+    expect(r.slice(7, 7 + run.classes.length).map(Number)).toEqual(p.probs);
+  });
+
+  const record = JSON.parse(
+    await readFile((await download(page, 'export.record')).path, 'utf8'),
+  ) as RunRecord;
+  expect(record.phases[0]?.evaluation?.predictions).toEqual(ev.predictions);
+
+  const report = await readFile((await download(page, 'export.report')).path, 'utf8');
+  expect(report).toContain('export, &quot;test&quot; run: ü');
+  const phaseRow = new RegExp(`<tr data-phase="${teacher.index}">(.*?)</tr>`).exec(report)?.[1];
+  expect(phaseRow).toContain(`data-value="${ev.accuracy}"`);
+  expect(phaseRow).toContain(`data-value="${ev.macroF1}"`);
+  const confusion = /<table class="confusion"[^>]*>(.*?)<\/table>/.exec(report)?.[1] ?? '';
+  expect([...confusion.matchAll(/<td data-value="(\d+)"/g)].map((m) => Number(m[1]))).toEqual(
+    ev.confusion.flat(),
+  );
+
+  const weights = await download(page, 'export.weights');
+  expect(weights.name).toMatch(/weights\.zip$/);
+
+  // Inference tab: import the exported zip and predict a stored validation clip.
+  await page.getByTestId('nav.inference').click();
+  await page.getByTestId('inference.run').selectOption(run.id);
+  await page.getByTestId('inference.import').setInputFiles({
+    name: weights.name,
+    mimeType: 'application/zip',
+    buffer: await readFile(weights.path),
+  });
+  await expect(page.getByTestId('inference.model')).toHaveAttribute('data-source', /^imported/);
+  const clip = ev.predictions[ev.predictions.length - 1];
+  if (!clip) throw new Error('no clip');
+  await page.getByTestId('inference.clip').selectOption(clip.key);
+  await page.getByTestId('inference.predictStored').click();
+  await expect(page.getByTestId('inference.result')).toBeVisible({ timeout: 60_000 });
+  const probs = await page
+    .getByTestId('inference.prob')
+    .evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-value'))));
+  expect(probs).toHaveLength(clip.probs.length);
+  probs.forEach((p, i) => expect(Math.abs(p - (clip.probs[i] ?? NaN))).toBeLessThan(1e-5));
+  const frameWeights = await page
+    .getByTestId('inference.frame')
+    .evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-weight'))));
+  frameWeights.forEach((w, i) =>
+    expect(Math.abs(w - (clip.frameWeights[i] ?? NaN))).toBeLessThan(1e-5),
+  );
+  expect(Number(await page.getByTestId('inference.predicted').getAttribute('data-index'))).toBe(
+    clip.predicted,
+  );
+  console.log(
+    `re-imported weights: max |dp| = ${await page.getByTestId('inference.maxDiff').getAttribute('data-value')}`,
+  );
+
+  // A truncated shard is refused with the reason; the loaded model stays.
+  const { unzipSync } = await import('fflate');
+  const files = unzipSync(new Uint8Array(await readFile(weights.path)));
+  const shardName = Object.keys(files).find((n) => n.endsWith('.bin')) ?? '';
+  const shard = files[shardName] as Uint8Array;
+  await page.getByTestId('inference.import').setInputFiles([
+    {
+      name: 'model.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(files['model.json'] as Uint8Array),
+    },
+    {
+      name: shardName,
+      mimeType: 'application/octet-stream',
+      buffer: Buffer.from(shard.subarray(0, shard.length - 8)),
+    },
+  ]);
+  await expect(page.getByTestId('inference.error')).toContainText('bytes');
+  await expect(page.getByTestId('inference.model')).toHaveAttribute('data-source', /weights\.zip$/);
+});
