@@ -43,7 +43,7 @@ export function ChannelAttentionByClass({
         <BarChart width={520} height={220} data={data}>
           <CartesianGrid strokeDasharray="3 3" />
           <XAxis dataKey="className" />
-          <YAxis domain={[0, 1]} />
+          <YAxis domain={[0, 1]} allowDataOverflow />
           <Tooltip />
           <Legend />
           {names.map((n, g) => (
@@ -120,7 +120,7 @@ export function ChannelAttentionFrames({
       <BarChart width={420} height={180} data={data}>
         <CartesianGrid strokeDasharray="3 3" />
         <XAxis dataKey="frame" label={{ value: 'stored frame', position: 'insideBottom', dy: 8 }} />
-        <YAxis domain={[0, 1]} />
+        <YAxis domain={[0, 1]} allowDataOverflow />
         <Tooltip />
         <Legend />
         {names.map((n, g) => (
