@@ -7,20 +7,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import { expect, test, type Page } from '@playwright/test';
+import { openWithHooks } from './appHooks';
 import { parseCsv } from '../../src/export/csv';
 import type { RunRecord } from '../../src/train/run/record';
-
-async function open(page: Page): Promise<void> {
-  await page.goto('/');
-  await page.waitForFunction(
-    () =>
-      window.__fer !== undefined &&
-      window.__ferTrain !== undefined &&
-      window.__ferDemo !== undefined &&
-      window.__ferPreprocess !== undefined,
-  );
-  await page.evaluate(() => window.__fer?.ready());
-}
 
 async function download(page: Page, testId: string): Promise<{ name: string; path: string }> {
   const [dl] = await Promise.all([page.waitForEvent('download'), page.getByTestId(testId).click()]);
@@ -36,7 +25,7 @@ test('a tiny run exports weights that re-import to the same predictions; CSV, re
     if (m.type() === 'error' || m.text().startsWith('{'))
       console.log(`page: ${m.text().slice(0, 600)}`);
   });
-  await open(page);
+  await openWithHooks(page);
   // No unlabelled pool: the run has no student (iterations 0), and preprocessing is most of the time.
   let t = Date.now();
   const datasetId = await page.evaluate(async () => {

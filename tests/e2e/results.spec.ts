@@ -5,21 +5,10 @@
  * Screenshots go to test-results/results-*.png for review.
  */
 import { expect, test, type Locator, type Page } from '@playwright/test';
+import { openWithHooks } from './appHooks';
 import type { ClipPrediction, EvaluationRecord, RunRecord } from '../../src/train/run/record';
 
 test.describe.configure({ mode: 'serial' });
-
-async function open(page: Page): Promise<void> {
-  await page.goto('/');
-  await page.waitForFunction(
-    () =>
-      window.__fer !== undefined &&
-      window.__ferTrain !== undefined &&
-      window.__ferDemo !== undefined &&
-      window.__ferPreprocess !== undefined,
-  );
-  await page.evaluate(() => window.__fer?.ready());
-}
 
 async function json<T>(loc: Locator, attr: string): Promise<T> {
   const v = await loc.getAttribute(attr);
@@ -177,7 +166,7 @@ test('the Results tab shows the stored run: confusion, attention, frame timeline
   page,
 }) => {
   test.setTimeout(600_000);
-  await open(page);
+  await openWithHooks(page);
   let t0 = Date.now();
   const datasetId = await page.evaluate(async () => {
     const demo = window.__ferDemo;
@@ -313,7 +302,7 @@ test('the Results tab shows the stored run: confusion, attention, frame timeline
   await page.getByTestId('results.why').screenshot({ path: 'test-results/results-clip.png' });
 
   // After a reload the views read the same numbers back from IndexedDB.
-  await open(page);
+  await openWithHooks(page);
   await page.getByTestId('nav.results').click();
   await page.getByTestId('results.run').selectOption(runId);
   await checkViews(page, run);

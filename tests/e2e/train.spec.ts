@@ -5,23 +5,12 @@
  * duplicate epochs; a killed worker and a lost WebGPU device are reported and resumable.
  */
 import { expect, test, type Page } from '@playwright/test';
+import { openWithHooks } from './appHooks';
 import type { RunRecord } from '../../src/train/run/record';
 
 test.describe.configure({ mode: 'serial' });
 
 const CHANCE = 1 / 7;
-
-async function open(page: Page, query = ''): Promise<void> {
-  await page.goto(`/${query}`);
-  await page.waitForFunction(
-    () =>
-      window.__fer !== undefined &&
-      window.__ferTrain !== undefined &&
-      window.__ferDemo !== undefined &&
-      window.__ferPreprocess !== undefined,
-  );
-  await page.evaluate(() => window.__fer?.ready());
-}
 
 /** A small demo (7 classes x 6 train, x 3 val; 21 unlabelled; 8 frames), crops at 64 px. */
 async function prepareDemo(page: Page): Promise<string> {
@@ -57,7 +46,7 @@ let page: Page;
 test.beforeAll(async ({ browser }) => {
   test.setTimeout(600_000);
   page = await (await browser.newContext()).newPage();
-  await open(page);
+  await openWithHooks(page);
   datasetId = await prepareDemo(page);
 });
 
@@ -67,7 +56,7 @@ test.afterAll(async () => {
 
 test('a tiny seeded run from the Train tab beats chance, and the tab shows the stored numbers', async () => {
   test.setTimeout(900_000);
-  await open(page);
+  await openWithHooks(page);
   await page.getByTestId('nav.train').click();
   await page.getByTestId('train.preset').selectOption('tiny');
   await page.getByTestId('train.seed').fill('2');
@@ -119,7 +108,7 @@ test('a tiny seeded run from the Train tab beats chance, and the tab shows the s
 
 test('a reload mid-training resumes from the last checkpoint, with no duplicate epochs', async () => {
   test.setTimeout(600_000);
-  await open(page);
+  await openWithHooks(page);
   const runId = await page.evaluate(
     (id) =>
       window.__ferTrain?.start(
@@ -143,7 +132,7 @@ test('a reload mid-training resumes from the last checkpoint, with no duplicate 
 
 test('a killed worker marks the run interrupted with a message; Resume finishes it', async () => {
   test.setTimeout(600_000);
-  await open(page);
+  await openWithHooks(page);
   await page.getByTestId('nav.train').click();
   const runId = await page.evaluate(
     (id) =>
@@ -167,7 +156,7 @@ test('a killed worker marks the run interrupted with a message; Resume finishes 
 
 test('a lost WebGPU device stops the run with a clear message; it resumes afterwards', async () => {
   test.setTimeout(600_000);
-  await open(page, '?backend=webgpu');
+  await openWithHooks(page, '?backend=webgpu');
   await page.getByTestId('nav.train').click();
   const runId = await page.evaluate(
     (id) =>
@@ -198,7 +187,7 @@ test('a lost WebGPU device stops the run with a clear message; it resumes afterw
   expect(stopped.status).toBe('failed');
   expect(stopped.message).toContain('GPU device was lost');
   // Resumed on the default backend (WASM here), it finishes.
-  await open(page);
+  await openWithHooks(page);
   await page.evaluate((id) => window.__ferTrain?.resume(id), runId);
   const run = await page.evaluate((id) => window.__ferTrain?.wait(id), runId);
   expect(run?.status).toBe('done');

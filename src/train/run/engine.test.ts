@@ -224,6 +224,22 @@ describe('runTraining', () => {
     expect(run.phases[1]?.epochs).toHaveLength(2);
   }, 120_000);
 
+  it('a run whose data is missing fails at once with the reason, instead of staying queued', async () => {
+    const c = config({}, 0);
+    await seedDataset(db, 'raw', {
+      labelled: true,
+      items: [{ key: 'train/happy/0', rawLabel: 'happy', split: 'train' }],
+    });
+    await newRun({ ...c, data: { ...c.data, datasetId: 'raw' } }, 'empty');
+    await expect(runTraining('empty', deps())).rejects.toThrow(
+      /no preprocessed labelled training clips/,
+    );
+    const { getRun } = await import('../../storage/runs');
+    const stored = await getRun(db, 'empty');
+    expect(stored?.status).toBe('failed');
+    expect(stored?.message).toMatch(/Preprocess it first/);
+  });
+
   it('stops with a message when the loss is not finite, keeping the last checkpoint', async () => {
     await newRun(config({ epochs: 3, learningRate: 1e30 }, 0), 'nan');
     await expect(runTraining('nan', deps())).rejects.toThrow(/NaN or infinite/);

@@ -525,7 +525,19 @@ export async function runTraining(runId: string, deps: EngineDeps): Promise<RunR
   run.status = 'running';
   run.message = null;
   run.environment = deps.environment;
-  const data = await loadRunData(db, run.config);
+  let data: RunData;
+  try {
+    data = await loadRunData(db, run.config);
+  } catch (e) {
+    // Nothing trained: the run says why (e.g. the dataset is not preprocessed) and can be
+    // resumed once that is fixed.
+    run.status = 'failed';
+    run.message = e instanceof Error ? e.message : String(e);
+    run.updatedAt = Date.now();
+    await putRun(db, run);
+    deps.onSaved?.(structuredClone(run));
+    throw e;
+  }
   const ctx = new RunContext(run, data, deps);
   await ctx.save(null);
   try {
