@@ -134,14 +134,16 @@ export function rowOf(run: RunRecord, name: string, seed: number, file: string):
   const students = run.phases.filter((p) => p.kind === 'student');
   const evaluated = run.phases.filter((p) => p.evaluation && p.kind !== 'pretrain');
   const final = evaluated[evaluated.length - 1]?.evaluation ?? null;
+  // k-fold runs: the means over folds.
+  const cv = run.crossValidation ?? null;
   return {
     run: name,
     seed,
     status: run.status,
-    teacherAccuracy: teacher?.accuracy ?? null,
+    teacherAccuracy: cv ? cv.teacherMean : (teacher?.accuracy ?? null),
     teacherMacroF1: teacher?.macroF1 ?? null,
     students: students.map((s) => s.evaluation?.accuracy ?? null),
-    finalAccuracy: final?.accuracy ?? null,
+    finalAccuracy: cv ? cv.finalMean : (final?.accuracy ?? null),
     finalMacroF1: final?.macroF1 ?? null,
     pseudoLabelAccuracy: students.map((s) => s.pseudoLabels?.hiddenAccuracy ?? null),
     minutes: run.totalMs / 60_000,

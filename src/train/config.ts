@@ -40,6 +40,12 @@ export interface DataConfig {
   framesPerClip: number;
   /** Validation share when the dataset has no splits. */
   valFraction: number;
+  /**
+   * k-fold cross-validation (k >= 2; CK+'s convention is 10, subject-independent where subject
+   * ids exist): every fold trains its own teacher (and students) with that fold as validation,
+   * and the run reports the mean and spread over folds. null: one train / validation split.
+   */
+  folds: number | null;
   /** Decoded-frame cache of the loader, bytes. */
   cacheBytes: number;
 }
@@ -122,6 +128,7 @@ export function defaultTrainConfig(datasetId: string, seed = 1): TrainConfig {
       unlabelledDatasetId: null,
       framesPerClip: 8,
       valFraction: 0.2,
+      folds: null,
       cacheBytes: 512 * 1024 * 1024,
     },
     optim: { ...DEFAULT_OPTIM },
@@ -174,6 +181,10 @@ export function validateTrainConfig(c: TrainConfig): TrainConfig {
   check(c.data.datasetId.length > 0, 'data.datasetId is required');
   check(positiveInt(c.data.framesPerClip), 'data.framesPerClip must be a positive integer');
   check(c.data.valFraction > 0 && c.data.valFraction < 1, 'data.valFraction must be in (0, 1)');
+  check(
+    c.data.folds === null || (Number.isInteger(c.data.folds) && c.data.folds >= 2),
+    'data.folds must be null or a whole number >= 2',
+  );
   check(c.optim.learningRate > 0, 'optim.learningRate must be positive');
   check(c.optim.decayFactor > 0 && c.optim.decayFactor <= 1, 'optim.decayFactor must be in (0, 1]');
   check(positiveInt(c.optim.decayEvery), 'optim.decayEvery must be a positive integer');

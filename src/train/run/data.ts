@@ -4,6 +4,7 @@
  * items, or another dataset), and the image dataset for pre-training; plus the loaders.
  */
 import { shuffled, stream } from '../../compute/random';
+import { kFolds } from '../../evaluate/folds';
 import type { FerDatabase } from '../../storage/db';
 import type { TrainConfig } from '../config';
 import { DEFAULT_RAND_AUGMENT, type RandAugmentConfig } from '../augment/randAugment';
@@ -16,6 +17,8 @@ export interface RunData {
   val: ClipRef[];
   unlabelled: ClipRef[];
   pretrain: { train: ClipRef[]; val: ClipRef[] } | null;
+  /** k-fold runs: per fold, its training and validation clips (all labelled clips in all). */
+  folds: { train: ClipRef[]; val: ClipRef[] }[] | null;
   /** Items left out, by reason, per dataset role. */
   skipped: Record<string, Record<string, number>>;
 }
@@ -60,6 +63,25 @@ export async function loadRunData(db: FerDatabase, config: TrainConfig): Promise
     if (pretrain.train.length === 0)
       throw new RunDataError('The pre-training dataset has no preprocessed labelled images.');
   }
+  let folds: RunData['folds'] = null;
+  const k = config.data.folds;
+  if (k !== null) {
+    const all = [...split.train, ...split.val];
+    if (all.length < k)
+      throw new RunDataError(
+        `${k}-fold cross-validation needs at least ${k} labelled clips (${all.length} are usable).`,
+      );
+    const testSets = kFolds(
+      all.map((c) => ({ id: c.key, subject: c.subject, label: c.label ?? 0 })),
+      k,
+      config.seed,
+    );
+    folds = testSets.map((idx) => {
+      const held = new Set(idx);
+      return { train: all.filter((_, i) => !held.has(i)), val: all.filter((_, i) => held.has(i)) };
+    });
+    return { train: all, val: [], unlabelled, pretrain, skipped, folds };
+  }
   if (split.train.length === 0)
     throw new RunDataError(
       "The dataset has no preprocessed labelled training clips in the run's classes. Preprocess it first (Data tab).",
@@ -70,7 +92,7 @@ export async function loadRunData(db: FerDatabase, config: TrainConfig): Promise
     throw new RunDataError(
       'Noisy-student iterations need unlabelled clips: add an unlabelled dataset (or set iterations to 0).',
     );
-  return { train: split.train, val: split.val, unlabelled, pretrain, skipped };
+  return { train: split.train, val: split.val, unlabelled, pretrain, skipped, folds };
 }
 
 /** Clips per class (labels must be set). */

@@ -11,6 +11,7 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { stream } from '../../compute/random';
 import { openFerDb, type FerDatabase } from '../../storage/db';
 import { getCheckpoint, getPhaseModel, putRun } from '../../storage/runs';
+import { mergeConfig } from '../../model/config';
 import { useFastTestBackend } from '../../testing/testBackend';
 import { tinyTrainConfig, type TrainConfig } from '../config';
 import { memoryFrameSource, frameCacheKey } from '../data/source';
@@ -91,6 +92,7 @@ function config(over: Partial<TrainConfig['optim']> = {}, iterations = 1): Train
   return {
     ...c,
     classes: [...CLASSES],
+    model: mergeConfig(c.model, { backbone: { inputSize: SIZE } }),
     data: { ...c.data, framesPerClip: 3 },
     optim: { ...c.optim, epochs: 10, batchSize: 4, learningRate: 3e-3, ...over },
     noisyStudent: { ...c.noisyStudent, iterations, studentEpochs: 2, batchRatio: 1 },
@@ -222,6 +224,26 @@ describe('runTraining', () => {
     expect(run.phases[0]?.evaluation?.predictions.every((p) => p.frames.length === 1)).toBe(true);
     expect(await getPhaseModel(db, 'pre', 0)).toBeDefined();
     expect(run.phases[1]?.epochs).toHaveLength(2);
+  }, 120_000);
+
+  it('k-fold cross-validation: a teacher per fold, every labelled clip validated once, mean and spread', async () => {
+    const c = config({ epochs: 2 }, 0);
+    await newRun({ ...c, data: { ...c.data, folds: 3 } }, 'cv');
+    const run = await runTraining('cv', deps());
+    expect(run.status).toBe('done');
+    expect(run.phases.map((p) => [p.kind, p.fold])).toEqual([
+      ['teacher', 0],
+      ['teacher', 1],
+      ['teacher', 2],
+    ]);
+    const validated = run.phases.flatMap((p) => p.evaluation?.predictions.map((q) => q.key) ?? []);
+    expect(validated).toHaveLength(18);
+    expect(new Set(validated).size).toBe(18);
+    for (const p of run.phases) expect(p.data.train + p.data.val).toBe(18);
+    const accs = run.phases.map((p) => p.evaluation?.accuracy ?? Number.NaN);
+    const cv = run.crossValidation;
+    expect(cv?.teacher).toEqual(accs);
+    expect(cv?.teacherMean).toBeCloseTo(accs.reduce((a, b) => a + b, 0) / 3, 12);
   }, 120_000);
 
   it('a run whose data is missing fails at once with the reason, instead of staying queued', async () => {

@@ -27,8 +27,10 @@ import { restoreModel, restoreOptimizer, snapshotModel, snapshotOptimizer } from
 import { oneHotRows, optimiserStep } from '../loop/step';
 import { classCounts, loadRunData, makeLoader, type RunData } from './data';
 import { pseudoClips, pseudoLabel } from './pseudo';
+import { meanAndSpread } from '../../evaluate/metrics';
 import type {
   CheckpointRecord,
+  CrossValidationSummary,
   EpochRecord,
   PhaseRecord,
   RunEnvironment,
@@ -152,7 +154,13 @@ function phaseClips(
     if (!p) throw new Error('pre-training phase without a pre-training dataset');
     return { ...p, frames: 1 };
   }
-  return { train: ctx.data.train, val: ctx.data.val, frames: ctx.config.data.framesPerClip };
+  const frames = ctx.config.data.framesPerClip;
+  if (phase.fold !== null) {
+    const f = ctx.data.folds?.[phase.fold];
+    if (!f) throw new Error(`fold ${phase.fold + 1} has no clips`);
+    return { ...f, frames };
+  }
+  return { train: ctx.data.train, val: ctx.data.val, frames };
 }
 
 async function loadPhaseModel(ctx: RunContext, phase: number): Promise<FerModel> {
@@ -168,9 +176,11 @@ async function loadPhaseModel(ctx: RunContext, phase: number): Promise<FerModel>
 /** The model a phase starts from: pre-trained weights, the teacher's (student init), or fresh. */
 async function initialModel(ctx: RunContext, phase: PhaseRecord): Promise<FerModel> {
   const model = createModel(phase.modelConfig);
+  // A teacher starts from the pre-trained model (phase 0) when there is one; a student from its
+  // teacher (the phase before it, same fold) when studentInit is 'teacher'.
   const fromPhase =
-    phase.kind === 'teacher' && phase.index > 0
-      ? phase.index - 1
+    phase.kind === 'teacher' && ctx.run.phases[0]?.kind === 'pretrain'
+      ? 0
       : phase.kind === 'student' && ctx.config.noisyStudent.studentInit === 'teacher'
         ? phase.index - 1
         : null;
@@ -380,7 +390,7 @@ async function runPhase(ctx: RunContext, phase: PhaseRecord): Promise<void> {
       phase.pseudoLabels = await pseudoLabel(
         teacher,
         pool,
-        classCounts(ctx.data.train, k),
+        classCounts(phaseClips(ctx, phase).train, k),
         run.config.noisyStudent,
         signal,
       );
@@ -504,6 +514,32 @@ function noGain(run: RunRecord, phase: PhaseRecord): boolean {
   );
 }
 
+/** k-fold runs: per fold the teacher's and the fold's last evaluated phase's accuracy. */
+export function crossValidationSummary(run: RunRecord): CrossValidationSummary | null {
+  const k = run.config.data.folds;
+  if (k === null) return null;
+  const teacher: number[] = [];
+  const final: number[] = [];
+  for (let f = 0; f < k; f++) {
+    const mine = run.phases.filter((p) => p.fold === f && p.evaluation);
+    const t = mine.find((p) => p.kind === 'teacher')?.evaluation;
+    const last = mine[mine.length - 1]?.evaluation;
+    if (t) teacher.push(t.accuracy);
+    if (last) final.push(last.accuracy);
+  }
+  const t = meanAndSpread(teacher);
+  const l = meanAndSpread(final);
+  return {
+    folds: k,
+    teacher,
+    final,
+    teacherMean: t.mean,
+    teacherStd: t.std,
+    finalMean: l.mean,
+    finalStd: l.std,
+  };
+}
+
 /**
  * Starts or resumes the run `runId`. Resolves with the final record (status 'done', or
  * 'paused' when the signal was aborted with reason 'pause'); other failures are recorded in the
@@ -546,11 +582,16 @@ export async function runTraining(runId: string, deps: EngineDeps): Promise<RunR
       if (!phase) break;
       await runPhase(ctx, phase);
       if (run.config.noisyStudent.stopWhenNoGain && noGain(run, phase)) {
-        run.message = `${phase.name} did not beat its teacher on validation; the iterations stopped there.`;
-        run.position = { phase: run.phases.length, epoch: 0 };
-        break;
+        // The rest of this fold's students are skipped; the next fold (if any) goes on.
+        const next = run.phases.findIndex((q) => q.index > p && q.kind === 'teacher');
+        const skipTo = next < 0 ? run.phases.length : next;
+        run.message = `${phase.name} did not beat its teacher on validation; its iterations stopped there.`;
+        run.position = { phase: skipTo, epoch: 0 };
+        await ctx.save(null);
+        p = skipTo - 1;
       }
     }
+    run.crossValidation = crossValidationSummary(run);
     run.status = 'done';
     await ctx.save(null);
     return run;

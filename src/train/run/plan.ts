@@ -36,38 +36,46 @@ function emptyPhase(
 export function planPhases(config: TrainConfig): PhaseRecord[] {
   const phases: PhaseRecord[] = [];
   const teacher = validateModelConfig(teacherModelConfig(config));
+  const folds: (number | null)[] =
+    config.data.folds === null ? [null] : Array.from({ length: config.data.folds }, (_, f) => f);
+  const suffix = (fold: number | null): string => (fold === null ? '' : `, fold ${fold + 1}`);
   if (config.pretrain)
     phases.push(
       emptyPhase({
         index: 0,
         kind: 'pretrain',
         iteration: 0,
+        fold: null,
         name: 'Pre-training (images)',
         modelConfig: teacher,
         epochsPlanned: config.pretrain.epochs,
       }),
     );
-  phases.push(
-    emptyPhase({
-      index: phases.length,
-      kind: 'teacher',
-      iteration: 0,
-      name: 'Teacher',
-      modelConfig: teacher,
-      epochsPlanned: config.optim.epochs,
-    }),
-  );
-  for (let i = 1; i <= config.noisyStudent.iterations; i++)
+  for (const fold of folds) {
     phases.push(
       emptyPhase({
         index: phases.length,
-        kind: 'student',
-        iteration: i,
-        name: `Student ${i}`,
-        modelConfig: validateModelConfig(studentModelConfig(config, i)),
-        epochsPlanned: config.noisyStudent.studentEpochs ?? config.optim.epochs,
+        kind: 'teacher',
+        iteration: 0,
+        fold,
+        name: `Teacher${suffix(fold)}`,
+        modelConfig: teacher,
+        epochsPlanned: config.optim.epochs,
       }),
     );
+    for (let i = 1; i <= config.noisyStudent.iterations; i++)
+      phases.push(
+        emptyPhase({
+          index: phases.length,
+          kind: 'student',
+          iteration: i,
+          fold,
+          name: `Student ${i}${suffix(fold)}`,
+          modelConfig: validateModelConfig(studentModelConfig(config, i)),
+          epochsPlanned: config.noisyStudent.studentEpochs ?? config.optim.epochs,
+        }),
+      );
+  }
   return phases;
 }
 
@@ -98,6 +106,7 @@ export function newRunRecord(
     environment: null,
     phases: planPhases(config),
     position: { phase: 0, epoch: 0 },
+    crossValidation: null,
     resumes: [],
     totalMs: 0,
   };

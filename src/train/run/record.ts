@@ -81,6 +81,8 @@ export interface PhaseRecord {
   kind: PhaseKind;
   /** 0 for pretrain and teacher, i for the i-th student. */
   iteration: number;
+  /** Cross-validation: the fold (0-based) whose clips validate this phase; null otherwise. */
+  fold: number | null;
   name: string;
   modelConfig: ModelConfig;
   epochsPlanned: number;
@@ -111,9 +113,21 @@ export interface RunRecord {
   phases: PhaseRecord[];
   /** Where training stands: the phase and the next epoch to run. */
   position: { phase: number; epoch: number };
+  /** k-fold runs: per fold the teacher's and the last student's accuracy, with mean and spread. */
+  crossValidation: CrossValidationSummary | null;
   /** Times the run was resumed from a checkpoint (reloads, crashes, pauses). */
   resumes: { at: number; phase: number; epoch: number; why: string }[];
   totalMs: number;
+}
+
+export interface CrossValidationSummary {
+  folds: number;
+  teacher: number[];
+  final: number[];
+  teacherMean: number;
+  teacherStd: number;
+  finalMean: number;
+  finalStd: number;
 }
 
 /** One tensor's values as stored in a checkpoint. */

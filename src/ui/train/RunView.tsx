@@ -89,6 +89,14 @@ export function RunView({ run }: { run: RunRecord }) {
           ))}
         </tbody>
       </table>
+      {run.crossValidation && (
+        <p data-testid="train.crossValidation">
+          {run.crossValidation.folds}-fold cross-validation: teacher{' '}
+          {pct(run.crossValidation.teacherMean)} ± {pct(run.crossValidation.teacherStd)}, final{' '}
+          {pct(run.crossValidation.finalMean)} ± {pct(run.crossValidation.finalStd)} (mean ± sample
+          sd over folds)
+        </p>
+      )}
       <TrainingCurves run={run} />
       {last?.evaluation && (
         <>

@@ -34,6 +34,11 @@ interface FormState {
   studentInit: 'scratch' | 'teacher';
   studentDepth: 18 | 34;
   unlabelledFraction: number;
+  /** 0: one train / validation split; k >= 2: k-fold cross-validation. */
+  folds: number;
+  /** An image dataset to pre-train on ('' : none), and its epochs. */
+  pretrainId: string;
+  pretrainEpochs: number;
 }
 
 function fromPreset(preset: PresetName, datasetId: string, seed: number): FormState {
@@ -57,6 +62,9 @@ function fromPreset(preset: PresetName, datasetId: string, seed: number): FormSt
     studentInit: c.noisyStudent.studentInit,
     studentDepth: c.noisyStudent.studentDepth,
     unlabelledFraction: c.noisyStudent.unlabelledFraction,
+    folds: 0,
+    pretrainId: '',
+    pretrainEpochs: 10,
   };
 }
 
@@ -70,7 +78,9 @@ export function configFromForm(f: FormState): TrainConfig {
       ...base.data,
       unlabelledDatasetId: f.unlabelledId || null,
       framesPerClip: f.framesPerClip,
+      folds: f.folds >= 2 ? f.folds : null,
     },
+    pretrain: f.pretrainId ? { datasetId: f.pretrainId, epochs: f.pretrainEpochs } : null,
     optim: {
       ...base.optim,
       epochs: f.epochs,
@@ -197,6 +207,25 @@ export function TrainForm({ datasets, defaultDatasetId, busy, onStart }: TrainFo
         </label>
         {num('seed', 'Seed')}
         {num('framesPerClip', 'Frames per clip', 1, 1)}
+        {num('folds', 'Cross-validation folds (0: one split; CK+: 10)', 1, 0)}
+        <label>
+          Pre-train on (images, one frame per clip)
+          <select
+            value={f.pretrainId}
+            data-testid="train.pretrain"
+            onChange={(e) => set({ pretrainId: e.target.value })}
+          >
+            <option value="">no pre-training</option>
+            {labelled
+              .filter((d) => d.id !== datasetId)
+              .map((d) => (
+                <option key={d.id} value={d.id}>
+                  {d.name}
+                </option>
+              ))}
+          </select>
+        </label>
+        {f.pretrainId !== '' && num('pretrainEpochs', 'Pre-training epochs', 1, 1)}
       </fieldset>
       <fieldset>
         <legend>Optimisation</legend>
