@@ -6,10 +6,15 @@
  * accuracies.
  */
 import { readFile } from 'node:fs/promises';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Locator, type Page } from '@playwright/test';
 import { openWithHooks } from './appHooks';
 import { parseCsv } from '../../src/export/csv';
 import type { RunRecord } from '../../src/train/run/record';
+
+async function downloadFrom(page: Page, button: Locator): Promise<{ name: string; path: string }> {
+  const [dl] = await Promise.all([page.waitForEvent('download'), button.click()]);
+  return { name: dl.suggestedFilename(), path: await dl.path() };
+}
 
 async function download(page: Page, testId: string): Promise<{ name: string; path: string }> {
   const [dl] = await Promise.all([page.waitForEvent('download'), page.getByTestId(testId).click()]);
@@ -128,6 +133,26 @@ test('a tiny run exports weights that re-import to the same predictions; CSV, re
     ev.confusion.flat(),
   );
 
+  // Charts on the page export as SVG (the chart's own <svg>) and PNG (drawn from it).
+  const chartItem = page.locator('[data-testid="export.charts"] li[data-chart="compare.chart"]');
+  const svg = await readFile(
+    (await downloadFrom(page, chartItem.getByTestId('export.chart.svg'))).path,
+    'utf8',
+  );
+  expect(svg).toMatch(/^<\?xml|^<svg/);
+  expect(svg).toContain('xmlns="http://www.w3.org/2000/svg"');
+  const liveSvg = await page
+    .getByTestId('compare.chart')
+    .locator('svg.recharts-surface')
+    .first()
+    .evaluate((e) => e.querySelectorAll('circle, path.recharts-symbols').length);
+  expect((svg.match(/<circle|recharts-symbols/g) ?? []).length).toBe(liveSvg);
+  const png = await readFile(
+    (await downloadFrom(page, chartItem.getByTestId('export.chart.png'))).path,
+  );
+  expect([...png.subarray(0, 8)]).toEqual([137, 80, 78, 71, 13, 10, 26, 10]);
+  expect(png.readUInt32BE(16)).toBeGreaterThan(0); // IHDR width
+
   const weights = await download(page, 'export.weights');
   expect(weights.name).toMatch(/weights\.zip$/);
 
@@ -182,4 +207,22 @@ test('a tiny run exports weights that re-import to the same predictions; CSV, re
   ]);
   await expect(page.getByTestId('inference.error')).toContainText('bytes');
   await expect(page.getByTestId('inference.model')).toHaveAttribute('data-source', /weights\.zip$/);
+
+  // A dropped video goes through the same worker preprocessing: one prediction over its kept
+  // frames, whose frame weights and class probabilities each sum to 1.
+  await page
+    .getByTestId('inference.media')
+    .setInputFiles('tests/fixtures/generated/preprocess/one-face.mp4');
+  await expect(page.getByTestId('inference.result')).toHaveAttribute('data-source', 'media', {
+    timeout: 120_000,
+  });
+  const mediaProbs = await page
+    .getByTestId('inference.prob')
+    .evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-value'))));
+  expect(mediaProbs.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+  const mediaFrames = await page
+    .getByTestId('inference.frame')
+    .evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-weight'))));
+  expect(mediaFrames.length).toBeGreaterThan(0);
+  expect(mediaFrames.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
 });

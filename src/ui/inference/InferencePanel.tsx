@@ -294,7 +294,11 @@ export function InferencePanel() {
       )}
 
       {shown && (
-        <div className="inference-result" data-testid="inference.result">
+        <div
+          className="inference-result"
+          data-testid="inference.result"
+          data-source={shown.stored ? 'stored' : 'media'}
+        >
           <h3>
             Prediction for {shown.what}:{' '}
             <strong data-testid="inference.predicted" data-index={shown.result.predicted}>

@@ -1,4 +1,4 @@
-/** Loss and accuracy per epoch of every phase of a run (recharts), from the stored record. */
+/** Loss, accuracy and learning rate per epoch of every phase of a run (recharts), from the stored record. */
 import { CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
 import type { RunRecord } from '../../train/run/record';
 
@@ -76,6 +76,21 @@ export function TrainingCurves({ run }: { run: RunRecord }) {
           dataKey="valAccuracy"
           name="val accuracy"
           stroke="#c53030"
+          dot={false}
+          isAnimationActive={false}
+        />
+      </LineChart>
+      <LineChart width={460} height={160} data={data}>
+        <CartesianGrid strokeDasharray="3 3" />
+        <XAxis dataKey="step" />
+        <YAxis scale="log" domain={['auto', 'auto']} />
+        <Tooltip labelFormatter={(_, p) => (p[0]?.payload as Point | undefined)?.label ?? ''} />
+        <Legend />
+        <Line
+          type="stepAfter"
+          dataKey="learningRate"
+          name="learning rate"
+          stroke="#2f855a"
           dot={false}
           isAnimationActive={false}
         />
