@@ -141,12 +141,18 @@ test('a tiny run exports weights that re-import to the same predictions; CSV, re
   );
   expect(svg).toMatch(/^<\?xml|^<svg/);
   expect(svg).toContain('xmlns="http://www.w3.org/2000/svg"');
-  const liveSvg = await page
-    .getByTestId('compare.chart')
-    .locator('svg.recharts-surface')
-    .first()
-    .evaluate((e) => e.querySelectorAll('circle, path.recharts-symbols').length);
-  expect((svg.match(/<circle|recharts-symbols/g) ?? []).length).toBe(liveSvg);
+  // The export is the chart's plot (the largest <svg> under it, not a legend icon), whole.
+  const liveSymbols = await page.getByTestId('compare.chart').evaluate((e) => {
+    const area = (x: Element): number =>
+      x.getBoundingClientRect().width * x.getBoundingClientRect().height;
+    const svgs: SVGSVGElement[] = Array.from(e.querySelectorAll<SVGSVGElement>('svg'));
+    const main = svgs.sort((a, b) => area(b) - area(a))[0];
+    return main
+      ? (new XMLSerializer().serializeToString(main).match(/recharts-symbols/g) ?? []).length
+      : -1;
+  });
+  expect(liveSymbols).toBeGreaterThan(0);
+  expect((svg.match(/recharts-symbols/g) ?? []).length).toBe(liveSymbols);
   const png = await readFile(
     (await downloadFrom(page, chartItem.getByTestId('export.chart.png'))).path,
   );
