@@ -214,11 +214,10 @@ test('a tiny run exports weights that re-import to the same predictions; CSV, re
   await expect(page.getByTestId('inference.error')).toContainText('bytes');
   await expect(page.getByTestId('inference.model')).toHaveAttribute('data-source', /weights\.zip$/);
 
-  // A dropped video goes through the same worker preprocessing: one prediction over its kept
-  // frames, whose frame weights and class probabilities each sum to 1.
-  await page
-    .getByTestId('inference.media')
-    .setInputFiles('tests/fixtures/generated/preprocess/one-face.mp4');
+  // A dropped image (a committed photo; the generated face videos belong to another spec) goes
+  // through the same worker preprocessing: one prediction whose frame weights and class
+  // probabilities each sum to 1.
+  await page.getByTestId('inference.media').setInputFiles('tests/fixtures/faces/astronaut.png');
   await expect(page.getByTestId('inference.result')).toHaveAttribute('data-source', 'media', {
     timeout: 120_000,
   });
