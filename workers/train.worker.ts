@@ -9,8 +9,8 @@ import * as tf from '@tensorflow/tfjs';
 import { describeBackend, initBackend } from '../src/compute/backend';
 import { setWasmThreadsOverride } from '../src/compute/wasmThreads';
 import { modelFlops } from '../src/model/flops';
-import { getDb } from '../src/storage/db';
-import { getRun } from '../src/storage/runs';
+import { type FerDatabase, getDb } from '../src/storage/db';
+import { getRun, putRun } from '../src/storage/runs';
 import { StorageError } from '../src/storage/errors';
 import { idbFrameSource } from '../src/train/data/source';
 import type { FromTrainWorker, ToTrainWorker } from '../src/train/protocol';
@@ -41,6 +41,16 @@ function trainingThreads(run: RunRecord): number | null {
   return flops < 2e8 ? 1 : null;
 }
 
+/** The stored run says the GPU device was lost (not the GPU read that failed because of it). */
+async function recordDeviceLoss(db: FerDatabase, runId: string, message: string): Promise<void> {
+  const run = await getRun(db, runId);
+  if (!run || run.status !== 'failed') return;
+  const where = / \(resumable from [^)]*\)$/.exec(run.message ?? '')?.[0] ?? '';
+  run.message = `${message}${where}`;
+  await putRun(db, run);
+  post({ type: 'saved', run });
+}
+
 async function start(runId: string, backend: ToTrainWorker & { type: 'start' }): Promise<void> {
   controller = new AbortController();
   const signal = controller.signal;
@@ -52,9 +62,11 @@ async function start(runId: string, backend: ToTrainWorker & { type: 'start' }):
     const info = await initBackend(backend.backend ?? undefined);
     const environment = runEnvironment(info, describeBackend(info), self.navigator.userAgent);
     post({ type: 'backend', backend: info.name, reason: info.reason, device: environment.device });
+    let lost: Promise<unknown> | null = null;
     if (info.name === 'webgpu') {
-      const lost = (tf.backend() as unknown as LostDevice).device?.lost;
-      void lost?.then((l) => {
+      const deviceLost = (tf.backend() as unknown as LostDevice).device?.lost;
+      lost = deviceLost ?? null;
+      void deviceLost?.then((l) => {
         const why = [l.reason, l.message].filter(Boolean).join(': ') || 'no reason given';
         controller?.abort(
           new DeviceLostError(
@@ -70,10 +82,14 @@ async function start(runId: string, backend: ToTrainWorker & { type: 'start' }):
       signal,
       onProgress: (progress) => post({ type: 'progress', progress }),
       onSaved: (r) => post({ type: 'saved', run: r }),
-    }).catch((e: unknown) => {
-      // A lost device may surface first as a failed GPU read; the loss is the real cause.
+    }).catch(async (e: unknown) => {
+      // A lost device may surface first as a failed GPU read, before device.lost resolves:
+      // give it a moment, and if it was the loss, say so in the run record too.
+      if (lost) await Promise.race([lost, new Promise((r) => setTimeout(r, 2000))]);
       const reason: unknown = signal.reason;
-      throw reason instanceof DeviceLostError ? reason : e;
+      if (!(reason instanceof DeviceLostError)) throw e;
+      await recordDeviceLoss(db, runId, reason.message);
+      throw reason;
     });
     post({ type: 'finished', run });
   } catch (e) {
