@@ -62,9 +62,14 @@ export function classFolderOf(path: string): string | null {
   return parent;
 }
 
+/**
+ * One collator for every comparison: `localeCompare` with options builds a collator per call,
+ * which made sorting a 5,000-file drop block the page for most of a second.
+ */
+const natural = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
+
 /** Natural order for file names: "f2" before "f10". */
-export const naturalCompare = (a: string, b: string): number =>
-  a.localeCompare(b, undefined, { numeric: true, sensitivity: 'base' });
+export const naturalCompare = (a: string, b: string): number => natural.compare(a, b);
 
 export interface DetectResult {
   layout: LayoutKind | null;

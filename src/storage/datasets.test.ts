@@ -93,6 +93,38 @@ describe('dataset storage', () => {
     expect(d?.itemCount).toBe(1);
   });
 
+  it('writes a batch larger than one put chunk, and a failure after a chunk leaves none of it', async () => {
+    const keys = Array.from({ length: 60 }, (_, i) => `Angry/${String(i).padStart(3, '0')}.avi`);
+    const dup = write('d1', keys[0] ?? '', 'Angry');
+    dup.item.id = 'd1:dup';
+    // The duplicate comes after two chunks were queued and awaited: the whole batch aborts.
+    await expect(
+      putItems(db, 'd1', [...keys.map((k) => write('d1', k, 'Angry')), dup]),
+    ).rejects.toThrow();
+    expect(await db.count('items')).toBe(0);
+    expect(await db.count('blobs')).toBe(0);
+    expect((await listDatasets(db))[0]?.itemCount).toBe(0);
+    await putItems(
+      db,
+      'd1',
+      keys.map((k) => write('d1', k, 'Angry')),
+    );
+    expect(await db.count('items')).toBe(60);
+    expect((await storedKeys(db, 'd1')).size).toBe(60);
+  });
+
+  it('counts classes over more items than one read page', async () => {
+    const writes = Array.from({ length: 1234 }, (_, i) =>
+      write('d1', `x${i}`, i % 3 === 0 ? 'Angry' : i % 3 === 1 ? 'Happy' : null),
+    );
+    for (let i = 0; i < writes.length; i += 250) await putItems(db, 'd1', writes.slice(i, i + 250));
+    expect(await classCounts(db, 'd1')).toEqual([
+      { rawLabel: '', count: 411, canonical: null },
+      { rawLabel: 'Angry', count: 412, canonical: 'angry' },
+      { rawLabel: 'Happy', count: 411, canonical: 'happy' },
+    ]);
+  });
+
   it('keeps an unfinished import journal until it is finished', async () => {
     await putItems(db, 'd1', [write('d1', 'Angry/a.avi', 'Angry')]);
     expect((await unfinishedImports(db)).map((j) => j.datasetId)).toEqual(['d1']);
