@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { type KeyboardEvent, useEffect, useState } from 'react';
 import { Header } from './Header';
 import { useAppStore } from './store';
 import { DropZone } from './ingest/DropZone';
@@ -21,7 +21,7 @@ import { ResultsPanel } from './results/ResultsPanel';
 import { RunComparison } from './compare/RunComparison';
 import { InferencePanel } from './inference/InferencePanel';
 
-type View = 'data' | 'model' | 'train' | 'results' | 'compare' | 'inference';
+type View = (typeof VIEWS)[number];
 
 const VIEW_LABELS: Record<View, string> = {
   data: 'Data',
@@ -31,6 +31,31 @@ const VIEW_LABELS: Record<View, string> = {
   compare: 'Compare',
   inference: 'Inference',
 };
+
+const VIEWS = ['data', 'model', 'train', 'results', 'compare', 'inference'] as const;
+
+/**
+ * The ARIA tabs pattern (manual activation): the selected tab is the one tab stop; Left/Right
+ * (wrapping), Home and End move the focus among the tabs; Enter or Space selects the focused one.
+ */
+function moveTabFocus(e: KeyboardEvent<HTMLDivElement>): void {
+  const tabs = [...e.currentTarget.querySelectorAll<HTMLButtonElement>('[role="tab"]')];
+  const at = tabs.indexOf(document.activeElement as HTMLButtonElement);
+  if (at < 0) return;
+  const to =
+    e.key === 'ArrowRight'
+      ? (at + 1) % tabs.length
+      : e.key === 'ArrowLeft'
+        ? (at - 1 + tabs.length) % tabs.length
+        : e.key === 'Home'
+          ? 0
+          : e.key === 'End'
+            ? tabs.length - 1
+            : null;
+  if (to === null) return;
+  e.preventDefault();
+  tabs[to]?.focus();
+}
 
 export function App() {
   const init = useAppStore((s) => s.initBackend);
@@ -55,36 +80,48 @@ export function App() {
   return (
     <div className="app">
       <Header />
-      <div className="tabs" role="tablist" aria-label="Workbench sections">
-        {(['data', 'model', 'train', 'results', 'compare', 'inference'] as const).map((v) => (
-          <button
-            key={v}
-            type="button"
-            role="tab"
-            aria-selected={view === v}
-            data-testid={`nav.${v}`}
-            onClick={() => setView(v)}
-          >
-            {VIEW_LABELS[v]}
-          </button>
-        ))}
-      </div>
+      <nav aria-label="Workbench sections">
+        <div
+          className="tabs"
+          role="tablist"
+          aria-label="Workbench sections"
+          onKeyDown={(e) => moveTabFocus(e)}
+        >
+          {VIEWS.map((v) => (
+            <button
+              key={v}
+              type="button"
+              role="tab"
+              id={`tab-${v}`}
+              aria-selected={view === v}
+              aria-controls={view === v ? `panel-${v}` : undefined}
+              tabIndex={view === v ? 0 : -1}
+              data-testid={`nav.${v}`}
+              onClick={() => setView(v)}
+            >
+              {VIEW_LABELS[v]}
+            </button>
+          ))}
+        </div>
+      </nav>
       <main>
-        {view === 'model' && <ModelSummaryPanel />}
-        {view === 'train' && <TrainPanel datasetId={current?.id ?? null} />}
-        {view === 'results' && <ResultsPanel />}
-        {view === 'compare' && <RunComparison />}
-        {view === 'inference' && <InferencePanel />}
-        <div className="columns" hidden={view !== 'data'}>
-          <div>
-            {phase === 'review' ? <ImportReview /> : <DropZone />}
-            <ImportStatus />
-            <DemoStatus hasDemo={datasets.some((d) => d.name === DEMO_DATASET_NAME)} />
-            <DatasetList selected={current?.id ?? null} onSelect={setSelected} />
-          </div>
-          <div>
-            {current && <PreprocessPanel dataset={current} />}
-            {current && <DatasetBrowser dataset={current} />}
+        <div role="tabpanel" id={`panel-${view}`} aria-labelledby={`tab-${view}`}>
+          {view === 'model' && <ModelSummaryPanel />}
+          {view === 'train' && <TrainPanel datasetId={current?.id ?? null} />}
+          {view === 'results' && <ResultsPanel />}
+          {view === 'compare' && <RunComparison />}
+          {view === 'inference' && <InferencePanel />}
+          <div className="columns" hidden={view !== 'data'}>
+            <div>
+              {phase === 'review' ? <ImportReview /> : <DropZone />}
+              <ImportStatus />
+              <DemoStatus hasDemo={datasets.some((d) => d.name === DEMO_DATASET_NAME)} />
+              <DatasetList selected={current?.id ?? null} onSelect={setSelected} />
+            </div>
+            <div>
+              {current && <PreprocessPanel dataset={current} />}
+              {current && <DatasetBrowser dataset={current} />}
+            </div>
           </div>
         </div>
       </main>

@@ -1,6 +1,7 @@
 import { describeBackend, useAppStore } from './store';
 import { StorageMeter } from './datasets/StorageMeter';
 import { BackendSettings } from './settings/BackendSettings';
+import { ThemeSetting } from './settings/ThemeSetting';
 
 export function Header() {
   const backend = useAppStore((s) => s.backend);
@@ -13,6 +14,7 @@ export function Header() {
         {backend ? describeBackend(backend) : error ? 'No compute backend' : 'Starting compute…'}
       </span>
       <StorageMeter />
+      <ThemeSetting />
       <BackendSettings />
       {fellBack && (
         <p className="notice" role="status" data-testid="header.backend-notice">

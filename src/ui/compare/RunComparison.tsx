@@ -223,13 +223,13 @@ export function RunComparison() {
           <Scatter
             name="this app's runs (measured)"
             data={measured}
-            fill="#c53030"
+            fill="var(--chart-2)"
             isAnimationActive={false}
           />
           <Scatter
             name="paper's models (reported, not measured)"
             data={reported}
-            fill="#a0aec0"
+            fill="var(--chart-muted)"
             isAnimationActive={false}
           />
         </ScatterChart>

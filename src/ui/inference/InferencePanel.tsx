@@ -6,7 +6,11 @@
  * distribution, the frame-attention weight of each frame and its face / eyes / mouth weights.
  */
 import { useEffect, useRef, useState } from 'react';
-import { importWeightFiles, modelFromPhaseRecord } from '../../export/weights';
+import {
+  checkWeightFileSizes,
+  importWeightFiles,
+  modelFromPhaseRecord,
+} from '../../export/weights';
 import { paramCounts } from '../../model/flops';
 import { disposeModel, type FerModel } from '../../model/model';
 import { getDb } from '../../storage/db';
@@ -125,6 +129,7 @@ export function InferencePanel() {
     act('importing', async () => {
       const list = Array.from(files ?? []);
       if (list.length === 0) return;
+      checkWeightFileSizes(list);
       const named = await Promise.all(
         list.map(async (f) => ({ name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) })),
       );
@@ -337,7 +342,7 @@ export function InferencePanel() {
                       style={{
                         width: `${Math.round(200 * p)}px`,
                         height: 10,
-                        background: '#2b6cb0',
+                        background: 'var(--chart-1)',
                       }}
                     />
                   </td>
@@ -370,7 +375,7 @@ export function InferencePanel() {
                         display: 'inline-block',
                         width: `${Math.round(120 * w)}px`,
                         height: 8,
-                        background: '#c53030',
+                        background: 'var(--chart-2)',
                       }}
                     />
                   </td>

@@ -137,7 +137,7 @@ export function Inspector({ item }: { item: MediaItemRecord }) {
     <div className="inspector" data-testid="inspector" data-frames={frames.length}>
       <h3>Preprocessed frames: {frames.length}</h3>
       {frames.length === 0 && <p>No kept frames (not preprocessed yet, or no face was found).</p>}
-      <div className="strip" role="list">
+      <div className="strip" role="group" aria-label="Frames">
         {frames.map((f, i) => (
           <FrameThumb key={f.id} frame={f} selected={i === index} onSelect={() => setIndex(i)} />
         ))}

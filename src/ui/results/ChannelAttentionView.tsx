@@ -7,7 +7,7 @@ import { Bar, BarChart, CartesianGrid, Legend, Tooltip, XAxis, YAxis } from 'rec
 import type { ClipPrediction } from '../../train/run/record';
 import { REGION_NAMES, regionWeightsByClass } from '../../visualise/attention';
 
-export const REGION_COLOURS = ['#2b6cb0', '#38a169', '#dd6b20'] as const;
+export const REGION_COLOURS = ['var(--chart-1)', 'var(--chart-3)', 'var(--chart-4)'] as const;
 
 const f3 = (x: number): string => x.toFixed(3);
 
@@ -51,7 +51,7 @@ export function ChannelAttentionByClass({
               key={n}
               dataKey={n}
               stackId="w"
-              fill={REGION_COLOURS[g] ?? '#888'}
+              fill={REGION_COLOURS[g] ?? 'var(--chart-muted)'}
               isAnimationActive={false}
             />
           ))}
@@ -128,7 +128,7 @@ export function ChannelAttentionFrames({
             key={n}
             dataKey={n}
             stackId="w"
-            fill={REGION_COLOURS[g] ?? '#888'}
+            fill={REGION_COLOURS[g] ?? 'var(--chart-muted)'}
             isAnimationActive={false}
           />
         ))}

@@ -48,10 +48,10 @@ export function ClipWhy({
               isAnimationActive={false}
               shape={colouredBar((k) =>
                 k === prediction.label
-                  ? '#38a169'
+                  ? 'var(--chart-3)'
                   : k === prediction.predicted
-                    ? '#c53030'
-                    : '#2b6cb0',
+                    ? 'var(--chart-2)'
+                    : 'var(--chart-1)',
               )}
             />
           </BarChart>

@@ -2,7 +2,7 @@
  * Confusion matrices as in the paper's Fig. 5, side by side: each panel picks a run and a phase;
  * counts and row-normalised percentages, class order selectable, accuracy and macro-F1 beside.
  */
-import { useState } from 'react';
+import { type CSSProperties, useState } from 'react';
 import { evaluateConfusion, rowNormalised } from '../../evaluate/metrics';
 import type { RunRecord } from '../../train/run/record';
 import {
@@ -146,8 +146,8 @@ export function MatrixTable({
                 data-true={perm[r]}
                 data-pred={perm[c]}
                 data-pct={norm[r]?.[c] ?? 0}
-                className={r === c ? 'diag' : undefined}
-                style={{ background: `rgba(43, 108, 176, ${(norm[r]?.[c] ?? 0).toFixed(3)})` }}
+                className={r === c ? 'heat diag' : 'heat'}
+                style={{ '--heat-alpha': (norm[r]?.[c] ?? 0).toFixed(3) } as CSSProperties}
               >
                 {n}
                 <small> {(100 * (norm[r]?.[c] ?? 0)).toFixed(0)}%</small>

@@ -82,13 +82,13 @@ export function FrameTimeline({
           <XAxis dataKey="frame" />
           <YAxis domain={[0, 'auto']} />
           <Tooltip />
-          {n > 0 && <ReferenceLine y={1 / n} stroke="#999" strokeDasharray="4 4" />}
+          {n > 0 && <ReferenceLine y={1 / n} stroke="var(--chart-muted)" strokeDasharray="4 4" />}
           <Bar
             dataKey="weight"
             isAnimationActive={false}
             onClick={(_, i) => onSelect(i)}
             shape={colouredBar((t) =>
-              t === selected ? '#c53030' : top.has(t) ? '#dd6b20' : '#2b6cb0',
+              t === selected ? 'var(--chart-2)' : top.has(t) ? 'var(--chart-4)' : 'var(--chart-1)',
             )}
           />
         </BarChart>

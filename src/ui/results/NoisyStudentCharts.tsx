@@ -17,7 +17,15 @@ import {
 import type { RunRecord } from '../../train/run/record';
 import { iterationSeries, perClassRecallSeries, pseudoLabelRows } from '../../visualise/series';
 
-const PALETTE = ['#2b6cb0', '#c53030', '#38a169', '#dd6b20', '#805ad5', '#d53f8c', '#319795'];
+const PALETTE = [
+  'var(--chart-1)',
+  'var(--chart-2)',
+  'var(--chart-3)',
+  'var(--chart-4)',
+  'var(--chart-5)',
+  'var(--chart-6)',
+  'var(--chart-7)',
+];
 
 export function NoisyStudentCharts({ run }: { run: RunRecord }) {
   const series = iterationSeries(run);
@@ -46,8 +54,18 @@ export function NoisyStudentCharts({ run }: { run: RunRecord }) {
             <YAxis domain={[0, 1]} />
             <Tooltip />
             <Legend />
-            <Line dataKey="accuracy" stroke="#c53030" isAnimationActive={false} name="accuracy" />
-            <Line dataKey="macroF1" stroke="#2b6cb0" isAnimationActive={false} name="macro-F1" />
+            <Line
+              dataKey="accuracy"
+              stroke="var(--chart-2)"
+              isAnimationActive={false}
+              name="accuracy"
+            />
+            <Line
+              dataKey="macroF1"
+              stroke="var(--chart-1)"
+              isAnimationActive={false}
+              name="macro-F1"
+            />
           </LineChart>
         </div>
         <div
@@ -65,7 +83,7 @@ export function NoisyStudentCharts({ run }: { run: RunRecord }) {
               <Line
                 key={c}
                 dataKey={c}
-                stroke={PALETTE[k % PALETTE.length] ?? '#888'}
+                stroke={PALETTE[k % PALETTE.length] ?? 'var(--chart-muted)'}
                 isAnimationActive={false}
               />
             ))}
@@ -91,8 +109,8 @@ export function NoisyStudentCharts({ run }: { run: RunRecord }) {
                 <YAxis allowDecimals={false} />
                 <Tooltip />
                 <Legend />
-                <Bar dataKey="before" fill="#a0aec0" isAnimationActive={false} />
-                <Bar dataKey="after" fill="#2b6cb0" isAnimationActive={false} />
+                <Bar dataKey="before" fill="var(--chart-muted)" isAnimationActive={false} />
+                <Bar dataKey="after" fill="var(--chart-1)" isAnimationActive={false} />
               </BarChart>
             </div>
           );

@@ -1,4 +1,5 @@
 /** A confusion matrix (paper Fig. 5): counts and row-normalised percentages, with the metrics. */
+import type { CSSProperties } from 'react';
 import { rowNormalised } from '../../evaluate/metrics';
 import type { EvaluationRecord } from '../../train/run/record';
 
@@ -40,7 +41,8 @@ export function ConfusionTable({
                   key={c}
                   data-testid={`${testId}.cell`}
                   data-count={n}
-                  style={{ background: `rgba(43, 108, 176, ${(pct[r]?.[c] ?? 0).toFixed(3)})` }}
+                  className="heat"
+                  style={{ '--heat-alpha': (pct[r]?.[c] ?? 0).toFixed(3) } as CSSProperties}
                 >
                   {n}
                   <small> {(100 * (pct[r]?.[c] ?? 0)).toFixed(0)}%</small>

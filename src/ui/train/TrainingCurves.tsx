@@ -44,7 +44,7 @@ export function TrainingCurves({ run }: { run: RunRecord }) {
           type="monotone"
           dataKey="trainLoss"
           name="train loss"
-          stroke="#2b6cb0"
+          stroke="var(--chart-1)"
           dot={false}
           isAnimationActive={false}
         />
@@ -52,7 +52,7 @@ export function TrainingCurves({ run }: { run: RunRecord }) {
           type="monotone"
           dataKey="valLoss"
           name="val loss"
-          stroke="#c53030"
+          stroke="var(--chart-2)"
           dot={false}
           isAnimationActive={false}
         />
@@ -67,7 +67,7 @@ export function TrainingCurves({ run }: { run: RunRecord }) {
           type="monotone"
           dataKey="trainAccuracy"
           name="train accuracy"
-          stroke="#2b6cb0"
+          stroke="var(--chart-1)"
           dot={false}
           isAnimationActive={false}
         />
@@ -75,7 +75,7 @@ export function TrainingCurves({ run }: { run: RunRecord }) {
           type="monotone"
           dataKey="valAccuracy"
           name="val accuracy"
-          stroke="#c53030"
+          stroke="var(--chart-2)"
           dot={false}
           isAnimationActive={false}
         />
@@ -90,7 +90,7 @@ export function TrainingCurves({ run }: { run: RunRecord }) {
           type="stepAfter"
           dataKey="learningRate"
           name="learning rate"
-          stroke="#2f855a"
+          stroke="var(--chart-3)"
           dot={false}
           isAnimationActive={false}
         />
