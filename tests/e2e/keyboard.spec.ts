@@ -47,12 +47,12 @@ async function tabWalk(page: Page, from?: string, max = 80): Promise<string[]> {
 
 /** Visible, enabled controls the walk did not reach (closed <details> and inactive tabs aside). */
 async function unreached(page: Page): Promise<string[]> {
-  return page.evaluate(() =>
-    [
-      ...document.querySelectorAll<HTMLElement>(
+  return page.evaluate((): string[] =>
+    Array.from(
+      document.querySelectorAll<HTMLElement>(
         'button, select, input, textarea, summary, a[href], [tabindex]',
       ),
-    ]
+    )
       .filter(
         (e) =>
           e.checkVisibility() &&
