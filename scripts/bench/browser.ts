@@ -5,7 +5,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chromium, type Browser, type Page } from '@playwright/test';
-import { chromiumArgs, chromiumPath } from '../lib/chromium';
+import { chromiumPath, launchArgs } from '../lib/chromium';
 
 export interface BenchSession {
   browser: Browser;
@@ -41,6 +41,8 @@ export interface OpenBenchOptions {
   hook?: '__ferModel' | '__ferFace';
   /** Query string for the page, e.g. '?wasmThreads=1'. */
   query?: string;
+  /** Add the real-GPU flags (scripts/lib/chromium.ts gpuArgs), as the CLI's --gpu does. */
+  gpu?: boolean;
 }
 
 /**
@@ -75,7 +77,7 @@ export async function openBenchApp(
     await waitForServer(url, server);
     const browser = await chromium.launch({
       executablePath: chromiumPath(),
-      args: [...chromiumArgs],
+      args: launchArgs({ gpu: opts.gpu ?? false }),
     });
     const page = await browser.newPage();
     page.setDefaultTimeout(0);

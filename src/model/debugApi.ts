@@ -3,6 +3,8 @@
  * debugHook.ts). Types only, so the e2e tests and the bench script can import them.
  */
 
+import type { ModelConfigInput } from './config';
+
 export type DebugBackend = 'webgpu' | 'wasm' | 'webgl' | 'cpu';
 
 export interface GroupedConvCheck {
@@ -106,6 +108,39 @@ export interface AdapterDescription {
   hardwareConcurrency: number;
 }
 
+/** tf.memory() after each of a run of training steps (bench: tensors must not grow). */
+export interface MemoryTrace {
+  backend: string;
+  inputSize: number;
+  clips: number;
+  frames: number;
+  /** Index 0 is after the first (warm-up) step, index i after step i. */
+  numTensors: number[];
+  numBytes: number[];
+  losses: number[];
+  ms: number;
+}
+
+export interface ClipLatencyOptions {
+  backend: DebugBackend;
+  /** The model configuration (a preset's `model`, e.g. `{}` for the shipped full size). */
+  model: ModelConfigInput;
+  frames: number;
+  /** Timed runs after one warm-up run. */
+  reps: number;
+}
+
+/** Inference on one clip (batch 1): forward pass and reading the logits back. */
+export interface ClipLatency {
+  backend: string;
+  inputSize: number;
+  frames: number;
+  /** The first run: shader compilation and allocation included. */
+  warmupMs: number;
+  /** Each timed run. */
+  ms: number[];
+}
+
 export interface FerModelDebugApi {
   version: 1;
   /** Which of webgpu / wasm / webgl / cpu can be set in this browser. */
@@ -128,6 +163,15 @@ export interface FerModelDebugApi {
   gradientCheck(backend: DebugBackend): Promise<GradientCheck>;
   bench(opts: ModelBenchOptions): Promise<ModelBenchResult>;
   benchGroupedConv(backend: DebugBackend, reps: number): Promise<GroupedConvBench[]>;
+  /** `steps` Adam steps after a warm-up step on one fixed batch, tf.memory() after each. */
+  memoryTrace(
+    backend: DebugBackend,
+    model: ModelConfigInput,
+    clips: number,
+    frames: number,
+    steps: number,
+  ): Promise<MemoryTrace>;
+  clipLatency(opts: ClipLatencyOptions): Promise<ClipLatency>;
 }
 
 declare global {

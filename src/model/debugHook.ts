@@ -11,12 +11,15 @@ import { missingGradKernels } from '../compute/wasmGrads';
 import { mergeConfig, type ModelConfigInput, TINY_OVERRIDES } from './config';
 import type {
   AgreementCheck,
+  ClipLatency,
+  ClipLatencyOptions,
   DebugBackend,
   FerModelDebugApi,
   GradientCheck,
   GroupedConvBench,
   LeakCheck,
   ModelBenchOptions,
+  MemoryTrace,
   ModelBenchResult,
 } from './debugApi';
 import { FIXTURE_INPUT_SHAPE, type FixtureExpected, fixtureInput } from './fixtureSpec';
@@ -290,6 +293,81 @@ async function trainLoop(
   return { backend, steps, before, after, losses };
 }
 
+/** tf.memory() after a warm-up step and after each of `steps` Adam steps on one batch. */
+async function memoryTrace(
+  backend: DebugBackend,
+  config: ModelConfigInput,
+  clips: number,
+  frames: number,
+  steps: number,
+): Promise<MemoryTrace> {
+  const model = createModel(config);
+  const size = model.config.backbone.inputSize;
+  const x = clipInput([clips, frames, size, size, 9], 11);
+  const y = tf.tidy(() =>
+    tf.cast(
+      tf.oneHot(
+        tf.tensor1d(
+          Array.from({ length: clips }, (_, i) => i % model.config.numClasses),
+          'int32',
+        ),
+        model.config.numClasses,
+      ),
+      'float32',
+    ),
+  ) as tf.Tensor2D;
+  const optimizer = tf.train.adam(1e-3);
+  const trace: MemoryTrace = {
+    backend,
+    inputSize: size,
+    clips,
+    frames,
+    numTensors: [],
+    numBytes: [],
+    losses: [],
+    ms: 0,
+  };
+  const t0 = performance.now();
+  try {
+    for (let i = 0; i <= steps; i++) {
+      const loss = trainStep(model, optimizer, x, y, { dropoutSeed: i });
+      trace.losses.push((await loss.data())[0] ?? NaN);
+      loss.dispose();
+      const m = tf.memory();
+      trace.numTensors.push(m.numTensors);
+      trace.numBytes.push(m.numBytes);
+    }
+    trace.ms = performance.now() - t0;
+    return trace;
+  } finally {
+    optimizer.dispose();
+    tf.dispose([x, y]);
+    disposeModel(model);
+  }
+}
+
+async function clipLatency(opts: ClipLatencyOptions): Promise<ClipLatency> {
+  const model = createModel(opts.model);
+  const size = model.config.backbone.inputSize;
+  const x = clipInput([1, opts.frames, size, size, 9], 13);
+  const once = async (): Promise<number> => {
+    const t0 = performance.now();
+    const o = forward(model, x);
+    await o.logits.data();
+    disposeForwardOutput(o);
+    return performance.now() - t0;
+  };
+  try {
+    const warmupMs = await once();
+    const ms: number[] = [];
+    for (let i = 0; i < opts.reps; i++) ms.push(await once());
+    return { backend: tf.getBackend(), inputSize: size, frames: opts.frames, warmupMs, ms };
+  } finally {
+    x.dispose();
+    disposeModel(model);
+  }
+}
+
 export function installModelDebugHook(): void {
   const api: FerModelDebugApi = {
     version: 1,
@@ -314,7 +392,11 @@ export function installModelDebugHook(): void {
             vendor: a.info.vendor,
             architecture: a.info.architecture,
             description: a.info.description,
-            isFallback: a.isFallbackAdapter,
+            // Chromium 156 has it only on GPUAdapterInfo (the spec moved it there).
+            isFallback:
+              (a.info as Partial<GPUAdapterInfo>).isFallbackAdapter ??
+              (a as Partial<GPUAdapter>).isFallbackAdapter ??
+              false,
           };
       }
       let webglRenderer: string | null = null;
@@ -463,6 +545,9 @@ export function installModelDebugHook(): void {
     },
     bench: (opts) => withBackend(opts.backend, () => runBench(opts)),
     benchGroupedConv: (backend, reps) => withBackend(backend, () => benchGroupedConv(reps)),
+    memoryTrace: (backend, model, clips, frames, steps) =>
+      withBackend(backend, () => memoryTrace(backend, model, clips, frames, steps)),
+    clipLatency: (opts) => withBackend(opts.backend, () => clipLatency(opts)),
   };
   window.__ferModel = api;
 }
