@@ -6,7 +6,12 @@ import { createModel, disposeModel, type FerModel } from '../model/model';
 import { WeightsFormatError } from '../model/weights';
 import { snapshotModel } from '../train/loop/snapshot';
 import type { PhaseModelRecord } from '../train/run/record';
-import { importWeightFiles, modelFromPhaseRecord, phaseModelZip } from './weights';
+import {
+  checkWeightFileSizes,
+  importWeightFiles,
+  modelFromPhaseRecord,
+  phaseModelZip,
+} from './weights';
 
 async function values(m: FerModel): Promise<Record<string, number[]>> {
   const out: Record<string, number[]> = {};
@@ -85,5 +90,36 @@ describe('weights export / import', () => {
     expect(String(attempt([{ name: 'x.zip', bytes: strToU8('not a zip') }]))).toMatch(/zip/);
     expect(String(attempt([{ name: 'a.bin', bytes: shard }]))).toMatch(/No model\.json/);
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('refuses a zip whose directory claims an absurd size, and oversized files, before reading them', () => {
+    // The exported zip with its shard's uncompressed size rewritten to 4 GiB - 1 in the central
+    // directory (the local header too): fflate reads the sizes before inflating anything.
+    const bomb = zip.slice();
+    const view = new DataView(bomb.buffer);
+    let patched = 0;
+    for (let i = 0; i + 46 < bomb.length; i++) {
+      const sig = view.getUint32(i, true);
+      if (sig === 0x02014b50 || sig === 0x04034b50) {
+        const nameAt = i + (sig === 0x02014b50 ? 46 : 30);
+        const nameLen = view.getUint16(i + (sig === 0x02014b50 ? 28 : 26), true);
+        const name = strFromU8(bomb.subarray(nameAt, nameAt + nameLen));
+        if (name.endsWith('.bin')) {
+          view.setUint32(i + (sig === 0x02014b50 ? 24 : 22), 0xffff_fffe, true);
+          patched++;
+        }
+      }
+    }
+    expect(patched).toBeGreaterThanOrEqual(1);
+    expect(() => importWeightFiles([{ name: 'bomb.zip', bytes: bomb }])).toThrow(
+      /group1-shard1of1\.bin claims more than the 1024 MiB an import accepts/,
+    );
+    expect(() =>
+      checkWeightFileSizes([
+        { name: 'model.json', size: 2_000 },
+        { name: 'group1-shard1of1.bin', size: 1e12 },
+      ]),
+    ).toThrow(/more than the 1024 MiB of weights an import accepts; nothing was read/);
+    expect(() => checkWeightFileSizes([{ name: 'w.zip', size: zip.length }])).not.toThrow();
   });
 });

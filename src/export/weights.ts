@@ -9,6 +9,7 @@ import { createModel, disposeModel, type FerModel } from '../model/model';
 import {
   exportWeights,
   importWeights,
+  MAX_WEIGHT_BYTES,
   WeightsFormatError,
   type WeightsArtifacts,
 } from '../model/weights';
@@ -60,19 +61,43 @@ export async function phaseModelZip(rec: PhaseModelRecord): Promise<Uint8Array> 
 
 const baseName = (path: string): string => path.slice(path.lastIndexOf('/') + 1);
 
+/**
+ * Refuses files too large to be weights before they are read into memory (a .zip may hold
+ * a little more than its weights; the limit is the same).
+ */
+export function checkWeightFileSizes(files: readonly { name: string; size: number }[]): void {
+  const total = files.reduce((n, f) => n + f.size, 0);
+  if (total > MAX_WEIGHT_BYTES + 2 ** 20)
+    throw new WeightsFormatError(
+      `The files hold ${(total / 2 ** 20).toFixed(0)} MiB, more than the ${MAX_WEIGHT_BYTES / 2 ** 20} MiB of weights an import accepts; nothing was read`,
+    );
+}
+
 /** Files as given (a .zip is expanded; folders inside it are ignored), by base name. */
 export function expandFiles(files: readonly NamedBytes[]): Map<string, Uint8Array> {
   const out = new Map<string, Uint8Array>();
   for (const f of files) {
     if (/\.zip$/i.test(f.name)) {
       let entries: Record<string, Uint8Array>;
+      const tooBig: string[] = [];
       try {
-        entries = unzipSync(f.bytes);
+        // Entry sizes are read from the zip's directory before anything is inflated: a zip
+        // claiming more than an import accepts is refused without allocating it.
+        entries = unzipSync(f.bytes, {
+          filter: (entry) => {
+            if (entry.originalSize > MAX_WEIGHT_BYTES) tooBig.push(entry.name);
+            return tooBig.length === 0;
+          },
+        });
       } catch (e) {
         throw new WeightsFormatError(
           `${f.name} is not a readable zip file (${e instanceof Error ? e.message : String(e)})`,
         );
       }
+      if (tooBig.length > 0)
+        throw new WeightsFormatError(
+          `${f.name}: ${tooBig.join(', ')} claims more than the ${MAX_WEIGHT_BYTES / 2 ** 20} MiB an import accepts; refused before unpacking`,
+        );
       for (const [path, bytes] of Object.entries(entries))
         if (!path.endsWith('/')) out.set(baseName(path), bytes);
     } else out.set(baseName(f.name), f.bytes);

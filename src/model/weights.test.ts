@@ -13,6 +13,7 @@ import { paramCounts } from './flops';
 import {
   exportWeights,
   importWeights,
+  MAX_WEIGHT_BYTES,
   SHARD_BYTES,
   type WeightsModelJson,
   WeightsFormatError,
@@ -98,6 +99,38 @@ describe('weights export / import', () => {
     expect(() => importWeights(otherSize, shards)).toThrow(/in the file, .* in the model/);
 
     expect(() => importWeights({ format: 'other' }, shards)).toThrow(/format/);
+  });
+
+  it('refuses absurd sizes before allocating anything: a manifest claiming 10^12 bytes, a giant config', async () => {
+    const model = createModel(TINY);
+    const { modelJson, shards } = await exportWeights(model);
+    disposeModel(model);
+    const before = tf.memory().numTensors;
+    const huge = copyJson(modelJson);
+    const group = (huge.weightsManifest as { weights: { name: string; shape: number[] }[] }[])[0];
+    // 250e9 float32 values: 10^12 bytes.
+    if (group?.weights[0]) group.weights[0].shape = [250_000, 1_000_000];
+    expect(() => importWeights(huge, shards)).toThrow(
+      /claims 1\.00e\+12 bytes of weights, more than the 1024 MiB an import accepts/,
+    );
+    // Shapes whose product is not even a safe integer.
+    const overflow = copyJson(modelJson);
+    const g2 = (overflow.weightsManifest as { weights: { shape: number[] }[] }[])[0];
+    if (g2?.weights[0]) g2.weights[0].shape = [2 ** 40, 2 ** 40, 2 ** 40];
+    expect(() => importWeights(overflow, shards)).toThrow(/more than the 1024 MiB/);
+    // A config describing a network of terabytes.
+    const giant = copyJson(modelJson);
+    const backbone = (giant.modelConfig as Record<string, unknown>).backbone as Record<
+      string,
+      unknown
+    >;
+    backbone.stageWidths = [3_000_000, 3_000_000, 3_000_000, 3_000_000];
+    backbone.widthMultiplier = 1;
+    expect(() => importWeights(giant, shards)).toThrow(
+      /config describes a network of \d+ MiB of weights, more than the 1024 MiB/,
+    );
+    expect(MAX_WEIGHT_BYTES).toBe(2 ** 30);
+    expect(tf.memory().numTensors).toBe(before);
   });
 
   it('splits into shards of the given size (4 MiB by default) and reads them back', async () => {

@@ -41,6 +41,14 @@ export interface WeightsArtifacts {
   shards: ArrayBuffer[];
 }
 
+/**
+ * The most weight bytes an import accepts (1 GiB, 268M float32 values): the full model holds a
+ * small fraction of that. Anything claiming more is refused before a byte is allocated.
+ */
+export const MAX_WEIGHT_BYTES = 2 ** 30;
+
+const mib = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(bytes < 2 ** 20 ? 3 : 0)} MiB`;
+
 export class WeightsFormatError extends Error {
   constructor(message: string) {
     super(message);
@@ -123,10 +131,24 @@ export function importWeights(modelJson: unknown, shards: readonly ArrayBuffer[]
     throw new WeightsFormatError('weightsManifest[0].weights is missing');
 
   const expected = modelParamSpecs(config);
+  const configBytes = expected.reduce((n, spec) => n + sizeOf(spec.shape) * 4, 0);
+  if (!(configBytes <= MAX_WEIGHT_BYTES))
+    throw new WeightsFormatError(
+      `The config describes a network of ${mib(configBytes)} of weights, more than the ${mib(MAX_WEIGHT_BYTES)} an import accepts: refused before anything was loaded`,
+    );
   const expectedByName = new Map(expected.map((s) => [s.name, s]));
   const seen = new Set<string>();
   const entries: WeightEntry[] = [];
   const problems: string[] = [];
+  // Absurd sizes first: a manifest claiming terabytes is named as such, not as a shape slip.
+  let claimed = 0;
+  for (const w of weights as unknown[])
+    if (isRecord(w) && Array.isArray(w.shape) && w.shape.every((d) => Number.isInteger(d)))
+      claimed += sizeOf(w.shape as number[]) * 4;
+  if (!(claimed <= MAX_WEIGHT_BYTES))
+    throw new WeightsFormatError(
+      `model.json claims ${claimed.toExponential(2)} bytes of weights, more than the ${mib(MAX_WEIGHT_BYTES)} an import accepts: refused before anything was loaded`,
+    );
   weights.forEach((w: unknown, i) => {
     if (!isRecord(w) || typeof w.name !== 'string' || !Array.isArray(w.shape)) {
       problems.push(`weights[${i}] is not {name, shape, dtype}`);
