@@ -1,20 +1,72 @@
-import { defineConfig } from 'vite';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { defineConfig, type Connect, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 import pkg from './package.json' with { type: 'json' };
+import {
+  CSP_PLACEHOLDER,
+  CSP_REPORT_MAX_BYTES,
+  CSP_REPORT_PATH,
+  contentSecurityPolicy,
+  cspReportSummary,
+  securityHeaders,
+  type CspMode,
+} from './scripts/lib/securityHeaders.ts';
 
-// Cross-origin isolation lets the WASM backend use threads (SharedArrayBuffer). The same
-// headers are sent by the dev server, `vite preview` and the headless runner's server.
-export const isolationHeaders = {
-  'Cross-Origin-Opener-Policy': 'same-origin',
-  'Cross-Origin-Embedder-Policy': 'require-corp',
-};
+// Cross-origin isolation (COOP/COEP: WASM threads) and the Content-Security-Policy, one
+// definition in scripts/lib/securityHeaders.ts, sent by the dev server, `vite preview` and the
+// headless runner's server (docs/security.md).
+
+/** Logs the violation reports browsers POST to CSP_REPORT_PATH (the policy's report-uri). */
+function cspReports(req: IncomingMessage, res: ServerResponse, next: Connect.NextFunction): void {
+  if (req.method !== 'POST') {
+    next();
+    return;
+  }
+  let body = '';
+  req.setEncoding('utf8');
+  req.on('data', (chunk: string) => {
+    if (body.length < CSP_REPORT_MAX_BYTES) body += chunk;
+  });
+  req.on('end', () => {
+    console.warn(`[fer] ${cspReportSummary(body)}`);
+    res.statusCode = 204;
+    res.end();
+  });
+}
+
+/**
+ * Fills index.html's <meta http-equiv="Content-Security-Policy"> from the one definition, so a
+ * static host that sends no headers still gets the policy (for the page; workers need the
+ * header), and logs violation reports in the dev server and `vite preview`.
+ */
+function csp(): Plugin {
+  let mode: CspMode = 'build';
+  return {
+    name: 'fer-csp',
+    configResolved(config) {
+      mode = config.command === 'serve' ? 'dev' : 'build';
+    },
+    transformIndexHtml(html) {
+      const policy = contentSecurityPolicy(mode, 'meta');
+      if (!html.includes(CSP_PLACEHOLDER)) throw new Error(`index.html lacks ${CSP_PLACEHOLDER}`);
+      if (/["&<>]/.test(policy)) throw new Error('the policy needs escaping for an attribute');
+      return html.replace(CSP_PLACEHOLDER, policy);
+    },
+    configureServer(server) {
+      server.middlewares.use(CSP_REPORT_PATH, cspReports);
+    },
+    configurePreviewServer(server) {
+      server.middlewares.use(CSP_REPORT_PATH, cspReports);
+    },
+  };
+}
 
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), csp()],
   // Recorded in every run record (src/train/run/environment.ts).
   define: { __APP_VERSION__: JSON.stringify(pkg.version) },
-  server: { headers: isolationHeaders },
-  preview: { headers: isolationHeaders },
+  server: { headers: securityHeaders('dev') },
+  preview: { headers: securityHeaders('build') },
   worker: { format: 'es' },
   optimizeDeps: { exclude: ['@ffmpeg/ffmpeg', '@ffmpeg/util'] },
   // Not minified: a minified build breaks tfjs-backend-wasm's threaded workers (the worker is

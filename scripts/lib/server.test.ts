@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveRequestPath, startStaticServer, type StaticServer } from './server';
+import { CSP_REPORT_PATH, contentSecurityPolicy } from './securityHeaders';
 
 /** A raw GET: fetch() would normalise `..` away before it reaches the server. */
 function get(
@@ -28,6 +29,7 @@ function get(
 describe('static server', () => {
   let root: string;
   let server: StaticServer;
+  const violations: string[] = [];
 
   beforeAll(async () => {
     const base = await mkdtemp(path.join(os.tmpdir(), 'fer-server-'));
@@ -38,7 +40,7 @@ describe('static server', () => {
     await writeFile(path.join(root, 'assets', 'tfjs.wasm'), Buffer.from([0, 97, 115, 109]));
     await writeFile(path.join(root, 'assets', 'model.task'), 'x');
     await writeFile(path.join(base, 'secret.txt'), 'do not serve');
-    server = await startStaticServer({ root });
+    server = await startStaticServer({ root, onCspViolation: (line) => violations.push(line) });
   });
 
   afterAll(async () => {
@@ -57,6 +59,7 @@ describe('static server', () => {
     expect(js.headers.get('content-type')).toMatch(/^text\/javascript/);
     expect(js.headers.get('cross-origin-opener-policy')).toBe('same-origin');
     expect(js.headers.get('cross-origin-embedder-policy')).toBe('require-corp');
+    expect(js.headers.get('content-security-policy')).toBe(contentSecurityPolicy('build'));
     expect(await js.text()).toBe('console.log(1)');
 
     const wasm = await fetch(`${server.url}/assets/tfjs.wasm`);
@@ -100,6 +103,18 @@ describe('static server', () => {
     expect(head.headers.get('content-length')).toBe('14');
     const post = await fetch(`${server.url}/assets/app.js`, { method: 'POST' });
     expect(post.status).toBe(405);
+  });
+
+  it('takes Content-Security-Policy violation reports and logs each in one line', async () => {
+    const res = await fetch(`${server.url}${CSP_REPORT_PATH}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/csp-report' },
+      body: JSON.stringify({
+        'csp-report': { 'effective-directive': 'connect-src', 'blocked-uri': 'https://x.test' },
+      }),
+    });
+    expect(res.status).toBe(204);
+    expect(violations).toEqual(['CSP violation: connect-src blocked https://x.test in ? (?:?)']);
   });
 });
 

@@ -3,15 +3,21 @@ import { stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import {
+  CSP_REPORT_MAX_BYTES,
+  CSP_REPORT_PATH,
+  cspReportSummary,
+  securityHeaders,
+} from './securityHeaders';
 
 /**
  * A small static server for the built app (`dist/`), used by the headless runner. Same
- * cross-origin isolation headers as vite.config.ts `isolationHeaders`, so the app gets
- * `crossOriginIsolated` (WASM threads) exactly as under `vite preview`.
+ * cross-origin isolation and Content-Security-Policy headers as `vite preview`
+ * (scripts/lib/securityHeaders.ts), so the app gets `crossOriginIsolated` (WASM threads) and
+ * runs under the same policy.
  */
 export const ISOLATION_HEADERS: Readonly<Record<string, string>> = {
-  'Cross-Origin-Opener-Policy': 'same-origin',
-  'Cross-Origin-Embedder-Policy': 'require-corp',
+  ...securityHeaders('build'),
   'Cross-Origin-Resource-Policy': 'same-origin',
 };
 
@@ -55,6 +61,26 @@ export interface StaticServerOptions {
   root: string;
   /** 0 (default) picks a free port. */
   port?: number;
+  /** Each Content-Security-Policy violation the browser reports, as one line (default: stderr). */
+  onCspViolation?: (line: string) => void;
+}
+
+/** Reads a violation report (the policy's report-uri) and answers 204. */
+function receiveCspReport(
+  req: IncomingMessage,
+  res: ServerResponse,
+  log: (line: string) => void,
+): void {
+  let body = '';
+  req.setEncoding('utf8');
+  req.on('data', (chunk: string) => {
+    if (body.length < CSP_REPORT_MAX_BYTES) body += chunk;
+  });
+  req.on('end', () => {
+    log(cspReportSummary(body));
+    res.writeHead(204, ISOLATION_HEADERS);
+    res.end();
+  });
 }
 
 /**
@@ -96,12 +122,21 @@ function sendText(res: ServerResponse, status: number, text: string): void {
   res.end(text);
 }
 
-async function handle(root: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handle(
+  root: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+  log: (line: string) => void,
+): Promise<void> {
+  const urlPath = (req.url ?? '/').split(/[?#]/, 1)[0] ?? '/';
+  if (req.method === 'POST' && urlPath === CSP_REPORT_PATH) {
+    receiveCspReport(req, res, log);
+    return;
+  }
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     sendText(res, 405, 'Method not allowed');
     return;
   }
-  const urlPath = (req.url ?? '/').split(/[?#]/, 1)[0] ?? '/';
   const target = resolveRequestPath(root, urlPath);
   if (target === null) {
     sendText(res, 403, 'Forbidden');
@@ -141,8 +176,13 @@ async function handle(root: string, req: IncomingMessage, res: ServerResponse): 
 /** Starts serving `root` on 127.0.0.1 (only). Resolves once listening. */
 export async function startStaticServer(opts: StaticServerOptions): Promise<StaticServer> {
   const root = path.resolve(opts.root);
+  const log =
+    opts.onCspViolation ??
+    ((line: string) => {
+      process.stderr.write(`${line}\n`);
+    });
   const server = createServer((req, res) => {
-    handle(root, req, res).catch((e: unknown) => {
+    handle(root, req, res, log).catch((e: unknown) => {
       if (!res.headersSent) sendText(res, 500, e instanceof Error ? e.message : String(e));
       else res.destroy();
     });

@@ -1,0 +1,102 @@
+/**
+ * The HTTP headers every server of the app sends (the Vite dev server, `vite preview` and the
+ * headless runner's static server), defined once here. vite.config.ts also writes the policy
+ * into the built index.html as a `<meta http-equiv="Content-Security-Policy">`, so a static host
+ * that sends no headers still enforces it for the page (a meta policy does not reach workers,
+ * and cannot carry frame-ancestors; the headers do). docs/security.md explains each directive.
+ */
+
+/**
+ * Cross-origin isolation lets the WASM backend use threads (SharedArrayBuffer).
+ * Cross-Origin-Resource-Policy is the runner's own: Vite's servers do not need it.
+ */
+export const isolationHeaders: Readonly<Record<string, string>> = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
+/** What index.html's CSP <meta> holds until vite.config.ts fills in the policy. */
+export const CSP_PLACEHOLDER = '__FER_CSP__';
+
+/**
+ * Where browsers POST a report of each violation (from the page and from every worker, nested
+ * ones included). Our servers log them (`cspReportSummary`); the e2e tests watch for them.
+ */
+export const CSP_REPORT_PATH = '/__csp-report';
+
+/** Reports larger than this are cut (a report is a few hundred bytes). */
+export const CSP_REPORT_MAX_BYTES = 64 * 1024;
+
+export type CspMode = 'build' | 'dev';
+export type CspDelivery = 'header' | 'meta';
+
+/**
+ * The Content-Security-Policy, directive by directive. Only our own origin, plus:
+ * - 'wasm-unsafe-eval': compiling WebAssembly (tfjs-backend-wasm, MediaPipe, ffmpeg.wasm);
+ * - blob: for workers and scripts: tfjs-backend-wasm's threaded backend starts its pthread
+ *   workers from a blob: URL and they importScripts() the backend's factory from another one;
+ * - blob:/data: images and media: crops, thumbnails and videos are shown from object URLs.
+ * In dev only (`vite`, never a build): the React Refresh preamble is an inline script, Vite
+ * injects CSS as <style> elements, and HMR talks over a WebSocket.
+ */
+export function cspDirectives(
+  mode: CspMode = 'build',
+  delivery: CspDelivery = 'header',
+): [string, string[]][] {
+  const dev = mode === 'dev';
+  const directives: [string, string[]][] = [
+    ['default-src', ["'self'"]],
+    ['script-src', ["'self'", "'wasm-unsafe-eval'", 'blob:', ...(dev ? ["'unsafe-inline'"] : [])]],
+    ['worker-src', ["'self'", 'blob:']],
+    ['connect-src', ["'self'", ...(dev ? ['ws:'] : [])]],
+    ['img-src', ["'self'", 'blob:', 'data:']],
+    ['media-src', ["'self'", 'blob:', 'data:']],
+    ['style-src', ["'self'", ...(dev ? ["'unsafe-inline'"] : [])]],
+    ['font-src', ["'self'"]],
+    ['manifest-src', ["'self'"]],
+    ['object-src', ["'none'"]],
+    ['frame-src', ["'none'"]],
+    ['base-uri', ["'self'"]],
+    ['form-action', ["'none'"]],
+  ];
+  // Both are ignored (with a console warning) in a <meta> policy.
+  if (delivery === 'header') {
+    directives.push(['frame-ancestors', ["'none'"]]);
+    directives.push(['report-uri', [CSP_REPORT_PATH]]);
+  }
+  return directives;
+}
+
+export function contentSecurityPolicy(
+  mode: CspMode = 'build',
+  delivery: CspDelivery = 'header',
+): string {
+  return cspDirectives(mode, delivery)
+    .map(([name, sources]) => [name, ...sources].join(' '))
+    .join('; ');
+}
+
+/** Isolation plus the policy, as sent with every response. */
+export function securityHeaders(mode: CspMode = 'build'): Readonly<Record<string, string>> {
+  return {
+    ...isolationHeaders,
+    'Content-Security-Policy': contentSecurityPolicy(mode, 'header'),
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
+  };
+}
+
+/** One line for a `report-uri` body (`{"csp-report": {...}}`), for a server's log. */
+export function cspReportSummary(body: string): string {
+  try {
+    const parsed = JSON.parse(body) as { 'csp-report'?: Record<string, unknown> };
+    const r = parsed['csp-report'] ?? {};
+    const field = (k: string): string => {
+      const v = r[k];
+      return typeof v === 'string' || typeof v === 'number' ? String(v) : '?';
+    };
+    return `CSP violation: ${field('effective-directive')} blocked ${field('blocked-uri')} in ${field('document-uri')} (${field('source-file')}:${field('line-number')})`;
+  } catch {
+    return `CSP violation (unreadable report): ${body.slice(0, 200)}`;
+  }
+}
