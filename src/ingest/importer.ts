@@ -235,7 +235,7 @@ export async function commitPlan(
       stopReason =
         'The import was cancelled. Items stored so far are kept; drop the same files again to resume.';
     } else {
-      const err = toStorageError(e);
+      const err = toStorageError(e, 'import');
       if (err.kind !== 'quota') throw err;
       stopReason = err.message;
     }

@@ -88,6 +88,14 @@ function getPool(): PreprocessPool {
   return pool;
 }
 
+/**
+ * Terminates a busy preprocessing worker as a crash would (tests): its item is retried in a
+ * fresh worker, or recorded as failed after the pool's retries. False when none was busy.
+ */
+export function killPreprocessWorker(): boolean {
+  return pool?.killBusyWorker('The preprocessing worker was terminated (killed).') ?? false;
+}
+
 /** Terminates the workers (they are recreated on the next call). */
 export function shutdownPreprocessWorkers(): void {
   pool?.destroy();

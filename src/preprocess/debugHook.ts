@@ -9,6 +9,7 @@ import type { MiningConfig } from './mining';
 import {
   deletePreprocessed,
   getPreprocessStatus,
+  killPreprocessWorker,
   listFrames,
   listItemOutcomes,
   preprocessedCropBytes,
@@ -68,6 +69,8 @@ export interface PreprocessDebugApi {
   workerStatus(): WorkerStatus | null;
   /** Terminates the workers (the next run starts fresh ones, loading the models again). */
   shutdown(): void;
+  /** Kills a busy worker as a crash would (its item is retried); false when none was busy. */
+  killWorker(): boolean;
   /** Starts a run; returns its id for progress/pause/resume/cancel/wait. */
   start(datasetId: string, config?: PreprocessConfigInput, options?: RunStartOptions): number;
   progress(runId: number): RunProgress;
@@ -187,6 +190,7 @@ export function installPreprocessDebugHook(): void {
     },
     workerStatus: preprocessWorkerStatus,
     shutdown: shutdownPreprocessWorkers,
+    killWorker: killPreprocessWorker,
     start: (datasetId, config, options = {}) => {
       const id = nextRun++;
       runs.set(id, startPreprocess(datasetId, config, options));

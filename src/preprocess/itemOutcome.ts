@@ -72,10 +72,10 @@ export function itemOutcome(
   };
 }
 
-export function failedOutcome(hash: string, message: string): ProcessedItemWrite {
+export function failedOutcome(hash: string, message: string, crashed = false): ProcessedItemWrite {
   return {
     status: 'failed',
-    flags: [],
+    flags: crashed ? ['worker-crashed'] : [],
     configHash: hash,
     processedAt: Date.now(),
     sampled: 0,

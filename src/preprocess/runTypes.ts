@@ -75,6 +75,8 @@ export interface PreprocessSummary {
   seconds: number;
   framesPerSec: number;
   phase: 'done' | 'cancelled' | 'stopped';
+  /** Workers that crashed (or were killed) during the run; their items were retried. */
+  workerCrashes: number;
   /** Why the run stopped early (e.g. storage full). */
   stopReason?: string;
   outcomes: ItemOutcome[];

@@ -6,6 +6,7 @@ import { openFerDb, type FerDatabase } from '../storage/db';
 import { cropBytes, listFrames, listPreprocessed, preprocessStatus } from '../storage/frames';
 import type { MediaItemRecord, PreprocessedRecord } from '../storage/schema';
 import { WorkerPool, type PoolReply, type PoolRequest, type WorkerPort } from '../workers/pool';
+import { failPutsInto } from '../testing/quota';
 import { emptyDropCounts } from './protocol';
 import type {
   ItemResult,
@@ -20,7 +21,7 @@ import type { FrameRecord } from './types';
 /**
  * A fake preprocessing worker. Item keys say what it finds: `faceN` -> N sampled frames each
  * with one large face; `twoN` -> N frames with two faces; `bad` -> a job error; `crash` ->
- * the worker dies every time.
+ * the worker dies every time; `slowN` -> like faceN, after 300 ms.
  */
 const jobsSeen: string[] = [];
 
@@ -108,15 +109,18 @@ class FakeWorker implements WorkerPort<PoolRequest<PreprocessJob>, Out> {
         progress: { itemId: request.itemId, framesDone: 1, framesTotal: 2 },
       });
     });
-    this.later(() => {
-      if (request.itemId.endsWith(':bad')) {
-        this.onMessage({ type: 'error', jobId, message: 'could not decode' });
-      } else if (request.itemId.endsWith(':crash')) {
-        this.onCrash('out of memory');
-      } else {
-        this.onMessage({ type: 'result', jobId, result: resultFor(request) });
-      }
-    }, 10);
+    this.later(
+      () => {
+        if (request.itemId.endsWith(':bad')) {
+          this.onMessage({ type: 'error', jobId, message: 'could not decode' });
+        } else if (request.itemId.endsWith(':crash')) {
+          this.onCrash('out of memory');
+        } else {
+          this.onMessage({ type: 'result', jobId, result: resultFor(request) });
+        }
+      },
+      request.itemId.includes(':slow') ? 300 : 10,
+    );
   }
   terminate(): void {
     this.dead = true;
@@ -266,6 +270,60 @@ describe('runPreprocess', () => {
       byStatus: { done: 1, failed: 1 },
     });
     expect(summary.outcomes.find((o) => o.key === 'empty')?.error).toMatch(/no stored media/);
+  });
+
+  it('a full disk stops the run with its message; stored items are whole; the next run finishes without duplicates', async () => {
+    const keys = Array.from({ length: 6 }, (_, i) => `face3${i}`);
+    await dataset('d', keys, true);
+    // Two items fit, the third item's frames do not.
+    const restore = failPutsInto('frames', 2 * 30 + 5);
+    const stopped = await runPreprocess(db, pool, 'd').done;
+    restore();
+    expect(stopped.phase).toBe('stopped');
+    expect(stopped.stopReason).toMatch(/storage is full.*Preprocessing stopped/s);
+    expect(stopped.stopReason).not.toMatch(/import/);
+    const stored = await listPreprocessed(db, 'd');
+    expect(stored.length).toBeGreaterThanOrEqual(2);
+    expect(stored.length).toBeLessThan(6);
+    for (const r of stored) expect((await listFrames(db, r.itemId)).length).toBe(r.kept);
+    expect((await cropBytes(db, 'd')).frames).toBe(stored.reduce((n, r) => n + r.kept, 0));
+    // Space again: only the rest is done, and every item's frames are there exactly once.
+    jobsSeen.length = 0;
+    const rest = await runPreprocess(db, pool, 'd').done;
+    expect(rest).toMatchObject({ phase: 'done', skipped: stored.length });
+    expect(rest.processed).toBe(6 - stored.length);
+    expect(new Set(jobsSeen).size).toBe(jobsSeen.length);
+    expect(jobsSeen.some((j) => stored.some((r) => r.itemId === j))).toBe(false);
+    const all = await listPreprocessed(db, 'd');
+    expect(all).toHaveLength(6);
+    expect((await cropBytes(db, 'd')).frames).toBe(all.reduce((n, r) => n + r.kept, 0));
+  });
+
+  it('a killed worker: its item is retried in a fresh one; killed on every try it is flagged and redone next run', async () => {
+    await dataset('d', ['slow30', 'slow31', 'slow32'], true);
+    const first = runPreprocess(db, pool, 'd');
+    await expect.poll(() => jobsSeen.length).toBeGreaterThanOrEqual(1);
+    expect(pool.killBusyWorker()).toBe(true);
+    const summary = await first.done;
+    expect(summary).toMatchObject({ phase: 'done', workerCrashes: 1, byStatus: { done: 3 } });
+    expect((await cropBytes(db, 'd')).frames).toBe(30 + 31 + 32);
+
+    await dataset('e', ['slow40'], true);
+    const second = runPreprocess(db, pool, 'e');
+    await expect.poll(() => jobsSeen.filter((j) => j === 'e:slow40').length).toBe(1);
+    pool.killBusyWorker();
+    await expect.poll(() => jobsSeen.filter((j) => j === 'e:slow40').length).toBe(2);
+    pool.killBusyWorker();
+    const killed = await second.done;
+    expect(killed).toMatchObject({ workerCrashes: 2, byStatus: { failed: 1 } });
+    expect(killed.outcomes[0]?.flags).toEqual(['worker-crashed']);
+    expect(killed.outcomes[0]?.error).toMatch(/terminated/);
+    // The next run (default settings) redoes it: all its frames, once.
+    const again = await runPreprocess(db, pool, 'e').done;
+    expect(again).toMatchObject({ processed: 1, skipped: 0, byStatus: { done: 1 } });
+    expect((await listFrames(db, 'e:slow40')).map((f) => f.frameIndex)).toEqual([
+      ...Array(40).keys(),
+    ]);
   });
 
   it('pauses (nothing new starts), resumes, and cancels keeping what was stored', async () => {

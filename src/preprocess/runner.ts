@@ -2,8 +2,11 @@
  * Preprocesses a stored dataset: finds the items that still need it, feeds them to the worker
  * pool, and writes each item's frames and outcome ATOMICALLY (src/storage/frames.ts), so a
  * reload mid-run resumes without duplicate frames (an item half-done when the tab died has
- * no record and is simply redone). Reports progress (frames/s, ETA), can pause, resume and
- * cancel, and for unlabelled datasets mines each video for its clip (./mining.ts).
+ * no record and is simply redone; one whose worker crashed on every try is recorded as failed
+ * with the flag 'worker-crashed' and redone by the next run). A full disk stops the run: the
+ * item being written is not stored at all, the run says why, and the next run continues.
+ * Reports progress (frames/s, ETA), can pause, resume and cancel, and for unlabelled datasets
+ * mines each video for its clip (./mining.ts).
  *
  * Runs on the UI thread but does no decoding or detection there: it only reads Blobs from
  * IndexedDB, posts them to workers and stores what comes back.
@@ -13,7 +16,7 @@ import type { FerDatabase } from '../storage/db';
 import { StorageError, toStorageError } from '../storage/errors';
 import { listPreprocessed, putProcessedItem, type ProcessedItemWrite } from '../storage/frames';
 import type { MediaItemRecord, PreprocessedStatus } from '../storage/schema';
-import { isAbortError } from '../workers/pool';
+import { isAbortError, PoolJobError } from '../workers/pool';
 import { configHash, validatePreprocessConfig } from './config';
 import { failedOutcome, itemOutcome, sourceOf } from './itemOutcome';
 import { validateMiningConfig, type MiningConfig } from './mining';
@@ -60,6 +63,7 @@ export function runPreprocess(
   let paused = false;
   let wake: (() => void) | null = null;
   const started = performance.now();
+  const crashesBefore = pool.stats.crashes;
   let pausedMs = 0;
   let pausedAt = 0;
   let itemsTotal = 0;
@@ -140,7 +144,10 @@ export function runPreprocess(
       // Frames of an item that failed or was cancelled are not counted as done.
       framesDone -= before;
       if (isAbortError(e) || controller.signal.aborted) return;
-      write = failedOutcome(hash, e instanceof Error ? e.message : String(e));
+      // A crash (after the pool's retry) is the worker's fault, not the item's: flagged so
+      // the next run redoes it.
+      const crashed = e instanceof PoolJobError && e.kind !== 'error';
+      write = failedOutcome(hash, e instanceof Error ? e.message : String(e), crashed);
     }
     current.delete(item.id);
     await putProcessedItem(db, item.id, datasetId, frames, write);
@@ -176,6 +183,7 @@ export function runPreprocess(
     const todo = items.filter((i) => {
       const r = records.get(i.id);
       if (!r || redo === 'all' || r.configHash !== hash) return true;
+      if (r.flags.includes('worker-crashed')) return true;
       return redo === 'failed' && r.status === 'failed';
     });
     itemsTotal = items.length;
@@ -247,6 +255,7 @@ export function runPreprocess(
       seconds,
       framesPerSec: seconds > 0 ? framesDone / seconds : 0,
       phase,
+      workerCrashes: pool.stats.crashes - crashesBefore,
       ...(stopReason ? { stopReason } : {}),
       outcomes,
     };

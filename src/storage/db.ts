@@ -6,14 +6,29 @@ import { DB_NAME, DB_VERSION, type FerDB } from './schema';
 export type FerDatabase = IDBPDatabase<FerDB>;
 
 const BLOCKED_MESSAGE =
-  'The workbench is open in another tab with an older version. Close the other tabs of ' +
-  'FER Workbench, then reload this one.';
+  'The workbench is open in another tab with an older version, which keeps this one from ' +
+  'upgrading the stored data. Close the other tabs of FER Workbench: this tab continues by ' +
+  'itself once they are closed (or reload it).';
+
+export interface OpenOptions {
+  /**
+   * An open that another tab blocked rejects at once (kind 'blocked'); when that tab lets go,
+   * the open completes after all and this receives the connection (else it is closed).
+   */
+  onUnblocked?: (db: FerDatabase) => void;
+  /** This connection was closed because a newer version of the app (another tab) upgrades. */
+  onVersionChange?: () => void;
+}
 
 /**
  * Opens (and migrates) the workbench database. This module and its siblings in
  * src/storage are the only code that touches IndexedDB.
  */
-export async function openFerDb(name = DB_NAME, version = DB_VERSION): Promise<FerDatabase> {
+export async function openFerDb(
+  name = DB_NAME,
+  version = DB_VERSION,
+  options: OpenOptions = {},
+): Promise<FerDatabase> {
   if (version > migrations.length) {
     throw new StorageError(
       'unavailable',
@@ -21,6 +36,7 @@ export async function openFerDb(name = DB_NAME, version = DB_VERSION): Promise<F
     );
   }
   let blocked = false;
+  let gaveUp = false;
   const opening = openDB<FerDB>(name, version, {
     upgrade(db, oldVersion, newVersion, tx) {
       runMigrations(db, oldVersion, newVersion ?? version, tx);
@@ -29,11 +45,13 @@ export async function openFerDb(name = DB_NAME, version = DB_VERSION): Promise<F
       blocked = true;
     },
     blocking(_current, _next, event) {
-      // A newer tab wants to upgrade: let it, and make this tab reload onto the new schema.
+      // A newer tab wants to upgrade: never stand in its way. This tab's connection closes; it
+      // is told (onVersionChange) so it can ask for a reload onto the new schema.
       (event.target as IDBDatabase).close();
+      options.onVersionChange?.();
     },
   });
-  // An open that another tab blocks never settles; report it instead of hanging.
+  // An open that another tab blocks does not settle until that tab lets go; report it at once.
   const timeout = new Promise<never>((_, reject) => {
     const check = (): void => {
       if (blocked) reject(new StorageError('blocked', BLOCKED_MESSAGE));
@@ -41,18 +59,57 @@ export async function openFerDb(name = DB_NAME, version = DB_VERSION): Promise<F
     };
     setTimeout(check, 250);
   });
+  // Once the other tab lets go, the open completes after all: hand it over, or close it.
+  opening.then(
+    (db) => {
+      if (!gaveUp) return;
+      if (options.onUnblocked) options.onUnblocked(db);
+      else db.close();
+    },
+    () => undefined,
+  );
   try {
     return await Promise.race([opening, timeout]);
   } catch (e) {
+    gaveUp = true;
     throw toStorageError(e);
   }
 }
 
 let shared: Promise<FerDatabase> | null = null;
+const unblockedListeners = new Set<() => void>();
+const versionChangeListeners = new Set<() => void>();
+
+/**
+ * `listener` runs when the app's connection becomes available after another tab had blocked
+ * it (the UI reloads its state). Returns the unsubscribe function.
+ */
+export function onDbUnblocked(listener: () => void): () => void {
+  unblockedListeners.add(listener);
+  return () => unblockedListeners.delete(listener);
+}
+
+/** `listener` runs when a newer version of the app in another tab made this tab let go. */
+export function onDbVersionChange(listener: () => void): () => void {
+  versionChangeListeners.add(listener);
+  return () => versionChangeListeners.delete(listener);
+}
 
 /** The app's one connection (opened lazily). */
 export function getDb(): Promise<FerDatabase> {
-  shared ??= openFerDb().catch((e: unknown) => {
+  shared ??= openFerDb(DB_NAME, DB_VERSION, {
+    onUnblocked: (db) => {
+      if (shared)
+        db.close(); // another open got there first
+      else shared = Promise.resolve(db);
+      for (const l of unblockedListeners) l();
+    },
+    onVersionChange: () => {
+      // The next getDb() opens again (and says that a newer version holds the data).
+      shared = null;
+      for (const l of versionChangeListeners) l();
+    },
+  }).catch((e: unknown) => {
     shared = null;
     throw e;
   });

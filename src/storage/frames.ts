@@ -6,7 +6,7 @@
  */
 import type { DropReason, FrameRecord, Region } from '../preprocess/types';
 import type { FerDatabase } from './db';
-import { toStorageError } from './errors';
+import { abortQuietly, toStorageError } from './errors';
 import type { PreprocessedRecord, PreprocessedStatus, StoredFrame } from './schema';
 
 export interface FrameWrite {
@@ -28,10 +28,10 @@ export async function putProcessedItem(
   frames: readonly FrameWrite[],
   outcome: ProcessedItemWrite,
 ): Promise<void> {
+  const tx = db.transaction(['frames', 'preprocessed'], 'readwrite');
+  const ops: Promise<unknown>[] = [];
   try {
-    const tx = db.transaction(['frames', 'preprocessed'], 'readwrite');
     const store = tx.objectStore('frames');
-    const ops: Promise<unknown>[] = [];
     let cursor = await store.index('byItem').openKeyCursor(itemId);
     while (cursor) {
       ops.push(store.delete(cursor.primaryKey));
@@ -51,7 +51,9 @@ export async function putProcessedItem(
     ops.push(tx.objectStore('preprocessed').put({ ...outcome, itemId, datasetId }));
     await Promise.all([...ops, tx.done]);
   } catch (e) {
-    throw toStorageError(e);
+    // A put that throws at once must not let the writes already queued commit without it.
+    abortQuietly(tx, ops);
+    throw toStorageError(e, 'preprocess');
   }
 }
 

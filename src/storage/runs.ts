@@ -6,19 +6,13 @@
  */
 import type { CheckpointRecord, PhaseModelRecord, RunRecord } from '../train/run/record';
 import type { FerDatabase } from './db';
-import { StorageError, toStorageError } from './errors';
+import { abortQuietly, toStorageError } from './errors';
 
 export const latestCheckpointKey = (runId: string): string => `${runId}/latest`;
 export const phaseModelKey = (runId: string, phase: number): string => `${runId}/phase${phase}`;
 
-const CHECKPOINT_QUOTA =
-  'Browser storage is full, so this epoch could not be checkpointed. Training stopped; the ' +
-  'previous checkpoint and every stored dataset are intact. Free space (delete a run or a ' +
-  'dataset) and resume the run.';
-
-function checkpointError(e: unknown): StorageError {
-  const err = toStorageError(e);
-  return err.kind === 'quota' ? new StorageError('quota', CHECKPOINT_QUOTA, { cause: e }) : err;
+function checkpointError(e: unknown): ReturnType<typeof toStorageError> {
+  return toStorageError(e, 'checkpoint');
 }
 
 export async function putRun(db: FerDatabase, run: RunRecord): Promise<void> {
@@ -46,13 +40,17 @@ export async function saveCheckpoint(
   checkpoint: CheckpointRecord | null,
   phaseModel: PhaseModelRecord | null = null,
 ): Promise<void> {
+  const tx = db.transaction(['runs', 'checkpoints'], 'readwrite');
+  const ops: Promise<unknown>[] = [];
   try {
-    const tx = db.transaction(['runs', 'checkpoints'], 'readwrite');
-    const ops: Promise<unknown>[] = [tx.objectStore('runs').put(run)];
+    ops.push(tx.objectStore('runs').put(run));
     if (checkpoint) ops.push(tx.objectStore('checkpoints').put(checkpoint));
     if (phaseModel) ops.push(tx.objectStore('checkpoints').put(phaseModel));
     await Promise.all([...ops, tx.done]);
   } catch (e) {
+    // A put that throws at once (full disk, a value that cannot be cloned) must not let the
+    // puts already queued commit alone: the record would describe an epoch with no checkpoint.
+    abortQuietly(tx, ops);
     throw checkpointError(e);
   }
 }

@@ -88,7 +88,11 @@ export interface StoredFrame {
 export type PreprocessedStatus = 'done' | 'flagged' | 'failed';
 
 /** Why an item is flagged (status 'flagged'). */
-export type PreprocessFlag = 'too-few-frames' | 'mining-rejected';
+/**
+ * 'worker-crashed': the item failed because its worker crashed (or was killed) on every try,
+ * not because of its media; the next run redoes it like an item without a record.
+ */
+export type PreprocessFlag = 'too-few-frames' | 'mining-rejected' | 'worker-crashed';
 
 /** Preprocessing outcome of one item (v2), written with its frames in one transaction. */
 export interface PreprocessedRecord {

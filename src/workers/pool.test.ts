@@ -127,6 +127,24 @@ describe('WorkerPool', () => {
     expect(pool.stats.crashes).toBe(2);
   });
 
+  it('a worker killed mid-job (test hook) is replaced and its job retried; idle: nothing to kill', async () => {
+    const { pool, workers } = makePool(1);
+    expect(pool.killBusyWorker()).toBe(false);
+    const job = pool.run(7);
+    await tick(2);
+    expect(pool.killBusyWorker('killed')).toBe(true);
+    expect((await job).square).toBe(49);
+    expect(workers).toHaveLength(2);
+    expect(pool.stats).toMatchObject({ crashes: 1, retries: 1, workers: 1 });
+    // Killed on both tries, the job fails with the reason.
+    const twice = pool.run(8);
+    await tick(2);
+    pool.killBusyWorker('killed');
+    await tick(2);
+    pool.killBusyWorker('killed');
+    await expect(twice).rejects.toMatchObject({ kind: 'crashed', message: 'killed' });
+  });
+
   it('reports an error the worker sends without retrying', async () => {
     const { pool, workers } = makePool(1);
     await expect(pool.run(-2)).rejects.toMatchObject({ kind: 'error', attempts: 1 });

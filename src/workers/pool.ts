@@ -210,6 +210,19 @@ export class WorkerPool<Req, Res, Prog = never, Status = never> {
     for (const slot of [...this.slots]) this.retire(slot);
   }
 
+  /**
+   * Kills a worker that is running a job, as a crash would (tests and fault drills): it is
+   * terminated at once and handled like any crash (a fresh worker retries its job, or the job
+   * fails after its retries). A terminated Worker fires no event, so this goes through the
+   * pool. Returns false when no worker was busy.
+   */
+  killBusyWorker(reason = 'the worker was terminated'): boolean {
+    const slot = this.slots.find((s) => s.job && !s.dead);
+    if (!slot) return false;
+    this.onCrash(slot, reason, 'crashed');
+    return true;
+  }
+
   get stats(): PoolStats {
     return {
       size: this.size,

@@ -41,12 +41,12 @@ export interface EngineDeps {
   onSaved?: (run: RunRecord) => void;
 }
 
-/** Loss that is not a finite number: the run stops instead of training on garbage. */
+/** Loss that is not a finite number: the run pauses instead of training on garbage. */
 export class NonFiniteLossError extends Error {
   constructor(phase: string, epoch: number, batch: number) {
     super(
       `The training loss became NaN or infinite (${phase}, epoch ${epoch + 1}, batch ${batch + 1}). ` +
-        'The run was stopped at its last checkpoint; lower the learning rate and resume.',
+        'The run was paused at its last checkpoint; lower the learning rate and resume.',
     );
     this.name = 'NonFiniteLossError';
   }

@@ -262,12 +262,74 @@ describe('runTraining', () => {
     expect(stored?.message).toMatch(/Preprocess it first/);
   });
 
-  it('stops with a message when the loss is not finite, keeping the last checkpoint', async () => {
-    await newRun(config({ epochs: 3, learningRate: 1e30 }, 0), 'nan');
-    await expect(runTraining('nan', deps())).rejects.toThrow(/NaN or infinite/);
+  it('a NaN / infinite loss pauses the run at its last checkpoint; a lower rate resumes it', async () => {
     const { getRun } = await import('../../storage/runs');
+    await newRun(config({ epochs: 3 }, 0), 'nan');
+    const controller = new AbortController();
+    await runTraining(
+      'nan',
+      deps({
+        signal: controller.signal,
+        onSaved: (r) => {
+          if (r.position.epoch === 1) controller.abort('pause');
+        },
+      }),
+    );
+    // Resumed with an absurd learning rate (as the Train tab allows), epoch 2 blows up.
+    const before = await getRun(db, 'nan');
+    if (!before) throw new Error('no run');
+    before.config.optim.learningRate = 1e30;
+    await putRun(db, before);
+    const paused = await runTraining('nan', deps());
+    expect(paused.status).toBe('paused');
+    expect(paused.message).toMatch(/NaN or infinite.*epoch 2.*lower the learning rate/s);
+    expect(paused.message).toMatch(/resumes from epoch 2/);
     const stored = await getRun(db, 'nan');
+    expect(stored?.status).toBe('paused');
+    // No epoch was recorded past the checkpoint, which is still the one of epoch 1.
+    expect(stored?.phases[0]?.epochs.map((e) => e.epoch)).toEqual([0]);
+    expect(stored?.position).toEqual({ phase: 0, epoch: 1 });
+    const ckpt = await getCheckpoint(db, 'nan');
+    expect(ckpt?.epoch).toBe(1);
+    expect(ckpt?.weights.every((w) => w.values.every((v) => Number.isFinite(v)))).toBe(true);
+    // A sane rate again: it finishes from there, every epoch once.
+    if (!stored) throw new Error('no run');
+    stored.config.optim.learningRate = 3e-3;
+    await putRun(db, stored);
+    const done = await runTraining('nan', deps());
+    expect(done.status).toBe('done');
+    expect(done.phases[0]?.epochs.map((e) => e.epoch)).toEqual([0, 1, 2]);
+    expect(done.resumes.map((r) => r.epoch)).toEqual([1, 1]);
+  }, 120_000);
+
+  it('a full disk while checkpointing stops the run; the previous checkpoint stays; it resumes', async () => {
+    const { getRun } = await import('../../storage/runs');
+    const { failPutsInto } = await import('../../testing/quota');
+    await newRun(config({ epochs: 4 }, 0), 'full');
+    let restore: (() => void) | null = null;
+    const controller = new AbortController();
+    const e: unknown = await runTraining(
+      'full',
+      deps({
+        signal: controller.signal,
+        onSaved: (r) => {
+          // After epoch 2's checkpoint, the disk is full.
+          if (r.position.epoch === 2 && !restore) restore = failPutsInto('checkpoints');
+        },
+      }),
+    ).catch((x: unknown) => x);
+    (restore as (() => void) | null)?.();
+    expect(e).toMatchObject({ kind: 'quota' });
+    expect((e as Error).message).toMatch(/could not be checkpointed/);
+    const stored = await getRun(db, 'full');
     expect(stored?.status).toBe('failed');
-    expect(stored?.message).toMatch(/resumable from epoch/);
-  }, 60_000);
+    expect(stored?.message).toMatch(/could not be checkpointed.*resumable from epoch 3/s);
+    expect(stored?.position).toEqual({ phase: 0, epoch: 2 });
+    expect(stored?.phases[0]?.epochs.map((x) => x.epoch)).toEqual([0, 1]);
+    expect((await getCheckpoint(db, 'full'))?.epoch).toBe(2);
+    // Space again: the run resumes from epoch 3, with no epoch twice.
+    const done = await runTraining('full', deps());
+    expect(done.status).toBe('done');
+    expect(done.phases[0]?.epochs.map((x) => x.epoch)).toEqual([0, 1, 2, 3]);
+  }, 120_000);
 });

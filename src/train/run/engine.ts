@@ -16,7 +16,7 @@ import { classCounts, loadRunData, makeLoader, type RunData } from './data';
 import { pseudoLabel } from './pseudo';
 import type { EpochRecord, PhaseRecord, RunRecord, StoredTensor } from './record';
 
-import { type EngineDeps, RunContext } from './context';
+import { type EngineDeps, NonFiniteLossError, RunContext } from './context';
 import { trainEpoch } from './epoch';
 import { initialModel, loadPhaseModel, phaseClips, phaseLoaders } from './phase';
 import { crossValidationSummary, noGain } from './summary';
@@ -182,8 +182,9 @@ async function runPhase(ctx: RunContext, phase: PhaseRecord): Promise<void> {
 
 /**
  * Starts or resumes the run `runId`. Resolves with the final record (status 'done', or
- * 'paused' when the signal was aborted with reason 'pause'); other failures are recorded in the
- * run (status 'failed', the message saying why) and rethrown.
+ * 'paused' when the signal was aborted with reason 'pause' or the loss became NaN / infinite:
+ * the run waits at its last checkpoint, the message saying why); other failures are recorded
+ * in the run (status 'failed', the message saying why) and rethrown.
  */
 export async function runTraining(runId: string, deps: EngineDeps): Promise<RunRecord> {
   const { db } = deps;
@@ -243,9 +244,14 @@ export async function runTraining(runId: string, deps: EngineDeps): Promise<RunR
     // An abort with an Error (e.g. the GPU device was lost) is the real cause of whatever failed.
     const cause = reason instanceof Error ? reason : e;
     const where = `epoch ${stored.position.epoch + 1} of ${stored.phases[stored.position.phase]?.name ?? 'the run'}`;
+    const numeric = !(reason instanceof Error) && e instanceof NonFiniteLossError;
     if (reason === 'pause') {
       stored.status = 'paused';
       stored.message = `Paused; resumes from ${where}.`;
+    } else if (numeric) {
+      // Not a failure of the run: it waits at its last checkpoint for a lower learning rate.
+      stored.status = 'paused';
+      stored.message = `${e.message} (resumes from ${where})`;
     } else {
       stored.status = 'failed';
       stored.message = `${cause instanceof Error ? cause.message : String(cause)} (resumable from ${where})`;
@@ -253,7 +259,7 @@ export async function runTraining(runId: string, deps: EngineDeps): Promise<RunR
     stored.updatedAt = Date.now();
     await putRun(db, stored).catch(() => undefined);
     deps.onSaved?.(structuredClone(stored));
-    if (reason === 'pause') return stored;
+    if (reason === 'pause' || numeric) return stored;
     throw cause;
   }
 }

@@ -1,5 +1,12 @@
 import { create } from 'zustand';
-import { getDb, requestPersistence, storageUsage, type StorageUsage } from '../../storage/db';
+import {
+  getDb,
+  onDbUnblocked,
+  onDbVersionChange,
+  requestPersistence,
+  storageUsage,
+  type StorageUsage,
+} from '../../storage/db';
 import {
   classCounts,
   deleteDataset,
@@ -65,6 +72,17 @@ export const useDatasetsStore = create<DatasetsState>((set, get) => ({
     await get().refresh();
   },
 }));
+
+// Another tab blocked the upgrade and has let go: the stored data is readable now.
+onDbUnblocked(() => void useDatasetsStore.getState().refresh());
+// A newer version of the app upgrades the data in another tab: this tab let go of it.
+onDbVersionChange(() =>
+  useDatasetsStore.setState({
+    error:
+      'FER Workbench was opened in another tab with a newer version, which upgrades the stored ' +
+      'data. Reload this tab to continue with it.',
+  }),
+);
 
 /** Ask once for persistent storage so the browser does not evict datasets under pressure. */
 export async function ensurePersistence(): Promise<void> {

@@ -121,7 +121,7 @@ export const useImportStore = create<ImportState>((set, get) => ({
       await useDatasetsStore.getState().refresh();
       return result;
     } catch (e) {
-      set({ phase: 'error', error: toStorageError(e).message, progress: null });
+      set({ phase: 'error', error: toStorageError(e, 'import').message, progress: null });
       await useDatasetsStore.getState().refresh();
       return null;
     }

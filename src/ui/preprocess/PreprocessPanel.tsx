@@ -189,6 +189,8 @@ export function PreprocessPanel({ dataset }: { dataset: DatasetSummary }) {
           : {summary.processed} items processed, {summary.skipped} already done,{' '}
           {summary.keptFrames} frames kept in {summary.seconds.toFixed(1)} s (
           {summary.framesPerSec.toFixed(1)} frames/s).
+          {summary.workerCrashes > 0 &&
+            ` ${summary.workerCrashes} worker crash${summary.workerCrashes > 1 ? 'es' : ''}: their items were retried in a fresh worker (any that still failed are listed as failed, and the next run redoes them).`}
         </p>
       )}
       <Status dataset={dataset} />

@@ -3,9 +3,11 @@
  * students) the best validation accuracy and macro-F1, pseudo-label counts before / after
  * balancing, the curves and the latest phase's confusion matrix.
  */
+import { useState } from 'react';
 import type { RunRecord } from '../../train/run/record';
 import { ConfusionTable } from './ConfusionTable';
 import { TrainingCurves } from './TrainingCurves';
+import { useTrainStore } from './trainStore';
 
 const pct = (x: number | undefined | null): string =>
   x === undefined || x === null ? '—' : `${(100 * x).toFixed(1)}%`;
@@ -17,6 +19,38 @@ export function exportRunJson(run: RunRecord): void {
   a.download = `${run.id}.json`;
   a.click();
   setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+}
+
+/** A stopped run's learning rate, editable before resuming (e.g. lower after a NaN loss). */
+function ResumeWithRate({ run }: { run: RunRecord }) {
+  const resume = useTrainStore((s) => s.resume);
+  const busy = useTrainStore((s) => s.handle !== null);
+  const [rate, setRate] = useState(String(run.config.optim.learningRate));
+  const value = Number(rate);
+  const valid = Number.isFinite(value) && value > 0;
+  return (
+    <p className="row">
+      <label>
+        Learning rate for the rest of the run{' '}
+        <input
+          type="text"
+          inputMode="decimal"
+          value={rate}
+          onChange={(e) => setRate(e.target.value)}
+          data-testid="train.resumeRate"
+          aria-invalid={!valid}
+        />
+      </label>{' '}
+      <button
+        type="button"
+        disabled={busy || !valid}
+        onClick={() => void resume(run.id, { learningRate: value })}
+        data-testid="train.resumeWithRate"
+      >
+        Resume with this learning rate
+      </button>
+    </p>
+  );
 }
 
 export function RunView({ run }: { run: RunRecord }) {
@@ -43,6 +77,9 @@ export function RunView({ run }: { run: RunRecord }) {
           </span>
         )}
       </p>
+      {(run.status === 'paused' || run.status === 'failed' || run.status === 'interrupted') && (
+        <ResumeWithRate key={`${run.id}/${run.config.optim.learningRate}`} run={run} />
+      )}
       {run.environment && (
         <p className="muted" data-testid="train.environment">
           {run.environment.device} · tfjs {run.environment.tfjsVersion} ·{' '}

@@ -23,7 +23,8 @@ export interface TrainDebugApi {
   /** Kills the training worker (a crash) / destroys its WebGPU device. */
   killWorker: () => void;
   loseDevice: () => void;
-  resume: (runId: string) => Promise<void>;
+  /** Resumes a stopped run, optionally with another learning rate (see trainStore.resume). */
+  resume: (runId: string, options?: { learningRate?: number }) => Promise<void>;
   getRun: (runId: string) => Promise<RunRecord | undefined>;
   listRuns: () => Promise<RunRecord[]>;
 }
@@ -70,7 +71,7 @@ export function installTrainDebugHook(): void {
     pause: () => useTrainStore.getState().pause(),
     killWorker: () => useTrainStore.getState().handle?.terminate(),
     loseDevice: () => useTrainStore.getState().handle?.loseDevice(),
-    resume: (runId) => useTrainStore.getState().resume(runId),
+    resume: (runId, options) => useTrainStore.getState().resume(runId, options),
     getRun: async (runId) => getRun(await getDb(), runId),
     listRuns: async () => listRuns(await getDb()),
   };

@@ -2,7 +2,7 @@ import { create } from 'zustand';
 import { getDb } from '../../storage/db';
 import { deleteRun, putRun } from '../../storage/runs';
 import { createRun, startRun, storedRun, storedRuns, type TrainHandle } from '../../train/client';
-import type { TrainConfig } from '../../train/config';
+import { validateTrainConfig, type TrainConfig } from '../../train/config';
 import type { TrainProgress } from '../../train/run/engine';
 import type { RunRecord } from '../../train/run/record';
 import { useAppStore } from '../store';
@@ -21,7 +21,11 @@ export interface TrainState {
   refresh: () => Promise<void>;
   select: (id: string | null) => void;
   start: (config: TrainConfig, name?: string) => Promise<string | null>;
-  resume: (id: string) => Promise<void>;
+  /**
+   * Resumes a stopped run from its checkpoint; `learningRate` replaces the run's (e.g. lower,
+   * after a NaN loss paused it), and the change is recorded with the resume.
+   */
+  resume: (id: string, options?: { learningRate?: number }) => Promise<void>;
   pause: () => void;
   remove: (id: string) => Promise<void>;
   /** After a reload: a run the closed tab was training resumes from its checkpoint. */
@@ -37,7 +41,10 @@ function upsert(runs: RunRecord[], run: RunRecord): RunRecord[] {
 }
 
 export const useTrainStore = create<TrainState>((set, get) => {
+  /** Set by pause(): a run that comes back paused without it was paused by the engine (NaN). */
+  let userPaused = false;
   const launch = (runId: string): void => {
+    userPaused = false;
     const preferred = useAppStore.getState().backend?.name ?? null;
     const handle = startRun(runId, preferred, {
       onBackend: (m) => set({ backend: `${m.device}: ${m.reason}` }),
@@ -46,15 +53,25 @@ export const useTrainStore = create<TrainState>((set, get) => {
     });
     set({ handle, activeId: runId, selectedId: runId, progress: null, error: null });
     handle.done
-      .then((run) => set({ runs: upsert(get().runs, run) }))
+      .then((run) => {
+        // Paused by the engine, not the user (a NaN / infinite loss): say why, as an error.
+        const engineStop = run.status === 'paused' && !userPaused;
+        set({ runs: upsert(get().runs, run), ...(engineStop ? { error: run.message } : {}) });
+      })
       .catch(async (e: unknown) => {
         const message = e instanceof Error ? e.message : String(e);
-        // A crashed worker leaves the record saying 'running': say what happened instead.
-        const run = await storedRun(runId);
-        if (run?.status === 'running') {
-          run.status = 'interrupted';
-          run.message = message;
-          await putRun(await getDb(), run);
+        // A crashed worker leaves the record saying 'running': say what happened instead. With
+        // storage full even that small write may fail: the message is shown all the same.
+        let run: RunRecord | undefined;
+        try {
+          run = await storedRun(runId);
+          if (run?.status === 'running') {
+            run.status = 'interrupted';
+            run.message = message;
+            await putRun(await getDb(), run);
+          }
+        } catch {
+          // keep `run` as read (or undefined); the error line says what happened
         }
         set({ error: message, runs: run ? upsert(get().runs, run) : get().runs });
       })
@@ -93,13 +110,30 @@ export const useTrainStore = create<TrainState>((set, get) => {
         return null;
       }
     },
-    resume: async (id) => {
+    resume: async (id, options = {}) => {
       if (get().handle) return;
-      const run = await storedRun(id);
-      if (!run || run.status === 'done') return;
-      launch(id);
+      try {
+        const run = await storedRun(id);
+        if (!run || run.status === 'done') return;
+        const lr = options.learningRate;
+        if (lr !== undefined && lr !== run.config.optim.learningRate) {
+          const config = { ...run.config, optim: { ...run.config.optim, learningRate: lr } };
+          validateTrainConfig(config);
+          // The resume entry takes its reason from the message: the change is on record.
+          run.message = `Learning rate changed from ${run.config.optim.learningRate} to ${lr} on resume.`;
+          run.config = config;
+          await putRun(await getDb(), run);
+        }
+        set({ runs: upsert(get().runs, run) });
+        launch(id);
+      } catch (e) {
+        set({ error: e instanceof Error ? e.message : String(e) });
+      }
     },
-    pause: () => get().handle?.pause(),
+    pause: () => {
+      userPaused = true;
+      get().handle?.pause();
+    },
     remove: async (id) => {
       if (get().activeId === id) return;
       await deleteRun(await getDb(), id);
