@@ -42,6 +42,7 @@ function summary(over: Partial<PreprocessSummary> = {}): PreprocessSummary {
     seconds: 10,
     framesPerSec: 6,
     phase: 'done',
+    workerCrashes: 0,
     outcomes: [],
     ...over,
   };
