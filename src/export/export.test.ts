@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { csvField, parseCsv, toCsv } from './csv';
-import { escapeHtml, runReportHtml } from './html';
+import { escapeHtml, isInertSvg, runReportHtml } from './html';
 import { predictionsCsv, predictionsHeader, pseudoLabelsCsv, topFrame } from './tables';
 import { comparisonRows, variantLabel } from './compare';
 import { makeRun } from './testing';
@@ -83,6 +83,13 @@ describe('pseudo-labels CSV', () => {
   });
 });
 
+/** The elements the report itself writes (svgPlot's charts included). */
+const REPORT_TAGS = new Set(
+  'html head meta title style body h1 h2 h3 h4 p span strong small table thead tbody tr th td section div pre figure figcaption svg g rect text line polyline'.split(
+    ' ',
+  ),
+);
+
 describe('HTML report', () => {
   it('escapes every user string', () => {
     expect(escapeHtml(`<a href="x">'&'</a>`)).toBe(
@@ -93,6 +100,59 @@ describe('HTML report', () => {
     expect(html).toContain('My &lt;b&gt;run&lt;/b&gt;, &quot;quoted&quot; &amp; ünïcode');
     expect(html).not.toContain('<script>');
     expect(html).toContain('test &lt;script&gt;alert(1)&lt;/script&gt;');
+  });
+
+  it('turns markup and quotes in every user string into text, never into tags or attributes', () => {
+    const evil = `<img src=x onerror=alert(1)> "dq" 'sq'`;
+    const escaped = '&lt;img src=x onerror=alert(1)&gt; &quot;dq&quot; &#39;sq&#39;';
+    const base = makeRun();
+    const env = base.environment;
+    if (!env) throw new Error('makeRun has an environment');
+    const run = {
+      ...base,
+      name: evil,
+      status: 'failed' as const,
+      message: evil,
+      classes: base.classes.map((c) => `${c} ${evil}`),
+      phases: base.phases.map((p) => ({ ...p, name: `${p.name} ${evil}` })),
+      environment: { ...env, device: evil, userAgent: evil },
+      config: { ...base.config, data: { ...base.config.data, datasetId: evil } },
+    };
+    const html = runReportHtml(run, {
+      generatedAt: 0,
+      charts: [
+        { title: evil, svg: '<svg xmlns="http://www.w3.org/2000/svg"><text>ok</text></svg>' },
+      ],
+    });
+    // Title, heading, message, classes (list, confusion heads, per-class rows, pseudo-label
+    // heads), phase names, environment, chart caption; the config is JSON (quotes escaped).
+    const count = html.split(escaped).length - 1;
+    expect(count).toBeGreaterThanOrEqual(5 + 3 * base.classes.length);
+    expect(html).toContain(escapeHtml(JSON.stringify(evil)));
+    expect(html).not.toContain('<img');
+    // Every tag is one the report writes itself, and none carries an event handler.
+    const tags = [...html.matchAll(/<([a-zA-Z][\w-]*)[^>]*>/g)];
+    expect(tags.filter((t) => /\son\w+\s*=/i.test(t[0])).map((t) => t[0])).toEqual([]);
+    const names = new Set(tags.map((t) => (t[1] ?? '').toLowerCase()));
+    expect([...names].filter((n) => !REPORT_TAGS.has(n))).toEqual([]);
+  });
+
+  it('leaves out a chart whose markup could run anything', () => {
+    const plain = '<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg"><g/></svg>';
+    expect(isInertSvg(plain)).toBe(true);
+    for (const bad of [
+      '<svg><script>alert(1)</script></svg>',
+      '<svg onload="alert(1)"></svg>',
+      '<svg><a href="javascript:alert(1)"><text>x</text></a></svg>',
+      '<svg><a xlink:href=" javascript:alert(1)"><text>x</text></a></svg>',
+      '<svg><foreignObject><div>x</div></foreignObject></svg>',
+      '<img src=x onerror=alert(1)>',
+    ]) {
+      expect(isInertSvg(bad), bad).toBe(false);
+      const html = runReportHtml(makeRun(), { generatedAt: 0, charts: [{ title: 't', svg: bad }] });
+      expect(html).not.toContain(bad);
+      expect(html).toContain('(left out: not a plain SVG chart)');
+    }
   });
 
   it('holds the record numbers: per-phase metrics, confusion cells, pseudo-label counts', () => {

@@ -98,6 +98,20 @@ function curves(run: RunRecord): string {
   return `<div class="curves">${loss}${acc}${lr}</div>`;
 }
 
+/**
+ * A page chart's serialised SVG goes into the report as markup. It comes from our own DOM
+ * (XMLSerializer escapes its text), but the report is opened as a local file, so markup that
+ * could run anything (script, event handlers, javascript: URLs, embedded HTML) is left out.
+ */
+export function isInertSvg(svg: string): boolean {
+  return (
+    /^\s*(<\?xml[^>]*\?>\s*)?<svg[\s>]/i.test(svg) &&
+    !/<\s*(script|foreignObject|iframe|object|embed)\b/i.test(svg) &&
+    !/<[^>]*\son[a-z]+\s*=/i.test(svg) &&
+    !/<[^>]*[\s:](href|src)\s*=\s*["']?\s*(javascript|data):/i.test(svg)
+  );
+}
+
 export interface ReportOptions {
   /** When the report was made (ms since epoch); default now. */
   generatedAt?: number;
@@ -122,7 +136,10 @@ export function runReportHtml(run: RunRecord, opts: ReportOptions = {}): string 
         .join('')
     : '<tr><td>not recorded</td></tr>';
   const charts = (opts.charts ?? [])
-    .map((c) => `<figure><figcaption>${e(c.title)}</figcaption>${c.svg}</figure>`)
+    .map(
+      (c) =>
+        `<figure><figcaption>${e(c.title)}</figcaption>${isInertSvg(c.svg) ? c.svg : '<p>(left out: not a plain SVG chart)</p>'}</figure>`,
+    )
     .join('');
   const generated = new Date(opts.generatedAt ?? Date.now()).toISOString();
   return `<!doctype html>
