@@ -270,7 +270,7 @@ async function main(): Promise<number> {
   }
 
   if (only.has('preprocess') || only.has('storage')) {
-    const pp = await section('preprocess', () =>
+    const run = () =>
       runPreprocessBench({
         format,
         distDir: outDir,
@@ -278,6 +278,13 @@ async function main(): Promise<number> {
         // Storage alone needs one preprocessing run, not the worker sweep.
         workers: only.has('preprocess') ? 'all' : 'max',
         modelsOnly: only.has('preprocess'),
+      });
+    // Once, under heavy load, the app's test input did not appear within 30 s: retry once
+    // in a fresh browser and profile before reporting a failure.
+    const pp = await section('preprocess', () =>
+      run().catch((e: unknown) => {
+        console.error(`preprocess: ${e instanceof Error ? e.message : String(e)}; retrying once`);
+        return run();
       }),
     );
     if (only.has('preprocess')) data.preprocess = pp;
