@@ -11,6 +11,7 @@ import {
   securityHeaders,
   type CspMode,
 } from './scripts/lib/securityHeaders.ts';
+import { serviceWorker } from './scripts/vite/serviceWorker';
 
 // Cross-origin isolation (COOP/COEP: WASM threads) and the Content-Security-Policy, one
 // definition in scripts/lib/securityHeaders.ts, sent by the dev server, `vite preview` and the
@@ -62,7 +63,7 @@ function csp(): Plugin {
 }
 
 export default defineConfig({
-  plugins: [react(), csp()],
+  plugins: [react(), csp(), serviceWorker()],
   // Recorded in every run record (src/train/run/environment.ts).
   define: { __APP_VERSION__: JSON.stringify(pkg.version) },
   server: { headers: securityHeaders('dev') },
