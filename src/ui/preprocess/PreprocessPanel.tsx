@@ -3,6 +3,7 @@ import type { IlluminationMethod } from '../../preprocess/types';
 import { DEFAULT_PREPROCESS_CONFIG } from '../../preprocess/config';
 import type { DatasetSummary } from '../datasets/datasetsStore';
 import { formatDuration } from '../format';
+import type { OutcomeNote } from '../../preprocess/outcomeNotes';
 import { usePreprocessStore } from './preprocessStore';
 
 const d = DEFAULT_PREPROCESS_CONFIG;
@@ -146,6 +147,37 @@ function Status({ dataset }: { dataset: DatasetSummary }) {
   );
 }
 
+/** Most notes listed; the rest are counted. */
+const NOTES_SHOWN = 200;
+/** One empty list: a selector returning a fresh [] would re-render forever. */
+const NO_NOTES: readonly OutcomeNote[] = [];
+
+/** Per item needing attention: its name and why (names are rendered as text, never HTML). */
+function ItemNotes({ dataset }: { dataset: DatasetSummary }) {
+  const notes = usePreprocessStore((s) =>
+    s.status?.datasetId === dataset.id ? s.notes : NO_NOTES,
+  );
+  if (notes.length === 0) return null;
+  const shown = notes.slice(0, NOTES_SHOWN);
+  return (
+    <details className="problems" open data-testid="preprocess.notes">
+      <summary>
+        {notes.length} item{notes.length === 1 ? '' : 's'} flagged or failed
+      </summary>
+      <ul>
+        {shown.map((n) => (
+          <li key={n.itemId} data-testid="preprocess.note" data-status={n.status} data-key={n.key}>
+            <code>{n.key}</code>: {n.message}
+          </li>
+        ))}
+      </ul>
+      {notes.length > shown.length && (
+        <p className="muted">and {notes.length - shown.length} more</p>
+      )}
+    </details>
+  );
+}
+
 /** Face preprocessing of one dataset: settings, run controls with frames/s and ETA, outcome. */
 export function PreprocessPanel({ dataset }: { dataset: DatasetSummary }) {
   const { handle, error, summary, start, refresh } = usePreprocessStore();
@@ -194,6 +226,7 @@ export function PreprocessPanel({ dataset }: { dataset: DatasetSummary }) {
         </p>
       )}
       <Status dataset={dataset} />
+      <ItemNotes dataset={dataset} />
     </section>
   );
 }

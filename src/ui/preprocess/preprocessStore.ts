@@ -1,6 +1,7 @@
 import { create } from 'zustand';
 import {
   getPreprocessStatus,
+  listItemOutcomes,
   setPreprocessWorkers,
   startPreprocess,
   type PreprocessHandle,
@@ -9,6 +10,7 @@ import {
   type RunProgress,
 } from '../../preprocess/api';
 import type { PreprocessConfigInput } from '../../preprocess/config';
+import { outcomeNotes, type OutcomeNote } from '../../preprocess/outcomeNotes';
 
 /** Remembers an unfinished run so a reload picks it up again (the runner skips finished items). */
 const RUNNING_KEY = 'fer.preprocess.running';
@@ -30,6 +32,8 @@ function readMark(): RunningMark | null {
 export interface PreprocessState {
   datasetId: string | null;
   status: PreprocessStatus | null;
+  /** The status's dataset's flagged and failed items, each with why. */
+  notes: OutcomeNote[];
   progress: RunProgress | null;
   summary: PreprocessSummary | null;
   error: string | null;
@@ -48,6 +52,7 @@ export interface PreprocessState {
 export const usePreprocessStore = create<PreprocessState>((set, get) => ({
   datasetId: null,
   status: null,
+  notes: [],
   progress: null,
   summary: null,
   error: null,
@@ -56,8 +61,12 @@ export const usePreprocessStore = create<PreprocessState>((set, get) => ({
   setSettings: (s) => set({ settings: { ...get().settings, ...s } }),
   refresh: async (datasetId) => {
     try {
-      const status = await getPreprocessStatus(datasetId);
-      if (get().datasetId === datasetId || get().datasetId === null) set({ datasetId, status });
+      const [status, records] = await Promise.all([
+        getPreprocessStatus(datasetId),
+        listItemOutcomes(datasetId),
+      ]);
+      if (get().datasetId === datasetId || get().datasetId === null)
+        set({ datasetId, status, notes: outcomeNotes(datasetId, records) });
     } catch (e) {
       set({ error: e instanceof Error ? e.message : String(e) });
     }
