@@ -35,7 +35,8 @@ export type CspDelivery = 'header' | 'meta';
  * - 'wasm-unsafe-eval': compiling WebAssembly (tfjs-backend-wasm, MediaPipe, ffmpeg.wasm);
  * - blob: for workers and scripts: tfjs-backend-wasm's threaded backend starts its pthread
  *   workers from a blob: URL and they importScripts() the backend's factory from another one;
- * - blob:/data: images and media: crops, thumbnails and videos are shown from object URLs.
+ * - blob: images and media (crops, thumbnails and videos are shown from object URLs), and
+ *   data: images (they make no request).
  * In dev only (`vite`, never a build): the React Refresh preamble is an inline script, Vite
  * injects CSS as <style> elements, and HMR talks over a WebSocket.
  */
@@ -50,7 +51,7 @@ export function cspDirectives(
     ['worker-src', ["'self'", 'blob:']],
     ['connect-src', ["'self'", ...(dev ? ['ws:'] : [])]],
     ['img-src', ["'self'", 'blob:', 'data:']],
-    ['media-src', ["'self'", 'blob:', 'data:']],
+    ['media-src', ["'self'", 'blob:']],
     ['style-src', ["'self'", ...(dev ? ["'unsafe-inline'"] : [])]],
     ['font-src', ["'self'"]],
     ['manifest-src', ["'self'"]],

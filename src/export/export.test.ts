@@ -140,6 +140,11 @@ describe('HTML report', () => {
   it('leaves out a chart whose markup could run anything', () => {
     const plain = '<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg"><g/></svg>';
     expect(isInertSvg(plain)).toBe(true);
+    // What recharts writes: a series named by the user is an attribute value, which is text.
+    const named =
+      '<svg width="10"><path name="run &lt;img src=x onerror=alert(1)&gt; &quot; onload=x" d="M0 0"/>' +
+      '<rect clip-path="url(#c)" style="fill: red"></rect><use href="#c"/><text>a &lt; b</text></svg>';
+    expect(isInertSvg(named)).toBe(true);
     for (const bad of [
       '<svg><script>alert(1)</script></svg>',
       '<svg onload="alert(1)"></svg>',
@@ -147,6 +152,11 @@ describe('HTML report', () => {
       '<svg><a xlink:href=" javascript:alert(1)"><text>x</text></a></svg>',
       '<svg><foreignObject><div>x</div></foreignObject></svg>',
       '<img src=x onerror=alert(1)>',
+      '<svg><image href="https://example.com/x.png"/></svg>',
+      '<svg><!-- x --><g/></svg>',
+      '<svg><style>@import "https://example.com/x.css";</style></svg>',
+      "<svg><g ONCLICK='alert(1)'/></svg>",
+      '<svg><g a="1" onmouseover=alert(1)/></svg>',
     ]) {
       expect(isInertSvg(bad), bad).toBe(false);
       const html = runReportHtml(makeRun(), { generatedAt: 0, charts: [{ title: 't', svg: bad }] });

@@ -98,18 +98,39 @@ function curves(run: RunRecord): string {
   return `<div class="curves">${loss}${acc}${lr}</div>`;
 }
 
+/** One start tag: a name, then attributes whose values may be quoted (and hold `>` or `on…=`). */
+const START_TAG =
+  /<([a-zA-Z][\w:.-]*)((?:\s+[^\s=/>"']+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)*)\s*\/?>/y;
+const ATTRIBUTE = /([^\s=/>"']+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?/g;
+const END_TAG = /<\/[a-zA-Z][\w:.-]*\s*>/y;
+const ACTIVE_ELEMENTS = new Set(['script', 'foreignobject', 'iframe', 'object', 'embed', 'style']);
+
 /**
  * A page chart's serialised SVG goes into the report as markup. It comes from our own DOM
- * (XMLSerializer escapes its text), but the report is opened as a local file, so markup that
- * could run anything (script, event handlers, javascript: URLs, embedded HTML) is left out.
+ * (XMLSerializer escapes its text and attribute values), but the report is opened as a local
+ * file, so markup that could run or fetch anything is left out: script, foreignObject and
+ * other active elements, comments and processing instructions, event-handler attributes, and
+ * links that do not point inside the document. Attribute values are read as values (a class
+ * name such as `x onerror=y` inside one is text, not an attribute).
  */
 export function isInertSvg(svg: string): boolean {
-  return (
-    /^\s*(<\?xml[^>]*\?>\s*)?<svg[\s>]/i.test(svg) &&
-    !/<\s*(script|foreignObject|iframe|object|embed)\b/i.test(svg) &&
-    !/<[^>]*\son[a-z]+\s*=/i.test(svg) &&
-    !/<[^>]*[\s:](href|src)\s*=\s*["']?\s*(javascript|data):/i.test(svg)
-  );
+  const body = svg.replace(/^\s*<\?xml[^>]*\?>\s*/, '');
+  if (!/^<svg[\s>]/.test(body)) return false;
+  for (let at = body.indexOf('<'); at !== -1; at = body.indexOf('<', at + 1)) {
+    END_TAG.lastIndex = at;
+    if (END_TAG.test(body)) continue;
+    START_TAG.lastIndex = at;
+    const tag = START_TAG.exec(body);
+    if (!tag) return false; // a comment, CDATA, processing instruction or broken markup
+    if (ACTIVE_ELEMENTS.has((tag[1] ?? '').toLowerCase())) return false;
+    for (const a of (tag[2] ?? '').matchAll(ATTRIBUTE)) {
+      const name = (a[1] ?? '').toLowerCase();
+      const value = (a[2] ?? a[3] ?? a[4] ?? '').trim();
+      if (name.startsWith('on')) return false;
+      if (/(^|:)(href|src)$/.test(name) && !value.startsWith('#')) return false;
+    }
+  }
+  return true;
 }
 
 export interface ReportOptions {
