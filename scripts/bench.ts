@@ -129,11 +129,18 @@ async function main(): Promise<number> {
     );
 
     if (only.has('model')) {
+      // A full-size WebGPU training step on a software (SwiftShader) adapter takes many
+      // minutes (over 10 at load 12 here) and says nothing about a GPU: by default it is timed
+      // only on a hardware adapter; --full-train-backends overrides.
+      const softwareWebgpu = env.adapter?.webgpu?.isFallback !== false;
+      const fullTrainBackends =
+        option('full-train-backends')?.split(',') ??
+        (softwareWebgpu ? backends.filter((b) => b !== 'cpu' && b !== 'webgpu') : undefined);
       const plan: ModelBenchPlan = {
         backends,
         fullFrames,
         fullTrain: !argv.includes('--no-full-train'),
-        fullTrainBackends: option('full-train-backends')?.split(','),
+        fullTrainBackends,
         conv: argv.includes('--conv'),
         onResult: (r, s) =>
           console.error(
@@ -148,9 +155,11 @@ async function main(): Promise<number> {
           if (!fullTrainEnabled(plan, b))
             fullTrainSkipped[b] = !plan.fullTrain
               ? '--no-full-train'
-              : b === 'cpu' && plan.fullTrainBackends === undefined
-                ? 'plain-JS CPU is not timed by default (minutes per step; --full-train-backends to add it)'
-                : 'not in --full-train-backends';
+              : option('full-train-backends') !== undefined
+                ? 'not in --full-train-backends'
+                : b === 'cpu'
+                  ? 'plain-JS CPU is not timed by default (minutes per step; --full-train-backends adds it)'
+                  : 'WebGPU on a software fallback adapter is not timed by default (minutes per step, and no GPU to measure; --full-train-backends adds it)';
         return { results: run.results, fullFrames, fullTrainSkipped };
       });
     }
