@@ -222,6 +222,8 @@ export async function readBlobRange(
   offset: number,
   length: number,
 ): Promise<Uint8Array> {
+  // The whole file: read without a slice (see readBytes in ../sniff.ts).
+  if (offset <= 0 && offset + length >= blob.size) return new Uint8Array(await blob.arrayBuffer());
   return new Uint8Array(await blob.slice(offset, offset + length).arrayBuffer());
 }
 
