@@ -123,12 +123,20 @@ self.addEventListener('message', (event) => {
     );
 });
 
+/** Whether a navigation is to the app's page (not, say, a model file opened in a tab). */
+function isPage(url) {
+  const path = new URL(url).pathname;
+  const root = new URL(PAGE).pathname;
+  return path === root || path === root + 'index.html';
+}
+
 /** The page: from the network while online (kept for offline use), else the cached one. */
 async function navigation(request) {
   const cache = await caches.open(CACHE);
   try {
     const response = await fetch(request);
-    if (response.ok) await cache.put(PAGE, response.clone());
+    const html = (response.headers.get('content-type') ?? '').includes('text/html');
+    if (response.ok && html && isPage(request.url)) await cache.put(PAGE, response.clone());
     return response;
   } catch (e) {
     const cached = await cache.match(PAGE, { ignoreVary: true });
