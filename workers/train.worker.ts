@@ -18,6 +18,7 @@ import { runTraining } from '../src/train/run/engine';
 import { RunDataError } from '../src/train/run/data';
 import { runEnvironment } from '../src/train/run/environment';
 import type { RunRecord } from '../src/train/run/record';
+import { failPutsInto } from '../src/testing/quota';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -112,5 +113,6 @@ self.onmessage = (ev: MessageEvent<ToTrainWorker>) => {
   const msg = ev.data;
   if (msg.type === 'start') void start(msg.runId, msg);
   else if (msg.type === 'pause') controller?.abort('pause');
+  else if (msg.type === 'fill-storage') failPutsInto('checkpoints');
   else (tf.backend() as unknown as { device?: { destroy?: () => void } }).device?.destroy?.();
 };

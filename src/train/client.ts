@@ -24,6 +24,8 @@ export interface TrainHandle {
   terminate: () => void;
   /** Destroys the WebGPU device in the worker, as a driver reset would (tests). */
   loseDevice: () => void;
+  /** Makes the worker's checkpoint writes fail as on a full disk (tests). */
+  fillStorage: () => void;
   /** Resolves with the final record (done or paused); rejects with the worker's error. */
   done: Promise<RunRecord>;
 }
@@ -117,6 +119,7 @@ export function startRun(
       crashed('The training worker stopped unexpectedly.');
     },
     loseDevice: () => worker.postMessage({ type: 'lose-device' } satisfies ToTrainWorker),
+    fillStorage: () => worker.postMessage({ type: 'fill-storage' } satisfies ToTrainWorker),
     done,
   };
 }

@@ -7,7 +7,13 @@ export type ToTrainWorker =
   | { type: 'start'; runId: string; backend: BackendName | null }
   | { type: 'pause' }
   /** Tests: destroys the WebGPU device, as a driver reset would (no-op on other backends). */
-  | { type: 'lose-device' };
+  | { type: 'lose-device' }
+  /**
+   * Tests: from now on, writes of checkpoints in this worker fail with QuotaExceededError, as
+   * on a full disk (Chromium's quota override does not reliably fail writes that replace a
+   * record of the same size).
+   */
+  | { type: 'fill-storage' };
 
 export type FromTrainWorker =
   | { type: 'backend'; backend: string; reason: string; device: string }

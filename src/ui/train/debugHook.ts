@@ -3,7 +3,7 @@
  * command. It calls the same store actions as the Train tab, so a scripted run is a UI run.
  */
 import { getDb } from '../../storage/db';
-import { getRun, listRuns } from '../../storage/runs';
+import { getCheckpoint, getRun, listRuns } from '../../storage/runs';
 import { parseTrainConfig } from '../../train/config';
 import type { TrainProgress } from '../../train/run/engine';
 import type { RunRecord } from '../../train/run/record';
@@ -23,9 +23,20 @@ export interface TrainDebugApi {
   /** Kills the training worker (a crash) / destroys its WebGPU device. */
   killWorker: () => void;
   loseDevice: () => void;
+  /** The training worker's checkpoint writes fail from now on, as on a full disk. */
+  fillStorage: () => void;
   /** Resumes a stopped run, optionally with another learning rate (see trainStore.resume). */
   resume: (runId: string, options?: { learningRate?: number }) => Promise<void>;
   getRun: (runId: string) => Promise<RunRecord | undefined>;
+  /** Where the run's latest stored checkpoint stands (no weights), or null without one. */
+  checkpoint: (runId: string) => Promise<{
+    phase: number;
+    epoch: number;
+    finite: boolean;
+    savedAt: number;
+    /** Bytes of its tensors (weights, optimiser state, best weights). */
+    bytes: number;
+  } | null>;
   listRuns: () => Promise<RunRecord[]>;
 }
 
@@ -71,8 +82,19 @@ export function installTrainDebugHook(): void {
     pause: () => useTrainStore.getState().pause(),
     killWorker: () => useTrainStore.getState().handle?.terminate(),
     loseDevice: () => useTrainStore.getState().handle?.loseDevice(),
+    fillStorage: () => useTrainStore.getState().handle?.fillStorage(),
     resume: (runId, options) => useTrainStore.getState().resume(runId, options),
     getRun: async (runId) => getRun(await getDb(), runId),
+    checkpoint: async (runId) => {
+      const c = await getCheckpoint(await getDb(), runId);
+      if (!c) return null;
+      const finite = c.weights.every((w) => Array.from(w.values).every((v) => Number.isFinite(v)));
+      const bytes = [...c.weights, ...c.optimizer, ...(c.best ?? [])].reduce(
+        (n, t) => n + t.values.byteLength,
+        0,
+      );
+      return { phase: c.phase, epoch: c.epoch, finite, savedAt: c.savedAt, bytes };
+    },
     listRuns: async () => listRuns(await getDb()),
   };
 }
