@@ -1,13 +1,11 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { defineConfig, type Connect, type Plugin } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 import pkg from './package.json' with { type: 'json' };
 import {
   CSP_PLACEHOLDER,
-  CSP_REPORT_MAX_BYTES,
   CSP_REPORT_PATH,
+  CspReports,
   contentSecurityPolicy,
-  cspReportSummary,
   securityHeaders,
   type CspMode,
 } from './scripts/lib/securityHeaders.ts';
@@ -17,31 +15,16 @@ import { serviceWorker } from './scripts/vite/serviceWorker';
 // definition in scripts/lib/securityHeaders.ts, sent by the dev server, `vite preview` and the
 // headless runner's server (docs/security.md).
 
-/** Logs the violation reports browsers POST to CSP_REPORT_PATH (the policy's report-uri). */
-function cspReports(req: IncomingMessage, res: ServerResponse, next: Connect.NextFunction): void {
-  if (req.method !== 'POST') {
-    next();
-    return;
-  }
-  let body = '';
-  req.setEncoding('utf8');
-  req.on('data', (chunk: string) => {
-    if (body.length < CSP_REPORT_MAX_BYTES) body += chunk;
-  });
-  req.on('end', () => {
-    console.warn(`[fer] ${cspReportSummary(body)}`);
-    res.statusCode = 204;
-    res.end();
-  });
-}
-
 /**
  * Fills index.html's <meta http-equiv="Content-Security-Policy"> from the one definition, so a
  * static host that sends no headers still gets the policy (for the page; workers need the
- * header), and logs violation reports in the dev server and `vite preview`.
+ * header), and takes the violation reports in the dev server and `vite preview`.
  */
 function csp(): Plugin {
   let mode: CspMode = 'build';
+  const reports = new CspReports((line) => {
+    console.warn(`[fer] ${line}`);
+  });
   return {
     name: 'fer-csp',
     configResolved(config) {
@@ -54,10 +37,14 @@ function csp(): Plugin {
       return html.replace(CSP_PLACEHOLDER, policy);
     },
     configureServer(server) {
-      server.middlewares.use(CSP_REPORT_PATH, cspReports);
+      server.middlewares.use(CSP_REPORT_PATH, (req, res, next) => {
+        if (!reports.handle(req, res)) next();
+      });
     },
     configurePreviewServer(server) {
-      server.middlewares.use(CSP_REPORT_PATH, cspReports);
+      server.middlewares.use(CSP_REPORT_PATH, (req, res, next) => {
+        if (!reports.handle(req, res)) next();
+      });
     },
   };
 }

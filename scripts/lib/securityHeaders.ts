@@ -6,6 +6,8 @@
  * and cannot carry frame-ancestors; the headers do). docs/security.md explains each directive.
  */
 
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
 /**
  * Cross-origin isolation lets the WASM backend use threads (SharedArrayBuffer).
  * Cross-Origin-Resource-Policy is the runner's own: Vite's servers do not need it.
@@ -20,7 +22,8 @@ export const CSP_PLACEHOLDER = '__FER_CSP__';
 
 /**
  * Where browsers POST a report of each violation (from the page and from every worker, nested
- * ones included). Our servers log them (`cspReportSummary`); the e2e tests watch for them.
+ * ones included). Our servers log them (`cspReportSummary`) and list the ones received so far
+ * on a GET of the same path (the e2e tests read it: see `CspReports`).
  */
 export const CSP_REPORT_PATH = '/__csp-report';
 
@@ -99,5 +102,49 @@ export function cspReportSummary(body: string): string {
     return `CSP violation: ${field('effective-directive')} blocked ${field('blocked-uri')} in ${field('document-uri')} (${field('source-file')}:${field('line-number')})`;
   } catch {
     return `CSP violation (unreadable report): ${body.slice(0, 200)}`;
+  }
+}
+
+/** How many report lines a server keeps for GET (the oldest go first). */
+export const CSP_REPORTS_KEPT = 1000;
+
+/**
+ * The violation reports one server received: POST CSP_REPORT_PATH adds one (logged through
+ * `log`, answered 204), GET lists them as a JSON array of `cspReportSummary` lines. Shared by
+ * vite.config.ts (dev server, `vite preview`) and scripts/lib/server.ts (headless runner).
+ */
+export class CspReports {
+  readonly lines: string[] = [];
+
+  constructor(private readonly log: (line: string) => void) {}
+
+  /** Handles a request for CSP_REPORT_PATH; false (untouched) for any other method. */
+  handle(req: IncomingMessage, res: ServerResponse, headers: Record<string, string> = {}): boolean {
+    if (req.method === 'GET' || req.method === 'HEAD') {
+      const body = JSON.stringify(this.lines);
+      res.writeHead(200, {
+        ...headers,
+        'Content-Type': 'application/json; charset=utf-8',
+        'Content-Length': Buffer.byteLength(body),
+        'Cache-Control': 'no-store',
+      });
+      res.end(req.method === 'GET' ? body : undefined);
+      return true;
+    }
+    if (req.method !== 'POST') return false;
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk: string) => {
+      if (body.length < CSP_REPORT_MAX_BYTES) body += chunk;
+    });
+    req.on('end', () => {
+      const line = cspReportSummary(body);
+      this.lines.push(line);
+      if (this.lines.length > CSP_REPORTS_KEPT) this.lines.shift();
+      this.log(line);
+      res.writeHead(204, headers);
+      res.end();
+    });
+    return true;
   }
 }

@@ -114,7 +114,12 @@ describe('static server', () => {
       }),
     });
     expect(res.status).toBe(204);
-    expect(violations).toEqual(['CSP violation: connect-src blocked https://x.test in ? (?:?)']);
+    const line = 'CSP violation: connect-src blocked https://x.test in ? (?:?)';
+    expect(violations).toEqual([line]);
+    // The ones received so far are listed for whoever drives the browser (the e2e tests).
+    const listed = await fetch(`${server.url}${CSP_REPORT_PATH}`);
+    expect(listed.status).toBe(200);
+    expect(await listed.json()).toEqual([line]);
   });
 });
 

@@ -3,12 +3,7 @@ import { stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import {
-  CSP_REPORT_MAX_BYTES,
-  CSP_REPORT_PATH,
-  cspReportSummary,
-  securityHeaders,
-} from './securityHeaders';
+import { CSP_REPORT_PATH, CspReports, securityHeaders } from './securityHeaders';
 
 /**
  * A small static server for the built app (`dist/`), used by the headless runner. Same
@@ -65,24 +60,6 @@ export interface StaticServerOptions {
   onCspViolation?: (line: string) => void;
 }
 
-/** Reads a violation report (the policy's report-uri) and answers 204. */
-function receiveCspReport(
-  req: IncomingMessage,
-  res: ServerResponse,
-  log: (line: string) => void,
-): void {
-  let body = '';
-  req.setEncoding('utf8');
-  req.on('data', (chunk: string) => {
-    if (body.length < CSP_REPORT_MAX_BYTES) body += chunk;
-  });
-  req.on('end', () => {
-    log(cspReportSummary(body));
-    res.writeHead(204, ISOLATION_HEADERS);
-    res.end();
-  });
-}
-
 /**
  * Maps a request path to a file under `root`, or null when it would leave `root`
  * (`..`, encoded `%2e%2e`, backslashes, NUL) or cannot be decoded.
@@ -126,13 +103,10 @@ async function handle(
   root: string,
   req: IncomingMessage,
   res: ServerResponse,
-  log: (line: string) => void,
+  reports: CspReports,
 ): Promise<void> {
   const urlPath = (req.url ?? '/').split(/[?#]/, 1)[0] ?? '/';
-  if (req.method === 'POST' && urlPath === CSP_REPORT_PATH) {
-    receiveCspReport(req, res, log);
-    return;
-  }
+  if (urlPath === CSP_REPORT_PATH && reports.handle(req, res, { ...ISOLATION_HEADERS })) return;
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     sendText(res, 405, 'Method not allowed');
     return;
@@ -176,13 +150,14 @@ async function handle(
 /** Starts serving `root` on 127.0.0.1 (only). Resolves once listening. */
 export async function startStaticServer(opts: StaticServerOptions): Promise<StaticServer> {
   const root = path.resolve(opts.root);
-  const log =
+  const reports = new CspReports(
     opts.onCspViolation ??
-    ((line: string) => {
-      process.stderr.write(`${line}\n`);
-    });
+      ((line: string) => {
+        process.stderr.write(`${line}\n`);
+      }),
+  );
   const server = createServer((req, res) => {
-    handle(root, req, res, log).catch((e: unknown) => {
+    handle(root, req, res, reports).catch((e: unknown) => {
       if (!res.headersSent) sendText(res, 500, e instanceof Error ? e.message : String(e));
       else res.destroy();
     });

@@ -2,7 +2,9 @@
  * Loads MediaPipe Tasks' FaceDetector and FaceLandmarker (CPU delegate) entirely from files
  * our own build serves: the tasks-vision wasm (imported with `?url`, so Vite copies it into
  * dist/assets and serves it in dev) and the converted models in public/models/face/ (made by
- * scripts/face-models/build.ts; see docs/face-models.md). Nothing is fetched from elsewhere.
+ * scripts/face-models/build.ts; see docs/face-models.md). Nothing is fetched from elsewhere:
+ * before a task is made, fetch in its thread is restricted to our origin, which silences
+ * tasks-vision's usage statistics to Google (src/security/sameOriginFetch.ts).
  *
  * Works in a module Web Worker (our workers are ES modules) and on the main thread. In a
  * module worker tasks-vision loads its wasm loader with `import()`, which evaluates a URL only
@@ -19,6 +21,7 @@ import {
 } from '@mediapipe/tasks-vision';
 import wasmLoaderUrl from '@mediapipe/tasks-vision/vision_wasm_module_internal.js?url';
 import wasmBinaryUrl from '@mediapipe/tasks-vision/vision_wasm_module_internal.wasm?url';
+import { restrictFetchToOrigin } from '../security/sameOriginFetch';
 
 export type RunningMode = 'IMAGE' | 'VIDEO';
 export type DetectorRange = 'short' | 'full';
@@ -109,6 +112,7 @@ export async function loadFaceDetector(
   config: FaceModelsConfig,
   urls: FaceModelUrls = faceModelUrls(config.detectorRange),
 ): Promise<FaceDetector> {
+  restrictFetchToOrigin();
   return FaceDetector.createFromOptions(wasmFileset(urls, 'detector'), {
     baseOptions: { modelAssetPath: urls.detector, delegate: 'CPU' },
     runningMode: config.runningMode,
@@ -121,6 +125,7 @@ export async function loadFaceLandmarker(
   config: FaceModelsConfig,
   urls: FaceModelUrls = faceModelUrls(config.detectorRange),
 ): Promise<FaceLandmarker> {
+  restrictFetchToOrigin();
   return FaceLandmarker.createFromOptions(wasmFileset(urls, 'landmarker'), {
     baseOptions: { modelAssetPath: urls.landmarker, delegate: 'CPU' },
     runningMode: config.runningMode,

@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test, type Page } from '@playwright/test';
 import type {} from '../../src/ingest/media/debugApi';
+import { onOrigin } from './originWatch';
 
 // Media probing/decoding in the built app, driven through window.__ferMedia
 // (src/ingest/media/debugHook.ts). Fixtures come from tests/fixtures/make-fixtures.ts.
@@ -45,10 +46,9 @@ test.beforeAll(() => {
 let page: Page;
 test.beforeAll(async ({ browser, baseURL }) => {
   const context = await browser.newContext();
+  const origin = new URL(baseURL ?? 'http://invalid').origin;
   context.on('request', (r) => {
-    if (!baseURL || !r.url().startsWith(baseURL)) {
-      if (!r.url().startsWith('blob:') && !r.url().startsWith('data:')) outside.push(r.url());
-    }
+    if (!onOrigin(r.url(), origin)) outside.push(r.url());
   });
   page = await context.newPage();
   await page.goto('/');

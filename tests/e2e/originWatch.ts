@@ -1,12 +1,15 @@
 import type { BrowserContext, Page } from '@playwright/test';
-import { CSP_REPORT_PATH, cspReportSummary } from '../../scripts/lib/securityHeaders';
+import { CSP_REPORT_PATH } from '../../scripts/lib/securityHeaders';
 
 /**
  * Everything a browser context asks for, to assert nothing leaves the served origin
  * (docs/security.md). Requests are taken from the context, so those of dedicated workers and
  * service workers count too; WebSockets from each page. Content-Security-Policy violations
- * come from the policy's report-uri (sent by the page and every worker, nested ones included,
- * which Playwright's console events do not reach) and from the page's console.
+ * come from the policy's report-uri, which the page and every worker (nested ones included,
+ * which Playwright's console events do not reach) POST to our server: the server lists what it
+ * received on a GET of the same path (a route cannot catch them all: a worker that violates
+ * as it starts reports before Playwright intercepts its requests). The page's console
+ * messages about the policy count too.
  */
 export interface OriginWatch {
   readonly origin: string;
@@ -14,8 +17,10 @@ export interface OriginWatch {
   readonly requests: string[];
   /** Every WebSocket URL opened by a page of the context. */
   readonly websockets: string[];
-  /** One line per violation (report or console message). */
-  readonly violations: string[];
+  /** One line per violation seen in a console (see `violations()` for all of them). */
+  readonly consoleViolations: string[];
+  /** Every violation since the watch began: the server's reports, then console messages. */
+  violations: () => Promise<string[]>;
   /** The requests and WebSockets that are neither on `origin` nor blob:/data: of it. */
   offOrigin: () => string[];
 }
@@ -35,7 +40,16 @@ export function onOrigin(url: string, origin: string): boolean {
 export async function watchOrigin(context: BrowserContext, origin: string): Promise<OriginWatch> {
   const requests: string[] = [];
   const websockets: string[] = [];
-  const violations: string[] = [];
+  const consoleViolations: string[] = [];
+  const reportsUrl = `${origin}${CSP_REPORT_PATH}`;
+  const serverReports = async (): Promise<string[]> => {
+    const res = await fetch(reportsUrl, { cache: 'no-store' });
+    if (!res.ok)
+      throw new Error(`${reportsUrl}: HTTP ${res.status} (does the server take reports?)`);
+    return (await res.json()) as string[];
+  };
+  // The server keeps every report it got; this watch counts from here (specs run one at a time).
+  const before = (await serverReports()).length;
   context.on('request', (r) => {
     requests.push(r.url());
   });
@@ -45,18 +59,14 @@ export async function watchOrigin(context: BrowserContext, origin: string): Prom
   context.pages().forEach(onPage);
   context.on('page', onPage);
   context.on('console', (m) => {
-    if (/Content Security Policy/i.test(m.text())) violations.push(`console: ${m.text()}`);
-  });
-  // The report is answered here (it never needs the server) and kept.
-  await context.route(`${origin}${CSP_REPORT_PATH}`, async (route) => {
-    violations.push(cspReportSummary(route.request().postData() ?? ''));
-    await route.fulfill({ status: 204 });
+    if (/Content Security Policy/i.test(m.text())) consoleViolations.push(`console: ${m.text()}`);
   });
   return {
     origin,
     requests,
     websockets,
-    violations,
+    consoleViolations,
+    violations: async () => [...(await serverReports()).slice(before), ...consoleViolations],
     offOrigin: () =>
       [...requests, ...websockets.map((u) => `websocket ${u}`)].filter(
         (u) => !onOrigin(u.replace(/^websocket /, ''), origin),
