@@ -128,6 +128,8 @@ test('a reload mid-training resumes from the last checkpoint, with no duplicate 
   expect(run?.resumes.length).toBe(1);
   expect(run?.resumes[0]?.why).toContain('reloaded');
   expect(run?.phases[0]?.epochs.map((e) => e.epoch)).toEqual([...Array(12).keys()]);
+  const runs = await page.evaluate(() => window.__ferTrain?.listRuns());
+  expect(runs?.filter((r) => r.name === 'reload test').map((r) => r.id)).toEqual([runId]);
 });
 
 test('a killed worker marks the run interrupted with a message; Resume finishes it', async () => {
@@ -151,7 +153,11 @@ test('a killed worker marks the run interrupted with a message; Resume finishes 
   await page.getByTestId('train.resume').first().click();
   const run = await page.evaluate((id) => window.__ferTrain?.wait(id), runId);
   expect(run?.status).toBe('done');
-  expect(run?.phases[0]?.epochs).toHaveLength(8);
+  // Every epoch once (none redone after the crash), one resume, one record of the run.
+  expect(run?.phases[0]?.epochs.map((e) => e.epoch)).toEqual([...Array(8).keys()]);
+  expect(run?.resumes).toHaveLength(1);
+  const runs = await page.evaluate(() => window.__ferTrain?.listRuns());
+  expect(runs?.filter((r) => r.name === 'crash test').map((r) => r.id)).toEqual([runId]);
 });
 
 test('a lost WebGPU device stops the run with a clear message; it resumes afterwards', async () => {
@@ -191,4 +197,9 @@ test('a lost WebGPU device stops the run with a clear message; it resumes afterw
   await page.evaluate((id) => window.__ferTrain?.resume(id), runId);
   const run = await page.evaluate((id) => window.__ferTrain?.wait(id), runId);
   expect(run?.status).toBe('done');
+  // Every epoch once and one record of the run (lost in epoch 1, before any checkpoint, it
+  // starts over rather than resuming).
+  expect(run?.phases[0]?.epochs.map((e) => e.epoch)).toEqual([0, 1]);
+  const runs = await page.evaluate(() => window.__ferTrain?.listRuns());
+  expect(runs?.filter((r) => r.name === 'device test').map((r) => r.id)).toEqual([runId]);
 });
