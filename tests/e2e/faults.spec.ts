@@ -116,6 +116,13 @@ test('storage full while preprocessing: a clear message, whole items only, the d
   // Room for some items' crops (about 75 KB each at 224 px), not for all of them. (With a
   // margin of 0.6 MB Chromium did not apply the override here: the estimate kept its quota.)
   await setQuota(page, cdp, 1_200_000);
+  // Chromium does not always apply the override (seen here with the same build): then there
+  // is no full disk to test, which is said rather than passed.
+  const est = await page.evaluate(() => window.__fer?.storage());
+  test.skip(
+    (est?.quotaBytes ?? Infinity) > (est?.usageBytes ?? 0) + 20_000_000,
+    `Chromium did not apply the quota override (quota ${est?.quotaBytes ?? '?'} bytes)`,
+  );
   await page.getByTestId('preprocess.start').click();
   const error = page.getByTestId('preprocess.error');
   await expect(error).toContainText('Preprocessing stopped', { timeout: 180_000 });
