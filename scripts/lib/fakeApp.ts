@@ -18,8 +18,12 @@ const FAKE_APP_HTML = `<!doctype html>
 <body>
 <input type="file" multiple data-testid="testapi.files" hidden>
 <input type="file" webkitdirectory data-testid="testapi.folder" hidden>
-<script type="module">
-const params = new URLSearchParams(location.search);
+<script type="module" src="./app.js"></script>
+</body></html>
+`;
+
+/** The fake app's script: a file, not inline, so it runs under the servers' CSP (script-src 'self'). */
+const FAKE_APP_JS = `const params = new URLSearchParams(location.search);
 let plan = null;
 function openDb() {
   return new Promise((resolve, reject) => {
@@ -214,14 +218,13 @@ window.__ferPreprocess = {
     return { config: full, configHash: hashOf(full), mining: { minRunFrames: 30, minFaceAreaFraction: 0.02, majority: 0.5 }, files };
   },
 };
-</script>
-</body></html>
 `;
 
 /** Writes the fake app into `dir` (created if needed) and returns `dir`. */
 export async function writeFakeApp(dir: string): Promise<string> {
   await mkdir(dir, { recursive: true });
   await writeFile(path.join(dir, 'index.html'), FAKE_APP_HTML);
+  await writeFile(path.join(dir, 'app.js'), FAKE_APP_JS);
   return dir;
 }
 
