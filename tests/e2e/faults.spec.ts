@@ -98,7 +98,7 @@ test.beforeAll(async ({ browser }: { browser: Browser }) => {
     if (!demo) throw new Error('no demo hook');
     const stored = await demo.store({
       seed: 3,
-      counts: { trainPerClass: 2, valPerClass: 1, pool: 0, frames: 8 },
+      counts: { trainPerClass: 2, valPerClass: 1, pool: 0, frames: 24 },
     });
     return stored.datasetId;
   });
@@ -113,19 +113,19 @@ test('storage full while preprocessing: a clear message, whole items only, the d
   test.setTimeout(300_000);
   const before = await page.evaluate(() => window.__fer?.listDatasets());
   expect(before?.[0]?.itemCount).toBe(ITEMS);
-  // Room for some items' crops (about 75 KB each at 224 px), not for all of them. (With a
-  // margin of 0.6 MB Chromium did not apply the override here: the estimate kept its quota.)
+  // Room for some items' crops, not for all: 24 frames an item are about 220 KB at 224 px, 4.6 MB
+  // in all, against a margin of 1.2 MB. Chromium's accounting is coarse: with 8 frames (1.6 MB
+  // in all) every item sometimes fit. navigator.storage.estimate() does not report the
+  // overridden quota, so the test asserts what was written, never the estimate.
   await setQuota(page, cdp, 1_200_000);
-  // Chromium does not always apply the override (seen here with the same build): then there
-  // is no full disk to test, which is said rather than passed.
-  const est = await page.evaluate(() => window.__fer?.storage());
-  test.skip(
-    (est?.quotaBytes ?? Infinity) > (est?.usageBytes ?? 0) + 20_000_000,
-    `Chromium did not apply the quota override (quota ${est?.quotaBytes ?? '?'} bytes)`,
-  );
   await page.getByTestId('preprocess.start').click();
+  // The run ends either way; a run that stored everything ('done') means the quota held nothing back.
+  const summary = page.getByTestId('preprocess.summary');
+  await expect(summary).toHaveAttribute('data-phase', /^(stopped|done|cancelled)$/, {
+    timeout: 240_000,
+  });
   const error = page.getByTestId('preprocess.error');
-  await expect(error).toContainText('Preprocessing stopped', { timeout: 180_000 });
+  await expect(error).toContainText('Preprocessing stopped');
   await expect(error).toContainText('storage is full');
   await expect(error).not.toContainText('import');
   await expect(page.getByTestId('preprocess.summary')).toHaveAttribute('data-phase', 'stopped');
