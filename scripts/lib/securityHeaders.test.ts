@@ -16,7 +16,7 @@ describe('Content-Security-Policy', () => {
     expect(d.get('default-src')).toEqual(["'self'"]);
     expect(d.get('script-src')).toEqual(["'self'", "'wasm-unsafe-eval'", 'blob:']);
     expect(d.get('worker-src')).toEqual(["'self'", 'blob:']);
-    expect(d.get('connect-src')).toEqual(["'self'"]);
+    expect(d.get('connect-src')).toEqual(["'self'", 'blob:', 'data:']);
     expect(d.get('style-src')).toEqual(["'self'"]);
     expect(d.get('manifest-src')).toEqual(["'self'"]);
     expect(d.get('object-src')).toEqual(["'none'"]);
@@ -40,7 +40,7 @@ describe('Content-Security-Policy', () => {
     const d = directives('dev', 'header');
     expect(d.get('script-src')).toContain("'unsafe-inline'");
     expect(d.get('style-src')).toContain("'unsafe-inline'");
-    expect(d.get('connect-src')).toEqual(["'self'", 'ws:']);
+    expect(d.get('connect-src')).toEqual(["'self'", 'blob:', 'data:', 'ws:']);
     expect(contentSecurityPolicy('build')).not.toContain('ws:');
   });
 

@@ -39,7 +39,9 @@ export type CspDelivery = 'header' | 'meta';
  * - blob: for workers and scripts: tfjs-backend-wasm's threaded backend starts its pthread
  *   workers from a blob: URL and they importScripts() the backend's factory from another one;
  * - blob: images and media (crops, thumbnails and videos are shown from object URLs), and
- *   data: images (they make no request).
+ *   data: images (they make no request);
+ * - fetch() of blob: and data: URLs (connect-src): reading back an object URL the app made
+ *   (a generated demo frame, a crop) is no request either.
  * In dev only (`vite`, never a build): the React Refresh preamble is an inline script, Vite
  * injects CSS as <style> elements, and HMR talks over a WebSocket.
  */
@@ -52,7 +54,7 @@ export function cspDirectives(
     ['default-src', ["'self'"]],
     ['script-src', ["'self'", "'wasm-unsafe-eval'", 'blob:', ...(dev ? ["'unsafe-inline'"] : [])]],
     ['worker-src', ["'self'", 'blob:']],
-    ['connect-src', ["'self'", ...(dev ? ['ws:'] : [])]],
+    ['connect-src', ["'self'", 'blob:', 'data:', ...(dev ? ['ws:'] : [])]],
     ['img-src', ["'self'", 'blob:', 'data:']],
     ['media-src', ["'self'", 'blob:']],
     ['style-src', ["'self'", ...(dev ? ["'unsafe-inline'"] : [])]],

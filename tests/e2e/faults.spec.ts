@@ -265,6 +265,11 @@ test('a NaN loss pauses the run at its last checkpoint with a message; a lower r
 
   await page.getByTestId('train.resumeRate').fill('0.003');
   await page.getByTestId('train.resumeWithRate').click();
+  // The click's resume writes the record before the worker takes the run: wait for the end
+  // state itself (wait() may see the record still 'paused' and return at once).
+  await expect
+    .poll(async () => (await storedRun(page, runId)).status, { timeout: 180_000 })
+    .toBe('done');
   const done = await page.evaluate((id) => window.__ferTrain?.wait(id), runId);
   expect(done?.status, done?.message ?? '').toBe('done');
   expect(done?.phases[0]?.epochs.map((e) => e.epoch)).toEqual([0, 1, 2, 3]);
