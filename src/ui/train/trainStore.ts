@@ -111,10 +111,16 @@ export const useTrainStore = create<TrainState>((set, get) => {
       }
     },
     resume: async (id, options = {}) => {
-      if (get().handle) return;
+      if (get().handle || get().activeId !== null) return;
+      // Claimed before the first await: until the worker takes the run, the UI and
+      // __ferTrain.wait() must see it as starting, not as the stopped record still stored.
+      set({ activeId: id });
       try {
         const run = await storedRun(id);
-        if (!run || run.status === 'done') return;
+        if (!run || run.status === 'done') {
+          set({ activeId: null });
+          return;
+        }
         const lr = options.learningRate;
         if (lr !== undefined && lr !== run.config.optim.learningRate) {
           const config = { ...run.config, optim: { ...run.config.optim, learningRate: lr } };
@@ -127,7 +133,7 @@ export const useTrainStore = create<TrainState>((set, get) => {
         set({ runs: upsert(get().runs, run) });
         launch(id);
       } catch (e) {
-        set({ error: e instanceof Error ? e.message : String(e) });
+        set({ error: e instanceof Error ? e.message : String(e), activeId: null });
       }
     },
     pause: () => {
