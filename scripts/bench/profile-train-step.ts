@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { installMissingGradients } from '../../src/compute/wasmGrads';
+import { installWasmKernels } from '../../src/compute/wasmKernels';
 import { TINY_OVERRIDES } from '../../src/model/config';
 import { createModel, disposeModel } from '../../src/model/model';
 import { trainStep } from '../../src/model/trainStep';
@@ -18,6 +19,7 @@ const backend = process.argv[4] ?? 'wasm';
 // src/compute/backend.ts imports the .wasm files as Vite URLs, which tsx cannot load: the same
 // two steps by hand (in Node tfjs finds the binaries itself).
 installMissingGradients();
+installWasmKernels();
 if (!(await tf.setBackend(backend))) throw new Error(`tf.setBackend('${backend}') failed`);
 const model = createModel(config === 'tiny' ? TINY_OVERRIDES : {});
 const size = model.config.backbone.inputSize;
@@ -56,8 +58,30 @@ for (const [name, e] of [...byName.entries()].sort((a, b) => b[1].ms - a[1].ms).
   console.log(
     `| ${name} | ${e.calls} | ${e.ms.toFixed(0)} | ${((100 * e.ms) / total).toFixed(1)} |`,
   );
-if (process.argv.includes('--top'))
+if (process.argv.includes('--conv')) {
+  const cats = new Map<string, { ms: number; calls: number; gflop: number }>();
+  for (const k of info.kernels) {
+    if (k.name !== 'Conv2D') continue;
+    const [xs, ws] = k.inputShapes;
+    const os = k.outputShapes[0] as number[];
+    const cat = (xs?.[3] ?? 0) === frames ? 'dW' : `k${ws?.[0]}`;
+    const flop =
+      (2 * os.reduce((a, b) => a * b, 1) * (ws?.[0] ?? 0) * (ws?.[1] ?? 0) * (ws?.[2] ?? 0)) / 1e9;
+    const e = cats.get(cat) ?? { ms: 0, calls: 0, gflop: 0 };
+    e.ms += Number(k.kernelTimeMs);
+    e.calls += 1;
+    e.gflop += flop;
+    cats.set(cat, e);
+  }
+  for (const [c, e] of cats)
+    console.log(
+      `conv ${c}: ${e.calls} calls ${e.ms.toFixed(0)} ms ${e.gflop.toFixed(2)} GFLOP ${((e.gflop / e.ms) * 1000).toFixed(1)} GFLOP/s`,
+    );
+}
+const topArg = process.argv.find((a) => a.startsWith('--top'));
+if (topArg !== undefined)
   for (const k of [...info.kernels]
+    .filter((k) => !topArg.includes('=') || k.name === topArg.split('=')[1])
     .sort((a, b) => Number(b.kernelTimeMs) - Number(a.kernelTimeMs))
     .slice(0, 30))
     console.log(

@@ -15,6 +15,7 @@ import '@tensorflow/tfjs-backend-webgpu';
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { groupedConv2d } from '../model/groupedConv';
 import { installMissingGradients } from './wasmGrads';
+import { installWasmKernels } from './wasmKernels';
 import { prepareWasm, wantedWasmThreads, withWasmCoreCap } from './wasmThreads';
 
 export type BackendName = 'webgpu' | 'wasm' | 'webgl' | 'cpu';
@@ -99,6 +100,7 @@ async function setBackendNow(name: BackendName): Promise<string | null> {
   try {
     if (name === 'wasm') prepareWasm();
     installMissingGradients();
+    installWasmKernels();
     // A backend whose start hangs (e.g. wasm workers that cannot load) must not stall the app.
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<'timeout'>((resolve) => {

@@ -92,20 +92,22 @@ export interface CustomGradOptions {
 }
 
 /**
- * w[kh-1-ky, kw-1-kx, :, :] as one matMul by the anti-diagonal permutation of the kh*kw taps:
- * exact (one product by 1 per output), and on wasm 25x faster than Reverse or Gather (both
- * generic per-element loops there: 46 / 68 ms vs 1.8 ms for a [3, 3, 256, 256] kernel).
+ * w[kh-1-ky, kw-1-kx, :, :]: the kh*kw taps, each a contiguous [Cin * Cout] row, copied in reverse
+ * order (kh*kw contiguous Slices and one Concat, memory copies on every backend). On wasm,
+ * Reverse and Gather are generic per-element loops (46 / 68 ms for a [3, 3, 256, 256] kernel)
+ * and a product by the anti-diagonal permutation, exact but an XNNPACK product with a [9, Cin *
+ * Cout] weight matrix to pack, took 2-8 ms a call for our kernels.
  */
 export function flipKernelSpace(w: tf.Tensor4D): tf.Tensor4D {
   const [kh, kw, cin, cout] = w.shape;
   const taps = kh * kw;
   if (taps === 1) return w;
   return tf.tidy(() => {
-    const perm = new Float32Array(taps * taps);
-    for (let i = 0; i < taps; i++) perm[i * taps + (taps - 1 - i)] = 1;
-    return tf
-      .matMul(tf.tensor2d(perm, [taps, taps]), w.reshape<tf.Tensor2D>([taps, cin * cout]))
-      .reshape<tf.Tensor4D>([kh, kw, cin, cout]);
+    const rows = w.reshape<tf.Tensor2D>([taps, cin * cout]); // one row per tap
+    const reversed = Array.from({ length: taps }, (_, i) =>
+      rows.slice([taps - 1 - i, 0], [1, cin * cout]),
+    );
+    return tf.concat(reversed, 0).reshape<tf.Tensor4D>([kh, kw, cin, cout]);
   });
 }
 

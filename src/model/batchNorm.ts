@@ -32,23 +32,66 @@ export function batchNorm(
   params: Params,
   prefix: string,
   x: tf.Tensor4D,
-  { training, momentum, epsilon }: BatchNormOptions,
+  opts: BatchNormOptions,
 ): tf.Tensor4D {
-  const gamma = params.get(`${prefix}/gamma`) as tf.Tensor1D;
-  const beta = params.get(`${prefix}/beta`) as tf.Tensor1D;
-  const movingMean = params.get(`${prefix}/movingMean`);
-  const mean0 = movingMean as tf.Tensor1D;
-  const movingVariance = params.get(`${prefix}/movingVariance`);
-  const variance0 = movingVariance as tf.Tensor1D;
-  if (!training) return tf.batchNorm4d(x, mean0, variance0, beta, gamma, epsilon);
-  const count = x.shape[0] * x.shape[1] * x.shape[2];
-  return batchNormTraining(x, gamma, beta, epsilon, (mean, variance) => {
-    if (momentum <= 0) return;
+  const [y] = batchNormPerGroup(params, prefix, [x], opts);
+  if (!y) throw new Error('batchNorm: no output');
+  return y;
+}
+
+/**
+ * Batch norm of channels kept apart per group (see `groupedConv2dPerGroup`): xs[g] [N, H, W, C/G]
+ * holds channels [g C/G, (g+1) C/G) of the layer's C. Every channel's statistics are its own, so
+ * this equals `batchNorm` on the groups concatenated along channels.
+ */
+export function batchNormPerGroup(
+  params: Params,
+  prefix: string,
+  xs: readonly tf.Tensor4D[],
+  { training, momentum, epsilon }: BatchNormOptions,
+): tf.Tensor4D[] {
+  const groups = xs.length;
+  const perGroup = (name: string): tf.Tensor1D[] => {
+    const t = params.get(`${prefix}/${name}`) as tf.Tensor1D;
+    return groups === 1 ? [t] : tf.split<tf.Tensor1D>(t, groups);
+  };
+  const gammas = perGroup('gamma');
+  const betas = perGroup('beta');
+  const at = (ts: tf.Tensor1D[], g: number): tf.Tensor1D => {
+    const t = ts[g];
+    if (!t) throw new Error(`batchNorm ${prefix}: no parameters for group ${g}`);
+    return t;
+  };
+  if (!training) {
+    const means = perGroup('movingMean');
+    const variances = perGroup('movingVariance');
+    return xs.map((x, g) =>
+      tf.batchNorm4d(x, at(means, g), at(variances, g), at(betas, g), at(gammas, g), epsilon),
+    );
+  }
+  const means: tf.Tensor1D[] = [];
+  const variances: tf.Tensor1D[] = [];
+  const ys = xs.map((x, g) =>
+    batchNormTraining(x, at(gammas, g), at(betas, g), epsilon, (mean, variance) => {
+      // Kept past the scope tf.customGrad runs its forward function in, disposed below.
+      means.push(tf.keep(mean));
+      variances.push(tf.keep(variance));
+    }),
+  );
+  const first = xs[0];
+  if (momentum > 0 && first) {
+    const count = first.shape[0] * first.shape[1] * first.shape[2];
+    const movingMean = params.get(`${prefix}/movingMean`);
+    const movingVariance = params.get(`${prefix}/movingVariance`);
+    const mean = groups === 1 ? at(means, 0) : tf.concat(means);
+    const variance = groups === 1 ? at(variances, 0) : tf.concat(variances);
     const unbiased = count > 1 ? tf.mul(variance, count / (count - 1)) : variance;
     // assign() is not recorded on the gradient tape: the running statistics get no gradient.
     movingMean.assign(tf.add(tf.mul(movingMean, 1 - momentum), tf.mul(mean, momentum)));
     movingVariance.assign(tf.add(tf.mul(movingVariance, 1 - momentum), tf.mul(unbiased, momentum)));
-  });
+  }
+  tf.dispose([...means, ...variances]);
+  return ys;
 }
 
 /**

@@ -160,31 +160,24 @@ export function forward(model: FerModel, x: tf.Tensor5D, opts: ForwardOptions = 
     const penalties: tf.Scalar[] = [];
     const perRegion: tf.Tensor2D[][] = Array.from({ length: regions }, () => []);
     for (const s of usedStages(config)) {
-      const c = stageMaps[s - 1];
-      if (!c) throw new Error(`missing stage ${s}`);
-      const [, sh, sw, depth] = c.shape;
-      const d = depth / regions;
+      const parts = stageMaps[s - 1]; // G x (B n, H, W, D): the stage output per region
+      const first = parts?.[0];
+      if (!parts || !first) throw new Error(`missing stage ${s}`);
+      const [, sh, sw] = first.shape;
       if (config.stagePooling === 'spatialAttention') {
         const ms: tf.Tensor3D[] = [];
-        for (let g = 0; g < regions; g++) {
-          const sa = spatialAttention(
-            params,
-            `spatialAttention/stage${s}/region${g + 1}`,
-            c,
-            g,
-            regions,
-          );
+        parts.forEach((c, g) => {
+          const sa = spatialAttention(params, `spatialAttention/stage${s}/region${g + 1}`, c);
           perRegion[g]?.push(sa.v);
           ms.push(sa.m); // (B n, h, R)
           penalties.push(tf.mean(sa.penalty));
-        }
+        });
         const hops = config.spatialAttention.hops;
         const m = tf.stack(ms, 1).reshape([b, n, regions, hops, sh * sw]); // (B, n, G, h, R)
         spatial.push({ stage: s, height: sh, width: sw, m });
       } else {
-        const pooled = tf.mean<tf.Tensor2D>(c, [1, 2]); // (B n, D_total): global average pool
-        for (let g = 0; g < regions; g++)
-          perRegion[g]?.push(tf.slice(pooled, [0, g * d], [b * n, d]));
+        // global average pool per region: (B n, D)
+        parts.forEach((c, g) => perRegion[g]?.push(tf.mean<tf.Tensor2D>(c, [1, 2])));
       }
     }
     const regionVectors = perRegion.map((vs) => tf.concat(vs, 1)); // G x (B n, l)

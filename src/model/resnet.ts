@@ -8,9 +8,9 @@
  * Returns the output of each of the four stages, for the spatial attention.
  */
 import * as tf from '@tensorflow/tfjs';
-import { batchNorm, batchNormParamSpecs } from './batchNorm';
+import { batchNormParamSpecs, batchNormPerGroup } from './batchNorm';
 import { type BackboneConfig, blocksPerStage, effectiveWidths } from './config';
-import { groupedConv2d } from './groupedConv';
+import { groupedConv2dPerGroup } from './groupedConv';
 import type { ParamSpec, Params } from './params';
 
 /** One convolution of the backbone, as the param and FLOP counts see it. */
@@ -108,38 +108,45 @@ export interface BackboneForwardOptions {
   training: boolean;
 }
 
-/** conv (grouped) -> batch norm, the unit every layer of the backbone is made of. */
+/** conv (grouped) -> batch norm, the unit every layer of the backbone is made of, per group. */
 function convBn(
   params: Params,
   config: BackboneConfig,
   name: string,
-  x: tf.Tensor4D,
+  xs: readonly tf.Tensor4D[],
   stride: number,
   pad: number,
   training: boolean,
-): tf.Tensor4D {
+): tf.Tensor4D[] {
   const kernel = params.get(`${name}/kernel`) as tf.Tensor4D;
-  const y = groupedConv2d(x, kernel, { groups: config.regions, strides: stride, pad });
-  return batchNorm(params, `${name}/bn`, y, {
+  const ys = groupedConv2dPerGroup(xs, kernel, { strides: stride, pad });
+  return batchNormPerGroup(params, `${name}/bn`, ys, {
     training,
     momentum: config.batchNormMomentum,
     epsilon: config.batchNormEpsilon,
   });
 }
 
+const reluAll = (xs: readonly tf.Tensor4D[]): tf.Tensor4D[] => xs.map((x) => tf.relu(x));
+
 /**
- * x: [N, S, S, 3 * regions] (N = clips x frames) -> the four stage outputs
- * [N, S/4, S/4, D1], [N, S/8, S/8, D2], [N, S/16, S/16, D3], [N, S/32, S/32, D4].
+ * x: [N, S, S, 3 * regions] (N = clips x frames) -> the four stage outputs, each as one tensor per
+ * region (group): stages[s][g] is [N, S/4, S/4, D1/G], [N, S/8, S/8, D2/G], [N, S/16, S/16, D3/G],
+ * [N, S/32, S/32, D4/G] for s = 0..3. Every layer acts within a group (grouped convolutions,
+ * per-channel batch norm), so the groups are split once here and stay apart
+ * (`groupedConv2dPerGroup`); region g's channels are stage channels [g D/G, (g+1) D/G).
  */
 export function backboneForward(
   params: Params,
   config: BackboneConfig,
   x: tf.Tensor4D,
   { training }: BackboneForwardOptions,
-): tf.Tensor4D[] {
-  let h = tf.relu(convBn(params, config, 'backbone/conv1', x, 2, 3, training)); // [N, S/2, S/2, stem]
-  h = tf.maxPool(h, 3, 2, 1); // [N, S/4, S/4, stem]
-  const outputs: tf.Tensor4D[] = [];
+): tf.Tensor4D[][] {
+  const g = config.regions;
+  const input = g === 1 ? [x] : tf.split<tf.Tensor4D>(x, g, 3); // G x [N, S, S, 3]
+  let h = reluAll(convBn(params, config, 'backbone/conv1', input, 2, 3, training)); // G x [N, S/2, S/2, stem/G]
+  h = h.map((t) => tf.maxPool(t, 3, 2, 1)); // G x [N, S/4, S/4, stem/G]
+  const outputs: tf.Tensor4D[][] = [];
   blocksPerStage(config.depth).forEach((blocks, si) => {
     for (let b = 0; b < blocks; b++) {
       const prefix = `backbone/stage${si + 1}/block${b + 1}`;
@@ -148,9 +155,9 @@ export function backboneForward(
       const shortcut = hasDownsample
         ? convBn(params, config, `${prefix}/downsample`, h, stride, 0, training)
         : h;
-      let y = tf.relu(convBn(params, config, `${prefix}/conv1`, h, stride, 1, training));
-      y = convBn(params, config, `${prefix}/conv2`, y, 1, 1, training);
-      h = tf.relu(tf.add<tf.Tensor4D>(y, shortcut));
+      const y1 = reluAll(convBn(params, config, `${prefix}/conv1`, h, stride, 1, training));
+      const y2 = convBn(params, config, `${prefix}/conv2`, y1, 1, 1, training);
+      h = y2.map((y, i) => tf.relu(tf.add<tf.Tensor4D>(y, shortcut[i] ?? y)));
     }
     outputs.push(h);
   });

@@ -74,21 +74,17 @@ export function spatialAttentionFromMatrices(
 }
 
 /**
- * Spatial attention for one region of one stage. `c`: [N, H, W, D_total] (the stage output of
- * all regions), `region` picks channels [region D, (region + 1) D).
+ * Spatial attention for one region of one stage: `c` [N, H, W, D] is that region's part of the
+ * stage output (the backbone keeps regions apart).
  */
 export function spatialAttention(
   params: Params,
   prefix: string,
   c: tf.Tensor4D,
-  region: number,
-  regions: number,
 ): SpatialAttentionOutput {
   return tf.tidy(() => {
-    const [n, h, w, total] = c.shape;
-    const d = total / regions;
-    const part = regions === 1 ? c : tf.slice(c, [0, 0, 0, region * d], [n, h, w, d]);
-    const l = part.reshape<tf.Tensor3D>([n, h * w, d]); // (N, R, D): C reshaped to L
+    const [n, h, w, d] = c.shape;
+    const l = c.reshape<tf.Tensor3D>([n, h * w, d]); // (N, R, D): C reshaped to L
     return spatialAttentionFromMatrices(
       l,
       params.get(`${prefix}/ws1`) as tf.Tensor2D,
