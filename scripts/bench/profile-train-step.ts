@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { installMissingGradients } from '../../src/compute/wasmGrads';
+import { installRawKernels } from '../../src/compute/rawKernels';
 import { installWasmKernels } from '../../src/compute/wasmKernels';
 import { TINY_OVERRIDES } from '../../src/model/config';
 import { createModel, disposeModel } from '../../src/model/model';
@@ -20,6 +21,7 @@ const backend = process.argv[4] ?? 'wasm';
 // two steps by hand (in Node tfjs finds the binaries itself).
 installMissingGradients();
 installWasmKernels();
+installRawKernels();
 if (!(await tf.setBackend(backend))) throw new Error(`tf.setBackend('${backend}') failed`);
 const model = createModel(config === 'tiny' ? TINY_OVERRIDES : {});
 const size = model.config.backbone.inputSize;
@@ -83,7 +85,7 @@ if (topArg !== undefined)
   for (const k of [...info.kernels]
     .filter((k) => !topArg.includes('=') || k.name === topArg.split('=')[1])
     .sort((a, b) => Number(b.kernelTimeMs) - Number(a.kernelTimeMs))
-    .slice(0, 30))
+    .slice(0, topArg.includes('=') ? 12 : 30))
     console.log(
       `${k.name} ${Number(k.kernelTimeMs).toFixed(1)} ms in ${JSON.stringify(k.inputShapes)} out ${JSON.stringify(k.outputShapes)}`,
     );

@@ -22,6 +22,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { maxPoolGradByTaps } from './maxPoolGrad';
+import { hasRawKernels, MAX_POOL_GRAD } from './rawKernels';
 import { type GroupedConvImplementation, splitGroupedConv } from '../model/groupedConv';
 
 /** Kernels our network's backward pass needs that a backend may lack. */
@@ -57,7 +58,10 @@ function numberPad(pad: unknown, what: string): number {
   throw new Error(`${what}: only numeric or 'valid' padding is supported here, got ${String(pad)}`);
 }
 
-/** MaxPool's gradient: tfjs's own where the backend's MaxPoolGrad is sound, taps elsewhere. */
+/**
+ * MaxPool's gradient: tfjs's own where the backend's MaxPoolGrad is sound, else our JavaScript
+ * kernel where the backend has it (./rawKernels.ts: wasm, cpu), else taps.
+ */
 function maxPoolGradConfig(stock: tf.GradConfig): tf.GradConfig {
   return {
     kernelName: 'MaxPool',
@@ -66,6 +70,17 @@ function maxPoolGradConfig(stock: tf.GradConfig): tf.GradConfig {
     gradFunc: (dy, saved, attrs) => {
       if (!missingGradKernels().includes('MaxPoolGrad')) return stock.gradFunc(dy, saved, attrs);
       const [x, y] = saved as [tf.Tensor4D, tf.Tensor4D];
+      if (hasRawKernels())
+        return {
+          x: () =>
+            tf
+              .engine()
+              .runKernel<tf.Tensor>(
+                MAX_POOL_GRAD,
+                { dy: dy as tf.Tensor4D, x },
+                attrs,
+              ),
+        };
       const size = attrs.filterSize;
       const strides = attrs.strides;
       const k = Array.isArray(size) ? Number(size[0]) : Number(size);
