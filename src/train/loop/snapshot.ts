@@ -2,6 +2,10 @@
  * Model and optimiser state as plain arrays: what checkpoints store and what the best epoch
  * is kept as. Restoring is exact (float32 in, float32 out), so a resumed run continues with
  * the same numbers it would have had.
+ *
+ * Values are copied both ways: on the CPU backend `data()` returns the tensor's own storage and
+ * `tf.tensor(values)` keeps `values` as its storage, and the fused Adam (src/compute/fusedAdam.ts)
+ * updates variables in place, so an uncopied snapshot (the best epoch) would follow training.
  */
 import * as tf from '@tensorflow/tfjs';
 import { type FerModel } from '../../model/model';
@@ -12,7 +16,7 @@ export async function snapshotModel(model: FerModel): Promise<StoredTensor[]> {
   const out: StoredTensor[] = [];
   for (const spec of model.params.specs) {
     const v = model.params.get(spec.name);
-    out.push({ name: spec.name, shape: [...v.shape], values: await v.data<'float32'>() });
+    out.push({ name: spec.name, shape: [...v.shape], values: (await v.data<'float32'>()).slice() });
   }
   return out;
 }
@@ -28,7 +32,7 @@ export function restoreModel(model: FerModel, weights: readonly StoredTensor[]):
       throw new Error(
         `Checkpoint tensor ${spec.name} has shape [${w.shape.join(', ')}], the model [${v.shape.join(', ')}]`,
       );
-    tf.tidy(() => v.assign(tf.tensor(w.values, v.shape, 'float32')));
+    tf.tidy(() => v.assign(tf.tensor(w.values.slice(), v.shape, 'float32')));
   }
 }
 
@@ -44,7 +48,7 @@ export async function snapshotOptimizer(optimizer: tf.Optimizer): Promise<Stored
     out.push({
       name: w.name,
       shape: [...w.tensor.shape],
-      values: await w.tensor.data<'float32'>(),
+      values: (await w.tensor.data<'float32'>()).slice(),
     });
   // The first entry ('iter') is a fresh scalar, not one of the optimiser's variables.
   named[0]?.tensor.dispose();
@@ -56,7 +60,10 @@ export async function restoreOptimizer(
   state: readonly StoredTensor[],
 ): Promise<void> {
   if (state.length === 0) return;
-  const tensors = state.map((s) => ({ name: s.name, tensor: tf.tensor(s.values, s.shape) }));
+  const tensors = state.map((s) => ({
+    name: s.name,
+    tensor: tf.tensor(s.values.slice(), s.shape),
+  }));
   await optimizer.setWeights(tensors);
   tf.dispose(tensors.map((t) => t.tensor));
 }

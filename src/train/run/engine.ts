@@ -6,6 +6,7 @@
  * so a resumed run continues with the numbers it would have had.
  */
 import * as tf from '@tensorflow/tfjs';
+import { createAdam } from '../../compute/fusedAdam';
 import { balancedClassWeights } from '../../model/loss';
 import { createModel, disposeModel } from '../../model/model';
 import { getCheckpoint, getRun, phaseModelKey, putRun } from '../../storage/runs';
@@ -90,7 +91,7 @@ async function runPhase(ctx: RunContext, phase: PhaseRecord): Promise<void> {
     run.config.optim.classWeights === 'balanced' ? balancedClassWeights(counts) : undefined;
 
   const model = resuming ? createModel(phase.modelConfig) : await initialModel(ctx, phase);
-  const optimizer = tf.train.adam(run.config.optim.learningRate);
+  const optimizer = createAdam(run.config.optim.learningRate);
   let best: StoredTensor[] | null = null;
   let bestScore = -Infinity;
   let startEpoch = 0;
