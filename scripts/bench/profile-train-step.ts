@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { installMissingGradients } from '../../src/compute/wasmGrads';
+import { createAdam } from '../../src/compute/fusedAdam';
 import { installRawKernels } from '../../src/compute/rawKernels';
 import { installWasmKernels } from '../../src/compute/wasmKernels';
 import { TINY_OVERRIDES } from '../../src/model/config';
@@ -27,7 +28,7 @@ const model = createModel(config === 'tiny' ? TINY_OVERRIDES : {});
 const size = model.config.backbone.inputSize;
 const x = tf.randomUniform<tf.Rank.R5>([1, frames, size, size, 9], 0, 1, 'float32', 5);
 const targets = tf.oneHot(tf.tensor1d([1], 'int32'), model.config.numClasses).toFloat();
-const optimizer = tf.train.adam(1e-4);
+const optimizer = createAdam(1e-4);
 const step = async (seed: number) => {
   const loss = trainStep(model, optimizer, x, targets as tf.Tensor2D, { dropoutSeed: seed });
   await loss.data();

@@ -73,13 +73,7 @@ function maxPoolGradConfig(stock: tf.GradConfig): tf.GradConfig {
       if (hasRawKernels())
         return {
           x: () =>
-            tf
-              .engine()
-              .runKernel<tf.Tensor>(
-                MAX_POOL_GRAD,
-                { dy: dy as tf.Tensor4D, x },
-                attrs,
-              ),
+            tf.engine().runKernel<tf.Tensor>(MAX_POOL_GRAD, { dy: dy as tf.Tensor4D, x }, attrs),
         };
       const size = attrs.filterSize;
       const strides = attrs.strides;
@@ -127,9 +121,9 @@ export function flipKernelSpace(w: tf.Tensor4D): tf.Tensor4D {
 }
 
 /**
- * dx of y = conv2d(x, w, stride s, symmetric pad p) without Conv2DBackpropInput: dilate dy by s
- * (zeros between rows/columns), pad by kh-1-p before and enough after to give back H x W, and
- * convolve with the kernel flipped in space and with in/out channels swapped.
+ * dx of y = conv2d(x, w, stride 1, symmetric pad p) without Conv2DBackpropInput: pad dy by kh-1-p
+ * before and enough after to give back H x W, and convolve with the kernel flipped in space and
+ * with in/out channels swapped. Strided convolutions go to `convDxPolyphase`.
  */
 function convDxByConv(
   dy: tf.Tensor4D,
@@ -138,35 +132,144 @@ function convDxByConv(
   s: number,
   p: number,
 ): tf.Tensor4D {
-  const [n, h, wd] = xShape;
-  const [kh, kw, , cout] = w.shape;
+  if (s > 1) return convDxPolyphase(dy, w, xShape, s, p);
+  const [, h, wd] = xShape;
+  const [kh, kw] = w.shape;
   const [, ho, wo] = dy.shape;
-  let d: tf.Tensor4D = dy;
-  if (s > 1) {
-    const e = dy.reshape<tf.Tensor<tf.Rank.R6>>([n, ho, 1, wo, 1, cout]); // [N, Ho, 1, Wo, 1, C]
-    const z = tf.pad(e, [
-      [0, 0],
-      [0, 0],
-      [0, s - 1],
-      [0, 0],
-      [0, s - 1],
-      [0, 0],
-    ]); // [N, Ho, s, Wo, s, C]
-    d = z
-      .reshape<tf.Tensor4D>([n, ho * s, wo * s, cout])
-      .slice([0, 0, 0, 0], [n, (ho - 1) * s + 1, (wo - 1) * s + 1, cout]); // [N, Dh, Dw, C]
-  }
-  const dh = (ho - 1) * s + 1;
-  const dw = (wo - 1) * s + 1;
-  const padded = tf.pad(d, [
+  const padded = tf.pad(dy, [
     [0, 0],
-    [kh - 1 - p, h - dh + p],
-    [kw - 1 - p, wd - dw + p],
+    [kh - 1 - p, h - ho + p],
+    [kw - 1 - p, wd - wo + p],
     [0, 0],
   ]); // [N, H + kh - 1, W + kw - 1, Cout]
   const flippedSpace = flipKernelSpace(w); // w[kh-1-ky, kw-1-kx]
   const flipped = flippedSpace.transpose<tf.Tensor4D>([0, 1, 3, 2]); // [kh, kw, Cout, Cin]
   return tf.conv2d<tf.Tensor4D>(padded, flipped, 1, 'valid'); // [N, H, W, Cin]
+}
+
+/** The inputs of one stride phase along one axis (see `convDxPolyphase`). */
+interface Phase {
+  /** First input index i with (i + p) mod s = a; the phase holds start, start + s, ... */
+  start: number;
+  /** How many input indices the phase holds. */
+  count: number;
+  /** Kernel taps a, a + s, ... in the phase. */
+  taps: number;
+  /** dy padding before / after along the axis (negative: crop). */
+  before: number;
+  after: number;
+  /** The phase's residue a. */
+  a: number;
+}
+
+function phasesAlong(size: number, k: number, outSize: number, s: number, p: number): Phase[] {
+  return Array.from({ length: s }, (_, a) => {
+    const start = (((a - p) % s) + s) % s;
+    const count = start < size ? Math.ceil((size - start) / s) : 0;
+    const taps = a < k ? Math.ceil((k - a) / s) : 0;
+    const q0 = (start + p - a) / s; // dy index feeding the phase's first input through tap a
+    return { start, count, taps, before: taps - 1 - q0, after: q0 + count - outSize, a };
+  });
+}
+
+/** dy padded (or cropped, for negative amounts) along H and W. */
+function padOrCrop(t: tf.Tensor4D, rows: [number, number], cols: [number, number]): tf.Tensor4D {
+  const [n, h, w, c] = t.shape;
+  const padded = tf.pad(t, [
+    [0, 0],
+    [Math.max(rows[0], 0), Math.max(rows[1], 0)],
+    [Math.max(cols[0], 0), Math.max(cols[1], 0)],
+    [0, 0],
+  ]);
+  const top = Math.max(-rows[0], 0);
+  const left = Math.max(-cols[0], 0);
+  const hh = h + rows[0] + rows[1];
+  const ww = w + cols[0] + cols[1];
+  return top === 0 && left === 0 && hh === padded.shape[1] && ww === padded.shape[2]
+    ? padded
+    : padded.slice([0, top, left, 0], [n, hh, ww, c]);
+}
+
+/**
+ * `parts` ([N, H_i, W, C] or [N, H, W_i, C], ordered by their first index, sizes differing by at
+ * most one) interleaved along `axis` (1 or 2) into `size` rows or columns: part i holds indices
+ * i, i + s, i + 2s, ... (s = parts.length).
+ */
+function interleave(parts: tf.Tensor4D[], axis: 1 | 2, size: number): tf.Tensor4D {
+  const first = parts[0];
+  if (!first) throw new Error('interleave: no parts');
+  if (parts.length === 1) return first;
+  const m = first.shape[axis];
+  const even = parts.map((t) => {
+    const short = m - t.shape[axis];
+    if (short === 0) return t;
+    const pad: [number, number][] = [
+      [0, 0],
+      [0, 0],
+      [0, 0],
+      [0, 0],
+    ];
+    pad[axis] = [0, short];
+    return tf.pad(t, pad);
+  }); // each [N, M, W, C] or [N, H, M, C]
+  const [n, h, w, c] = first.shape;
+  const s = parts.length;
+  const stacked = tf.stack(even, axis + 1); // [N, M, s, W, C] or [N, H, M, s, C]
+  const full =
+    axis === 1
+      ? stacked.reshape<tf.Tensor4D>([n, m * s, w, c])
+      : stacked.reshape<tf.Tensor4D>([n, h, m * s, c]);
+  if (full.shape[axis] === size) return full;
+  return axis === 1
+    ? full.slice([0, 0, 0, 0], [n, size, w, c])
+    : full.slice([0, 0, 0, 0], [n, h, size, c]);
+}
+
+/**
+ * dx of a strided convolution by stride phases ("sub-pixel" form): the inputs i with
+ * (i + p) mod s = a receive dy only through the kernel taps a, a + s, ..., so each of the s x s
+ * phases is a stride-1 convolution of dy with that sub-kernel (flipped, channels swapped), and
+ * the phases interleave back into dx. For a 3x3/2 layer the four phases use 2x2, 2x1, 1x2 and 1x1
+ * sub-kernels: 9 products per input position and channel pair, where convolving dy dilated by
+ * zeros does 36 (three quarters of them with zeros).
+ */
+function convDxPolyphase(
+  dy: tf.Tensor4D,
+  w: tf.Tensor4D,
+  xShape: readonly [number, number, number, number],
+  s: number,
+  p: number,
+): tf.Tensor4D {
+  const [n, h, wd, cin] = xShape;
+  const [kh, kw, , cout] = w.shape;
+  const [, ho, wo] = dy.shape;
+  const rows = phasesAlong(h, kh, ho, s, p).sort((u, v) => u.start - v.start);
+  const cols = phasesAlong(wd, kw, wo, s, p).sort((u, v) => u.start - v.start);
+  const wt = w.transpose<tf.Tensor4D>([0, 1, 3, 2]).reshape<tf.Tensor2D>([kh * kw, cout * cin]); // tap rows
+  const phase = (r: Phase, c: Phase): tf.Tensor4D => {
+    if (r.count === 0 || c.count === 0 || r.taps === 0 || c.taps === 0)
+      return tf.zeros<tf.Rank.R4>([n, r.count, c.count, cin]);
+    const taps: tf.Tensor2D[] = []; // sub-kernel flipped: row j holds tap a + s (taps - 1 - j)
+    for (let j = 0; j < r.taps; j++)
+      for (let l = 0; l < c.taps; l++) {
+        const ky = r.a + s * (r.taps - 1 - j);
+        const kx = c.a + s * (c.taps - 1 - l);
+        taps.push(wt.slice([ky * kw + kx, 0], [1, cout * cin]));
+      }
+    const k = (
+      taps.length === 1 ? (taps[0] as tf.Tensor2D) : tf.concat(taps, 0)
+    ).reshape<tf.Tensor4D>([r.taps, c.taps, cout, cin]);
+    const input = padOrCrop(dy, [r.before, r.after], [c.before, c.after]); // [N, count + taps - 1, ...]
+    return tf.conv2d<tf.Tensor4D>(input, k, 1, 'valid'); // [N, r.count, c.count, Cin]
+  };
+  const rowParts = rows.map((r) =>
+    interleave(
+      cols.map((c) => phase(r, c)),
+      2,
+      wd,
+    ),
+  ); // [N, r.count, W, Cin]
+  return interleave(rowParts, 1, h); // [N, H, W, Cin]
 }
 
 /**

@@ -218,3 +218,40 @@ describe('wasm Slice and SplitV copy only the slice', () => {
     expect(await splitOn('wasm')).toEqual(await splitOn('cpu'));
   });
 });
+
+describe('wasm Identity shares the data instead of copying it', () => {
+  beforeAll(async () => {
+    installWasmKernels();
+    expect(await tf.setBackend('wasm')).toBe(true);
+  });
+  afterAll(async () => {
+    await tf.setBackend('cpu');
+  });
+
+  it('a clone reads the same values, outlives its source, and frees the memory with the last one', async () => {
+    const backend = tf.backend() as unknown as { numDataIds(): number };
+    const ids = backend.numDataIds();
+    const x = tf.tensor(values([4, 5], 11), [4, 5]);
+    const want = Array.from(await x.data());
+    const y = tf.clone(x);
+    expect(backend.numDataIds()).toBe(ids + 1); // shared, not copied
+    x.dispose();
+    expect(Array.from(await y.data())).toEqual(want);
+    y.dispose();
+    expect(backend.numDataIds()).toBe(ids);
+  });
+
+  it('tensors saved for the backward pass stay right', async () => {
+    const grad = async (backend: string) => {
+      await tf.setBackend(backend);
+      const x = tf.tensor(values([3, 7], 12), [3, 7]);
+      const g = tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.square(a), tf.exp(a))))(x);
+      const out = Array.from(await g.data());
+      tf.dispose([x, g]);
+      return out;
+    };
+    const want = await grad('cpu');
+    const got = await grad('wasm');
+    got.forEach((v, i) => expect(v).toBeCloseTo(want[i] ?? NaN, 5));
+  });
+});

@@ -52,6 +52,14 @@ export type SpatialAttentionOutput = {
   penalty: tf.Tensor1D;
 };
 
+/**
+ * tanh(x) = 2 sigmoid(2x) - 1. The same values (within 2e-7 here), but wasm's Tanh is a scalar
+ * loop and its Sigmoid XNNPACK's: 2.2 against 10.3 ms for stage 1's [6272, 64] (Node).
+ */
+function tanh(x: tf.Tensor2D): tf.Tensor2D {
+  return tf.sub(tf.mul(tf.sigmoid(tf.mul(x, 2)), 2), 1);
+}
+
 /** Eq. 1-2 on L: [N, R, D] with Ws1 [U, D], Ws2 [h, U]. */
 export function spatialAttentionFromMatrices(
   l: tf.Tensor3D,
@@ -62,7 +70,7 @@ export function spatialAttentionFromMatrices(
     const [n, r, d] = l.shape;
     const hops = ws2.shape[0];
     const flat = l.reshape([n * r, d]); // (N R, D)
-    const a = tf.tanh(tf.matMul(flat, ws1, false, true)); // (N R, U) = (Ws1 Lᵀ)ᵀ
+    const a = tanh(tf.matMul(flat, ws1, false, true)); // (N R, U) = (Ws1 Lᵀ)ᵀ
     const scores = tf.matMul(a, ws2, false, true).reshape<tf.Tensor3D>([n, r, hops]); // (N, R, h)
     const m = tf.softmax(tf.transpose<tf.Tensor3D>(scores, [0, 2, 1])); // (N, h, R), Eq. 1
     const v = tf.matMul(m, l).reshape<tf.Tensor2D>([n, hops * d]); // (N, h, D) -> (N, h D), Eq. 2
