@@ -31,6 +31,17 @@
  *   (WASM `data()` copies from the heap.) Variables themselves get new buffers every step.
  */
 import * as tf from '@tensorflow/tfjs';
+import {
+  backendWasmMemory,
+  F32,
+  I32,
+  instancePerMemory,
+  moduleBytes,
+  op,
+  ops,
+  V128,
+  type WasmModuleLike,
+} from './wasmAsm';
 
 /** The parent's private state, by the names and layout of tfjs 4.22's adam_optimizer.js. */
 interface AdamState {
@@ -41,11 +52,6 @@ interface AdamState {
 }
 
 /** The two backends' internals used here (tfjs-backend-wasm and tfjs-backend-cpu 4.22). */
-interface WasmModuleLike {
-  HEAPU8?: Uint8Array;
-  wasmMemory?: unknown;
-  asm?: Record<string, unknown>;
-}
 interface WasmBackendLike {
   wasm?: WasmModuleLike;
   dataIdMap: { has(dataId: object): boolean };
@@ -135,35 +141,24 @@ interface AdamConstants {
 
 /**
  * The step as a WebAssembly SIMD function over the tfjs WASM module's own memory (imported, so
- * no copies): f32x4 mul/add/div/sqrt are IEEE float32, exactly the stock kernels' arithmetic,
- * four lanes at a time. Hand-assembled (no toolchain needed); the function is
+ * no copies; ./wasmAsm.ts): f32x4 mul/add/div/sqrt are IEEE float32, exactly the stock
+ * kernels' arithmetic, four lanes at a time. The function is
  *   a(x, m, v, g: i32 byte offsets, end: i32 bytes, b1, omb1, b2, omb2, c1, c2, eps, negLr: f32,
  *     xOut: i32 byte offset)
  * and updates the elements of [0, end) in steps of 16 bytes (m, v in place; x' to xOut).
  */
 function simdModuleBytes(shared: boolean): Uint8Array<ArrayBuffer> {
-  const section = (id: number, body: number[]): number[] => [id, ...uleb(body.length), ...body];
-  const get = (i: number): number[] => [0x20, i];
-  const set = (i: number): number[] => [0x21, i];
-  const load = [0xfd, 0x00, 0x00, 0x00];
-  const store = [0xfd, 0x0b, 0x00, 0x00];
-  const [splat, add, mul, div, sqrt] = [
-    [0xfd, 0x13],
-    [0xfd, 0xe4, 0x01],
-    [0xfd, 0xe6, 0x01],
-    [0xfd, 0xe7, 0x01],
-    [0xfd, 0xe3, 0x01],
-  ];
+  const { get, set, f32x4Splat: splat, f32x4Add: add, f32x4Mul: mul, f32x4Div: div } = op;
+  const [load, store, sqrt] = [op.v128Load(), op.v128Store(), op.f32x4Sqrt];
   // Params 0-3 x m v g, 4 end, 5-12 the constants, 13 xOut; locals 14 offset, 15-22 the
   // constants as f32x4, 23 G, 24 M, 25 V.
   const o = 14;
-  const at = (base: number): number[] => [...get(base), ...get(o), 0x6a];
-  const code: number[] = [0x02, 0x01, 0x7f, 0x0b, 0x7b];
+  const at = (base: number): number[] => [...get(base), ...get(o), op.i32Add];
+  const code: number[] = [];
   for (let p = 5; p <= 12; p++) code.push(...get(p), ...splat, ...set(p + 10));
-  const ops = (...parts: (number | number[])[]): number[] => parts.flat();
   code.push(
-    ...ops([0x02, 0x40], get(o), get(4), 0x4f, [0x0d, 0x00]), // block; br_if (o >= end)
-    ...ops([0x03, 0x40]), // loop
+    ...ops(op.block, get(o), get(4), op.i32GeU, op.brIf(0)), // block; br_if (o >= end)
+    ...ops(op.loop), // loop
     ...ops(at(3), load, set(23)), // G = g[o]
     ...ops(at(1), load, get(15), mul, get(23), get(16), mul, add, set(24)), // M = m*b1 + G*omb1
     ...ops(at(2), load, get(17), mul, get(23), get(23), mul, get(18), mul, add, set(25)), // V
@@ -171,37 +166,15 @@ function simdModuleBytes(shared: boolean): Uint8Array<ArrayBuffer> {
     ...ops(at(13), get(24), get(19), div), // address of xOut[o]; M / c1
     ...ops(get(25), get(20), div, sqrt, get(21), add, div), // / (sqrt(V / c2) + eps)
     ...ops(get(22), mul, at(0), load, add, store), // xOut[o] = that * (-lr) + x[o]
-    ...ops(get(o), [0x41, 0x10], 0x6a, [0x22, o]), // o += 16
-    ...ops(get(4), 0x49, [0x0d, 0x00], 0x0b, 0x0b, 0x0b), // br_if (o < end); end; end; end
+    ...ops(get(o), op.i32(16), op.i32Add, op.tee(o)), // o += 16
+    ...ops(get(4), op.i32LtU, op.brIf(0), op.end, op.end), // br_if (o < end); end; end
   );
-  const limits = shared ? [0x03, 0x00, 0x80, 0x80, 0x04] : [0x00, 0x00];
-  return new Uint8Array([
-    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-    ...section(1, [
-      0x01,
-      0x60,
-      0x0e, // 14 params: 5 i32, 8 f32, 1 i32; no results
-      ...Array<number>(5).fill(0x7f),
-      ...Array<number>(8).fill(0x7d),
-      0x7f,
-      0x00,
-    ]),
-    ...section(2, [0x01, 0x01, 0x65, 0x01, 0x6d, 0x02, ...limits]),
-    ...section(3, [0x01, 0x00]),
-    ...section(7, [0x01, 0x01, 0x61, 0x00, 0x00]),
-    ...section(10, [0x01, ...uleb(code.length), ...code]),
-  ]);
-}
-
-function uleb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let byte = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (n !== 0);
-  return out;
+  const params = [...Array<number>(5).fill(I32), ...Array<number>(8).fill(F32), I32];
+  const locals: [number, number][] = [
+    [1, I32],
+    [11, V128],
+  ];
+  return moduleBytes(shared, [{ name: 'a', params, locals, body: code }]);
 }
 
 type SimdStep = (
@@ -222,30 +195,12 @@ type SimdStep = (
 ) => void;
 
 /** One instance per tfjs WASM memory; null where it cannot be made (no SIMD, no memory). */
-const simdByMemory = new WeakMap<WebAssembly.Memory, SimdStep | null>();
+const simdStep = instancePerMemory(simdModuleBytes, (e) => e['a'] as SimdStep);
 
-function simdStep(memory: WebAssembly.Memory): SimdStep | null {
-  if (simdByMemory.has(memory)) return simdByMemory.get(memory) ?? null;
-  let fn: SimdStep | null;
-  try {
-    const shared =
-      typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
-    const module = new WebAssembly.Module(simdModuleBytes(shared));
-    const instance = new WebAssembly.Instance(module, { e: { m: memory } });
-    fn = instance.exports['a'] as SimdStep;
-  } catch {
-    fn = null;
-  }
-  simdByMemory.set(memory, fn);
-  return fn;
-}
-
-/** The tfjs WASM module's memory: Emscripten keeps it as `wasmMemory` or exports it. */
+/** The step on the tfjs WASM module's memory, or null (./wasmAsm.ts finds the memory). */
 function wasmSimd(wasm: WasmModuleLike | undefined): SimdStep | null {
-  if (!wasm) return null;
-  for (const m of [wasm.wasmMemory, wasm.asm?.['memory']])
-    if (m instanceof WebAssembly.Memory && m.buffer === wasm.HEAPU8?.buffer) return simdStep(m);
-  return null;
+  const memory = backendWasmMemory(wasm);
+  return memory ? simdStep(memory) : null;
 }
 
 export class FusedAdamOptimizer extends tf.AdamOptimizer {
