@@ -81,6 +81,10 @@ try {
         `  ${r.backend} ${r.config}: fwd ${r.forwardMsPerClip.toFixed(0)} ms/clip, ` +
           `train ${fixed(r.trainMsPerClip, 0)} ms/clip (${seconds.toFixed(0)} s)`,
       );
+      if (r.trainKernels)
+        console.error(
+          `  profiled step, by kernel: ${r.trainKernels.map((k) => `${k.name} ${k.ms.toFixed(0)} ms (${k.calls})`).join(', ')}`,
+        );
     },
   });
 

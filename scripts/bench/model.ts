@@ -84,7 +84,7 @@ export async function runModelBench(page: Page, plan: ModelBenchPlan): Promise<M
       config: 'full',
       clips: 1,
       frames: plan.fullFrames,
-      reps: 1,
+      reps: 2,
       train: fullTrainEnabled(plan, backend),
     });
     if (plan.conv)

@@ -81,6 +81,22 @@ if (process.argv.includes('--conv')) {
       `conv ${c}: ${e.calls} calls ${e.ms.toFixed(0)} ms ${e.gflop.toFixed(2)} GFLOP ${((e.gflop / e.ms) * 1000).toFixed(1)} GFLOP/s`,
     );
 }
+const callsArg = process.argv.find((a) => a.startsWith('--calls='));
+if (callsArg !== undefined) {
+  const name = callsArg.split('=')[1];
+  const byShape = new Map<string, { calls: number; ms: number }>();
+  for (const k of info.kernels.filter((k) => k.name === name)) {
+    const key = JSON.stringify(k.inputShapes);
+    const e = byShape.get(key) ?? { calls: 0, ms: 0 };
+    e.calls += 1;
+    e.ms += Number(k.kernelTimeMs);
+    byShape.set(key, e);
+  }
+  for (const [key, e] of [...byShape.entries()]
+    .sort((a, b) => b[1].calls - a[1].calls)
+    .slice(0, 15))
+    console.log(`${name} x${e.calls} ${e.ms.toFixed(1)} ms in ${key}`);
+}
 const topArg = process.argv.find((a) => a.startsWith('--top'));
 if (topArg !== undefined)
   for (const k of [...info.kernels]

@@ -284,20 +284,18 @@ function convDwByConv(
   s: number,
   p: number,
 ): tf.Tensor4D {
-  const [kh, kw, cin, cout] = kShape;
-  const xp =
-    p > 0
-      ? tf.pad(x, [
-          [0, 0],
-          [p, p],
-          [p, p],
-          [0, 0],
-        ])
-      : x; // [N, H + 2p, W + 2p, Cin]
-  const xt = tf.transpose<tf.Tensor4D>(xp, [3, 1, 2, 0]); // [Cin, Hp, Wp, N]
+  const [kh, kw] = kShape;
+  const [, h, w] = x.shape;
+  const [, ho, wo] = dy.shape;
+  // Padded by p before and cropped after to exactly the rows and columns the taps read, so the
+  // convolution gives kh x kw and no more (uncropped, a 3x3/2 layer's gave 4x4, a 1x1/2's 2x2).
+  const xt = padOrCrop(
+    tf.transpose<tf.Tensor4D>(x, [3, 1, 2, 0]), // [Cin, H, W, N]
+    [p, (ho - 1) * s + kh - h - p],
+    [p, (wo - 1) * s + kw - w - p],
+  ); // [Cin, (Ho-1) s + kh, (Wo-1) s + kw, N]
   const k = tf.transpose<tf.Tensor4D>(dy, [1, 2, 0, 3]); // [Ho, Wo, N, Cout]
-  const full = tf.conv2d<tf.Tensor4D>(xt, k, 1, 'valid', 'NHWC', s); // [Cin, >= kh, >= kw, Cout]
-  const dw = full.slice([0, 0, 0, 0], [cin, kh, kw, cout]); // [Cin, kh, kw, Cout]
+  const dw = tf.conv2d<tf.Tensor4D>(xt, k, 1, 'valid', 'NHWC', s); // [Cin, kh, kw, Cout]
   return tf.transpose<tf.Tensor4D>(dw, [1, 2, 0, 3]); // [kh, kw, Cin, Cout]
 }
 

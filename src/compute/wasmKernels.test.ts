@@ -255,3 +255,25 @@ describe('wasm Identity shares the data instead of copying it', () => {
     got.forEach((v, i) => expect(v).toBeCloseTo(want[i] ?? NaN, 5));
   });
 });
+
+describe('wasm Cast to the same dtype shares the data', () => {
+  beforeAll(async () => {
+    installWasmKernels();
+    expect(await tf.setBackend('wasm')).toBe(true);
+  });
+  afterAll(async () => {
+    await tf.setBackend('cpu');
+  });
+
+  it('float32 -> float32 shares; float32 -> int32 still converts', async () => {
+    const backend = tf.backend() as unknown as { numDataIds(): number };
+    const x = tf.tensor([1.7, -2.2, 0, 3.5]);
+    const ids = backend.numDataIds();
+    const same = tf.cast(x, 'float32');
+    expect(backend.numDataIds()).toBe(ids);
+    const asInt = tf.cast(x, 'int32');
+    expect(Array.from(await same.data())).toEqual(Array.from(await x.data()));
+    expect(Array.from(await asInt.data())).toEqual([1, -2, 0, 3]);
+    tf.dispose([x, same, asInt]);
+  });
+});

@@ -1,5 +1,5 @@
 /**
- * Faster versions of four tfjs-backend-wasm 4.22 kernels that our training step spends its
+ * Faster versions of five tfjs-backend-wasm 4.22 kernels that our training step spends its
  * time in, registered over the stock ones (`installWasmKernels`). Same values; measured in
  * Node, SIMD, one thread, on the full-size training step (docs/benchmarks.md).
  *
@@ -12,9 +12,10 @@
  *   transposes: one XNNPACK product per batch entry, sliced apart and concatenated back where
  *   there is more than one. XNNPACK sums in its own order: results differ from the loop's by
  *   float rounding only (the tests bound it).
- * - Identity: the stock kernel copies its input, and tfjs's engine runs it on every tensor it
- *   saves for the backward pass (1,168 copies a full-size step, 34 ms). Tensors are immutable,
- *   so ours shares the data and counts a reference, as the cpu and webgl backends' do.
+ * - Identity, and Cast to the same dtype: the stock kernels copy their input. tfjs's engine runs
+ *   Identity on every tensor it saves for the backward pass (1,168 copies a full-size step, 34
+ *   ms) and its ReLU gradient casts a float mask to float. Tensors are immutable, so ours share
+ *   the data and count a reference, as the cpu and webgl backends' do.
  * - Slice and SplitV: the stock kernels read the whole input out of the wasm heap into a fresh
  *   copy (`readSync`) for every slice, so a slice costs the size of its input, and a SplitV into
  *   g parts g times that (taking one of nine [1, 65536] rows of a kernel: 2-8 ms). Ours copies
@@ -52,13 +53,17 @@ export function installWasmKernels(): void {
   replaceKernel('BatchMatMul', batchMatMulKernel);
   replaceKernel('Slice', (stock) => ((sliceStock = stock), sliceKernel));
   replaceKernel('SplitV', (stock) => ((splitVStock = stock), splitVKernel));
-  replaceKernel('Identity', (stock) => (args) => {
-    const x = args.inputs.x as tf.TensorInfo;
-    if (x.dtype === 'string') return stock(args);
-    (args.backend as unknown as { incRef(dataId: unknown): void }).incRef(x.dataId);
-    return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
-  });
+  replaceKernel('Identity', (stock) => (args) => shareOr(stock, args, undefined));
+  replaceKernel('Cast', (stock) => (args) => shareOr(stock, args, args.attrs?.dtype));
   installed = true;
+}
+
+/** x itself (one more reference) where the result would be a copy of it, else the stock kernel. */
+function shareOr(stock: KernelFunc, args: Parameters<KernelFunc>[0], dtype: unknown) {
+  const x = args.inputs.x as tf.TensorInfo;
+  if (x.dtype === 'string' || (dtype !== undefined && dtype !== x.dtype)) return stock(args);
+  (args.backend as unknown as { incRef(dataId: unknown): void }).incRef(x.dataId);
+  return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
 }
 
 /** Registers `make(stock)` as wasm's `name` kernel, keeping the stock setup and dispose. */

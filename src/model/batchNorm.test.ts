@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { useFastTestBackend } from '../testing/testBackend';
-import { batchNormTraining } from './batchNorm';
+import { allowHostVectors, batchNormTraining, batchNormPerGroup } from './batchNorm';
 import { mulberry32 } from './params';
 
 afterAll(async () => {
@@ -31,10 +31,19 @@ function relErr(got: tf.Tensor, want: tf.Tensor): number {
 
 // Stated tolerance: relative error (max |diff| / max |reference|) < 1e-5 for y and every gradient
 // (float32 sums over N H W = 2 x 6 x 6 in another order).
-describe.each(['cpu', 'fast'])('batchNormTraining on %s', (which) => {
+// 'host': the per-channel arithmetic in JavaScript (wasm, cpu); 'tensor': as tensors (the GPU
+// backends' path, run here on the same backends).
+describe.each([
+  ['cpu', 'host'],
+  ['cpu', 'tensor'],
+  ['fast', 'host'],
+  ['fast', 'tensor'],
+])('batchNormTraining on %s, %s path', (which, path) => {
+  afterAll(() => allowHostVectors(true));
   it('matches stock tfjs values and gradients (x, gamma, beta), with a non-zero mean', async () => {
     if (which === 'cpu') await tf.setBackend('cpu');
     else await useFastTestBackend();
+    allowHostVectors(path === 'host');
     tf.tidy(() => {
       const x = random([2, 6, 6, 5], 1, 2) as tf.Tensor4D;
       const g = random([5], 2) as tf.Tensor1D;
@@ -77,4 +86,57 @@ it('reports the batch moments and leaks nothing', async () => {
   const want = Array.from(tf.tidy(() => tf.mean(x, [0, 1, 2])).dataSync());
   seen.forEach((v, i) => expect(v).toBeCloseTo(want[i] ?? NaN, 5));
   tf.dispose([x, g, b]);
+});
+
+describe.each(['host', 'tensor'])('batchNormPerGroup, %s path', (path) => {
+  afterAll(() => allowHostVectors(true));
+  it('equals one batch norm over the groups side by side, moving statistics included', async () => {
+    await useFastTestBackend();
+    allowHostVectors(path === 'host');
+    const c = 6;
+    const x = random([2, 4, 4, c], 7, 2) as tf.Tensor4D;
+    const make = () =>
+      new Map<string, tf.Variable>([
+        ['bn/gamma', tf.variable(random([c], 8))],
+        ['bn/beta', tf.variable(random([c], 9))],
+        ['bn/movingMean', tf.variable(random([c], 10))],
+        ['bn/movingVariance', tf.variable(tf.abs(random([c], 11)))],
+      ]);
+    const params = (vars: Map<string, tf.Variable>) =>
+      ({ get: (n: string) => vars.get(n), variables: vars }) as unknown as Parameters<
+        typeof batchNormPerGroup
+      >[0];
+    const opts = { training: true, momentum: 0.1, epsilon: 1e-5 };
+    const one = make();
+    const two = make();
+    const [whole] = batchNormPerGroup(params(one), 'bn', [x], opts);
+    const parts = batchNormPerGroup(params(two), 'bn', tf.split<tf.Tensor4D>(x, 3, 3), opts);
+    const joined = tf.concat(parts, 3);
+    if (!whole) throw new Error('no output');
+    expect(relErr(joined, whole)).toBeLessThan(1e-5);
+    for (const name of ['bn/movingMean', 'bn/movingVariance']) {
+      const a = one.get(name);
+      const b = two.get(name);
+      if (!a || !b) throw new Error(name);
+      expect(relErr(b, a), name).toBeLessThan(1e-6);
+    }
+    // the update itself: new = (1 - momentum) old + momentum batch (variance unbiased, n = 32)
+    const fresh = make();
+    const { mean, variance } = tf.moments(x, [0, 1, 2]);
+    const expectMean = tf.add(tf.mul(fresh.get('bn/movingMean') ?? 0, 0.9), tf.mul(mean, 0.1));
+    const expectVar = tf.add(
+      tf.mul(fresh.get('bn/movingVariance') ?? 0, 0.9),
+      tf.mul(variance, (0.1 * 32) / 31),
+    );
+    expect(relErr(one.get('bn/movingMean') ?? tf.scalar(NaN), expectMean)).toBeLessThan(1e-5);
+    expect(relErr(one.get('bn/movingVariance') ?? tf.scalar(NaN), expectVar)).toBeLessThan(1e-5);
+    // inference with the updated statistics agrees too
+    const [inf] = batchNormPerGroup(params(one), 'bn', [x], { ...opts, training: false });
+    const infParts = batchNormPerGroup(params(two), 'bn', tf.split<tf.Tensor4D>(x, 3, 3), {
+      ...opts,
+      training: false,
+    });
+    if (!inf) throw new Error('no output');
+    expect(relErr(tf.concat(infParts, 3), inf)).toBeLessThan(1e-5);
+  });
 });

@@ -92,6 +92,11 @@ export interface ModelBenchResult {
   /** The same backend on an n x n x n matmul, for reference. */
   matmulN: number;
   matmulGflopsPerSec: number;
+  /**
+   * Where the first (profiled) training step's time went: kernels by total time, the 12 largest.
+   * tf.profile times each kernel synchronously, so these add up to about the step.
+   */
+  trainKernels: { name: string; calls: number; ms: number }[] | null;
 }
 
 export interface GroupedConvBench {

@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { trySetBackend } from '../compute/backend';
+import { createAdam } from '../compute/fusedAdam';
 import { missingGradKernels } from '../compute/wasmGrads';
 import { mergeConfig, type ModelConfigInput, TINY_OVERRIDES } from './config';
 import type {
@@ -122,11 +123,19 @@ const MID_CONFIG: ModelConfigInput = mergeConfig(TINY_OVERRIDES, {
 async function timeIt(
   reps: number,
   fn: () => Promise<void>,
-): Promise<{ ms: number; peakBytes: number }> {
+): Promise<{ ms: number; peakBytes: number; kernels: ModelBenchResult['trainKernels'] }> {
   const profile = await tf.profile(fn);
   const t0 = performance.now();
   for (let i = 0; i < reps; i++) await fn();
-  return { ms: (performance.now() - t0) / reps, peakBytes: profile.peakBytes };
+  const byName = new Map<string, { name: string; calls: number; ms: number }>();
+  for (const k of profile.kernels) {
+    const e = byName.get(k.name) ?? { name: k.name, calls: 0, ms: 0 };
+    e.calls += 1;
+    e.ms += typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
+    byName.set(k.name, e);
+  }
+  const kernels = [...byName.values()].sort((a, b) => b.ms - a.ms).slice(0, 12);
+  return { ms: (performance.now() - t0) / reps, peakBytes: profile.peakBytes, kernels };
 }
 
 async function runBench(opts: ModelBenchOptions): Promise<ModelBenchResult> {
@@ -147,8 +156,9 @@ async function runBench(opts: ModelBenchOptions): Promise<ModelBenchResult> {
     const forwardMs = fwdTiming.ms;
     let trainMs: number | null = null;
     let peakTrain: number | null = null;
+    let trainKernels: ModelBenchResult['trainKernels'] = null;
     if (opts.train) {
-      const optimizer = tf.train.adam(1e-4);
+      const optimizer = createAdam(1e-4); // what training in the app uses
       const y = tf.oneHot(
         tf.tensor1d(
           Array.from({ length: opts.clips }, (_, i) => i % model.config.numClasses),
@@ -167,6 +177,7 @@ async function runBench(opts: ModelBenchOptions): Promise<ModelBenchResult> {
       const trainTiming = await timeIt(opts.reps, trainOnce);
       trainMs = trainTiming.ms;
       peakTrain = trainTiming.peakBytes;
+      trainKernels = trainTiming.kernels;
       optimizer.dispose();
       targets.dispose();
     }
@@ -197,6 +208,7 @@ async function runBench(opts: ModelBenchOptions): Promise<ModelBenchResult> {
       peakBytesTrain: peakTrain,
       matmulN: n,
       matmulGflopsPerSec: (2 * n * n * n) / matmulMs / 1e6,
+      trainKernels,
     };
   } finally {
     x.dispose();
