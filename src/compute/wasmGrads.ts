@@ -136,15 +136,10 @@ function convDxByConv(
   const [, h, wd] = xShape;
   const [kh, kw] = w.shape;
   const [, ho, wo] = dy.shape;
-  const padded = tf.pad(dy, [
-    [0, 0],
-    [kh - 1 - p, h - ho + p],
-    [kw - 1 - p, wd - wo + p],
-    [0, 0],
-  ]); // [N, H + kh - 1, W + kw - 1, Cout]
   const flippedSpace = flipKernelSpace(w); // w[kh-1-ky, kw-1-kx]
   const flipped = flippedSpace.transpose<tf.Tensor4D>([0, 1, 3, 2]); // [kh, kw, Cout, Cin]
-  return tf.conv2d<tf.Tensor4D>(padded, flipped, 1, 'valid'); // [N, H, W, Cin]
+  // dy padded to [N, H + kh - 1, W + kw - 1, Cout] -> [N, H, W, Cin]
+  return convPadded(dy, flipped, [kh - 1 - p, h - ho + p], [kw - 1 - p, wd - wo + p]);
 }
 
 /** The inputs of one stride phase along one axis (see `convDxPolyphase`). */
@@ -172,22 +167,33 @@ function phasesAlong(size: number, k: number, outSize: number, s: number, p: num
   });
 }
 
-/** dy padded (or cropped, for negative amounts) along H and W. */
-function padOrCrop(t: tf.Tensor4D, rows: [number, number], cols: [number, number]): tf.Tensor4D {
+/**
+ * conv2d(t padded along H and W by `rows` / `cols` [before, after], k, stride 1, `dilation`).
+ * Positive amounts are the convolution's own padding (XNNPACK reads zeros there: no padded copy
+ * of t); negative amounts crop t first.
+ */
+function convPadded(
+  t: tf.Tensor4D,
+  k: tf.Tensor4D,
+  rows: [number, number],
+  cols: [number, number],
+  dilation = 1,
+): tf.Tensor4D {
   const [n, h, w, c] = t.shape;
-  const padded = tf.pad(t, [
+  const [top, bottom, left, right] = [rows[0], rows[1], cols[0], cols[1]].map((v) =>
+    Math.max(-v, 0),
+  ) as [number, number, number, number];
+  const cropped =
+    top + bottom + left + right === 0
+      ? t
+      : t.slice([0, top, left, 0], [n, h - top - bottom, w - left - right, c]);
+  const pad: [[number, number], [number, number], [number, number], [number, number]] = [
     [0, 0],
     [Math.max(rows[0], 0), Math.max(rows[1], 0)],
     [Math.max(cols[0], 0), Math.max(cols[1], 0)],
     [0, 0],
-  ]);
-  const top = Math.max(-rows[0], 0);
-  const left = Math.max(-cols[0], 0);
-  const hh = h + rows[0] + rows[1];
-  const ww = w + cols[0] + cols[1];
-  return top === 0 && left === 0 && hh === padded.shape[1] && ww === padded.shape[2]
-    ? padded
-    : padded.slice([0, top, left, 0], [n, hh, ww, c]);
+  ];
+  return tf.conv2d<tf.Tensor4D>(cropped, k, 1, pad, 'NHWC', dilation);
 }
 
 /**
@@ -259,8 +265,8 @@ function convDxPolyphase(
     const k = (
       taps.length === 1 ? (taps[0] as tf.Tensor2D) : tf.concat(taps, 0)
     ).reshape<tf.Tensor4D>([r.taps, c.taps, cout, cin]);
-    const input = padOrCrop(dy, [r.before, r.after], [c.before, c.after]); // [N, count + taps - 1, ...]
-    return tf.conv2d<tf.Tensor4D>(input, k, 1, 'valid'); // [N, r.count, c.count, Cin]
+    // dy padded to [N, r.count + r.taps - 1, c.count + c.taps - 1, Cout] -> [N, r.count, c.count, Cin]
+    return convPadded(dy, k, [r.before, r.after], [c.before, c.after]);
   };
   const rowParts = rows.map((r) =>
     interleave(
@@ -289,13 +295,10 @@ function convDwByConv(
   const [, ho, wo] = dy.shape;
   // Padded by p before and cropped after to exactly the rows and columns the taps read, so the
   // convolution gives kh x kw and no more (uncropped, a 3x3/2 layer's gave 4x4, a 1x1/2's 2x2).
-  const xt = padOrCrop(
-    tf.transpose<tf.Tensor4D>(x, [3, 1, 2, 0]), // [Cin, H, W, N]
-    [p, (ho - 1) * s + kh - h - p],
-    [p, (wo - 1) * s + kw - w - p],
-  ); // [Cin, (Ho-1) s + kh, (Wo-1) s + kw, N]
+  const xt = tf.transpose<tf.Tensor4D>(x, [3, 1, 2, 0]); // [Cin, H, W, N]
   const k = tf.transpose<tf.Tensor4D>(dy, [1, 2, 0, 3]); // [Ho, Wo, N, Cout]
-  const dw = tf.conv2d<tf.Tensor4D>(xt, k, 1, 'valid', 'NHWC', s); // [Cin, kh, kw, Cout]
+  // xt padded to [Cin, (Ho-1) s + kh, (Wo-1) s + kw, N] -> [Cin, kh, kw, Cout]
+  const dw = convPadded(xt, k, [p, (ho - 1) * s + kh - h - p], [p, (wo - 1) * s + kw - w - p], s);
   return tf.transpose<tf.Tensor4D>(dw, [1, 2, 0, 3]); // [kh, kw, Cin, Cout]
 }
 
