@@ -32,7 +32,8 @@ function values(shape: number[], seed: number): Float32Array {
   return Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => 2 * r() - 1);
 }
 
-// C = 5 and 6: one f32x4 group on wasm, the rest by the JavaScript loop; C = 32: 8 groups only.
+// On wasm, C = 5 and 6: one f32x4 group, the rest by the JavaScript loop; C = 32: 4 pairs of
+// groups; C = 14: a pair, a single group and a tail.
 const CASES = [
   {
     name: '3x3/2 pad 1 after relu (ties), the stem pool',
@@ -50,6 +51,15 @@ const CASES = [
   { name: '3x3/2 pad 1 after relu, C = 32', h: 12, k: 3, s: 2, pad: 1, relu: true, c: 32 },
   { name: '3x3/2 pad 1 after relu, C = 6 (tail)', h: 9, k: 3, s: 2, pad: 1, relu: true, c: 6 },
   { name: '3x3/2 pad 1, C = 32', h: 11, k: 3, s: 2, pad: 1, relu: false, c: 32 },
+  {
+    name: '3x3/1 same after relu, C = 14 (pairs, one group, tail)',
+    h: 7,
+    k: 3,
+    s: 1,
+    pad: 'same',
+    relu: true,
+    c: 14,
+  },
 ] as const;
 
 async function maxPoolGrad(backend: string, c: (typeof CASES)[number]): Promise<Float32Array> {

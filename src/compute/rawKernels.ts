@@ -9,7 +9,7 @@
  * backend's memory, 4 channels at a time; the last C mod 4 channels, the cpu backend, and wasm
  * without SIMD use the JavaScript loop (~7 ns per window tap and channel: branchy compares).
  * Both route and sum identically. For the stem's [8, 112, 112, 32] -> [8, 56, 56, 32] pool
- * (Node, wasm, 1 thread; scripts/bench/maxpool-grad.ts): ~7 ms SIMD, ~52 ms JS, ~131 ms taps.
+ * (Node, wasm, 1 thread; scripts/bench/maxpool-grad.ts): ~5 ms SIMD, ~50 ms JS, ~130 ms taps.
  *
  * Only this one in JavaScript: JS loops run at 1.5-3 ns per element here, against 0.2-0.5 ns
  * for wasm's SIMD element-wise kernels, so a fused batch norm written this way (3 passes
@@ -135,24 +135,59 @@ function jsLoop({ info, x: xv, dy, dx }: PoolArgs, c0: number, c1: number): void
  * (>= 16). Per output pixel, 4 channels at a time, the taps of the clipped window in row-major
  * order: `m = v > best; best = bitselect(v, best, m); at = bitselect(address, at, m)` starting
  * from the first tap (compared with itself again: v > v is false, NaN included), which is the
- * JS loop's rule exactly; then dx[at + lane] += dy, one lane at a time.
+ * JS loop's rule exactly; then dx[at + lane] += dy, one lane at a time. Two groups go together
+ * (two independent compare chains) while 8 channels remain, then one.
  */
 function poolModuleBytes(shared: boolean): Uint8Array<ArrayBuffer> {
   const { get, set, tee, i32 } = op;
   const [xRow, delta, dyRow, rows, rowStride, ow, sw, left, kw, w, pixel, groupEnd] = [
     0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11,
   ];
-  // i32 locals 12-21, v128 locals 22-25.
+  // i32 locals 12-21; v128 locals 22-29: best and at for 2 groups, then m, d, s, v.
   const [ox, ix0, cols, ch, pix, rowp, q, r, c, dyp] = [12, 13, 14, 15, 16, 17, 18, 19, 20, 21];
-  const [best, at, m, d] = [22, 23, 24, 25];
+  const [best, at] = [
+    [22, 24],
+    [23, 25],
+  ] as [number[], number[]];
+  const [m, d, s, v] = [26, 27, 28, 29];
   const dec = (i: number): number[] => ops(get(i), i32(1), op.i32Sub, tee(i)); // leaves i - 1
-  const scatter: number[] = [];
-  for (let lane = 0; lane < 4; lane++)
-    scatter.push(
-      ...ops(get(at), op.i32x4Lane(lane), get(delta), op.i32Add, tee(q)), // q = at[lane] + delta
-      ...ops(get(q), op.f32Load(4 * lane), get(d), op.f32x4Lane(lane), op.f32Add),
-      ...op.f32Store(4 * lane), // dx[lane] += dy[lane]
+  /** The loop over channel groups, `g` (1 or 2) groups of 4 per iteration. */
+  const groupLoop = (g: number): number[] => {
+    const init: number[] = [];
+    const tap: number[] = ops(get(q), op.i32x4Splat, set(s));
+    const scatter: number[] = [];
+    for (let k = 0; k < g; k++) {
+      const [bk, ak] = [best[k] as number, at[k] as number];
+      init.push(...ops(get(rowp), op.v128Load(16 * k), set(bk), get(rowp), op.i32x4Splat, set(ak)));
+      tap.push(
+        ...ops(get(q), op.v128Load(16 * k), tee(v), get(bk), get(v), get(bk), op.f32x4Gt, tee(m)),
+        ...ops(op.bitselect, set(bk), get(s), get(ak), get(m), op.bitselect, set(ak)),
+      );
+      scatter.push(...ops(get(dyp), get(ch), op.i32Add, op.v128Load(16 * k), set(d)));
+      for (let lane = 0; lane < 4; lane++) {
+        const offset = 16 * k + 4 * lane; // dx[at[lane] + offset] += dy[lane]
+        scatter.push(
+          ...ops(get(ak), op.i32x4Lane(lane), get(delta), op.i32Add, tee(q), get(q)),
+          ...ops(op.f32Load(offset), get(d), op.f32x4Lane(lane), op.f32Add, op.f32Store(offset)),
+        );
+      }
+    }
+    const more =
+      g === 2
+        ? ops(get(ch), i32(32), op.i32Add, get(groupEnd), op.i32LeU)
+        : ops(get(ch), get(groupEnd), op.i32LtU);
+    return ops(
+      op.loop, // per g groups
+      ...ops(get(pix), get(ch), op.i32Add, set(rowp), init, get(rows), set(r)),
+      op.loop, // per tap row
+      ...ops(get(rowp), set(q), get(cols), set(c)),
+      op.loop, // per tap: best = v > best ? v : best; at = v > best ? address : at
+      ...ops(tap, get(q), get(pixel), op.i32Add, set(q), dec(c), op.brIf(0), op.end),
+      ...ops(get(rowp), get(rowStride), op.i32Add, set(rowp), dec(r), op.brIf(0), op.end),
+      ...scatter,
+      ...ops(get(ch), i32(16 * g), op.i32Add, set(ch), more, op.brIf(0), op.end),
     );
+  };
   const body = ops(
     get(dyRow),
     set(dyp),
@@ -164,29 +199,20 @@ function poolModuleBytes(shared: boolean): Uint8Array<ArrayBuffer> {
     ...ops(get(ix0), i32(0), get(ix0), i32(0), op.i32GtS, op.select, set(ix0)), // max(ix0, 0)
     ...ops(get(cols), get(ix0), op.i32Sub, tee(cols), i32(0), op.i32LeS, op.brIf(0)), // none
     ...ops(get(xRow), get(ix0), get(pixel), op.i32Mul, op.i32Add, set(pix), i32(0), set(ch)),
-    op.loop, // per 4 channels
-    ...ops(get(pix), get(ch), op.i32Add, tee(rowp), op.v128Load(), set(best)),
-    ...ops(get(rowp), op.i32x4Splat, set(at), get(rows), set(r)),
-    op.loop, // per tap row
-    ...ops(get(rowp), set(q), get(cols), set(c)),
-    op.loop, // per tap
-    ...ops(get(q), op.v128Load(), tee(m), get(best), get(m), get(best), op.f32x4Gt),
-    ...ops(tee(m), op.bitselect, set(best)), // best = v > best ? v : best
-    ...ops(get(q), op.i32x4Splat, get(at), get(m), op.bitselect, set(at)),
-    ...ops(get(q), get(pixel), op.i32Add, set(q), dec(c), op.brIf(0), op.end),
-    ...ops(get(rowp), get(rowStride), op.i32Add, set(rowp), dec(r), op.brIf(0), op.end),
-    ...ops(get(dyp), get(ch), op.i32Add, op.v128Load(), set(d), ...scatter),
-    ...ops(get(ch), i32(16), op.i32Add, tee(ch), get(groupEnd), op.i32LtU, op.brIf(0), op.end),
+    // Two groups at a time (independent chains), then a last single group.
+    ...ops(op.block, get(groupEnd), i32(32), op.i32LtU, op.brIf(0), groupLoop(2), op.end),
+    ...ops(op.block, get(ch), get(groupEnd), op.i32GeU, op.brIf(0), groupLoop(1), op.end),
     op.end, // block
     ...ops(get(dyp), get(pixel), op.i32Add, set(dyp)),
     ...ops(get(ox), i32(1), op.i32Add, tee(ox), get(ow), op.i32LtS, op.brIf(0), op.end),
   );
   const locals: [number, number][] = [
     [10, I32],
-    [4, V128],
+    [8, V128],
   ];
   return moduleBytes(shared, [{ name: 'r', params: Array<number>(12).fill(I32), locals, body }]);
 }
+
 type PoolRow = (
   xRow: number,
   delta: number,

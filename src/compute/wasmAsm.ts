@@ -106,6 +106,7 @@ export const op = {
   i32LtU: 0x49,
   i32GtS: 0x4a,
   i32LeS: 0x4c,
+  i32LeU: 0x4d,
   i32GeU: 0x4f,
   i32Add: 0x6a,
   i32Sub: 0x6b,
