@@ -16,6 +16,7 @@ import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { groupedConv2d } from '../model/groupedConv';
 import { installMissingGradients } from './wasmGrads';
 import { installWasmKernels } from './wasmKernels';
+import { installBnKernels } from './bnKernels';
 import { installRawKernels } from './rawKernels';
 import { prepareWasm, wantedWasmThreads, withWasmCoreCap } from './wasmThreads';
 
@@ -103,6 +104,7 @@ async function setBackendNow(name: BackendName): Promise<string | null> {
     installMissingGradients();
     installWasmKernels();
     installRawKernels();
+    installBnKernels();
     // A backend whose start hangs (e.g. wasm workers that cannot load) must not stall the app.
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<'timeout'>((resolve) => {

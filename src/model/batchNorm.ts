@@ -5,6 +5,7 @@
  * inference uses the stored statistics. y = gamma (x - mean) / sqrt(var + eps) + beta.
  */
 import * as tf from '@tensorflow/tfjs';
+import { BN_APPLY, BN_DX, BN_GRAD_SUMS, BN_MOMENTS, hasBatchNormSimd } from '../compute/bnKernels';
 import type { ParamSpec, Params } from './params';
 
 export function batchNormParamSpecs(prefix: string, channels: number): ParamSpec[] {
@@ -215,6 +216,8 @@ function batchNormTrainingHost(
   epsilon: number,
   onMoments: (mean: tf.Tensor1D, variance: tf.Tensor1D) => void,
 ): tf.Tensor4D {
+  if (tf.getBackend() === 'wasm' && hasBatchNormSimd())
+    return batchNormTrainingSimd(x, gamma, beta, epsilon, onMoments);
   const f = tf.customGrad<tf.Tensor4D>((...args) => {
     const [x4, g, b, save] = args as [tf.Tensor4D, tf.Tensor1D, tf.Tensor1D, tf.GradSaveFunc];
     const count = x4.shape[0] * x4.shape[1] * x4.shape[2];
@@ -239,6 +242,54 @@ function batchNormTrainingHost(
         const kx = gr.map((v, j) => (-v * (r[j] ?? NaN) * (dgamma[j] ?? NaN)) / count);
         const k0 = gr.map((v, j) => (-v * (dbeta[j] ?? NaN)) / count);
         const dx = tf.add(tf.add(tf.mul(dy, vector(gr)), tf.mul(xcs, vector(kx))), vector(k0));
+        return [dx, vector(dgamma), vector(dbeta)];
+      },
+    };
+  });
+  return f(x, gamma, beta);
+}
+
+/**
+ * `batchNormTrainingHost` on wasm with SIMD: each full-size pass is one fused f32x4 kernel over
+ * the heap (src/compute/bnKernels.ts) instead of 6 passes forward and 7 backward through stock
+ * kernels: the moments (Σx, then Σ(x - mean)², sums in float64 per block of rows), y = (x - mean)
+ * scale + beta, then Σdy and Σdy (x - mean) together, and dx = dy gr + (x - mean) kx + k0. x is
+ * kept for the backward pass instead of xc; the [C] arithmetic is the host path's, in float64.
+ */
+function batchNormTrainingSimd(
+  x: tf.Tensor4D,
+  gamma: tf.Tensor1D,
+  beta: tf.Tensor1D,
+  epsilon: number,
+  onMoments: (mean: tf.Tensor1D, variance: tf.Tensor1D) => void,
+): tf.Tensor4D {
+  const engine = tf.engine();
+  const f = tf.customGrad<tf.Tensor4D>((...args) => {
+    const [x4, g, b, save] = args as [tf.Tensor4D, tf.Tensor1D, tf.Tensor1D, tf.GradSaveFunc];
+    const count = x4.shape[0] * x4.shape[1] * x4.shape[2];
+    const moments = engine.runKernel<tf.Tensor1D[]>(BN_MOMENTS, { x: x4 });
+    const [meanT, varianceT] = moments as [tf.Tensor1D, tf.Tensor1D];
+    const mean = Array.from(meanT.dataSync()); // float32: what every pass subtracts
+    const variance = varianceT.dataSync();
+    onMoments(meanT, varianceT);
+    const gv = g.dataSync();
+    const r = Array.from(variance, (v) => 1 / Math.sqrt(v + epsilon));
+    const gr = r.map((ri, j) => ri * (gv[j] ?? NaN));
+    save([x4]);
+    const attrs = { mean, scale: gr, beta: Array.from(b.dataSync()) };
+    return {
+      value: engine.runKernel<tf.Tensor4D>(BN_APPLY, { x: x4 }, attrs),
+      gradFunc: (dy, saved) => {
+        const [xs] = saved as [tf.Tensor4D];
+        const c = mean.length;
+        const sumsT = engine.runKernel<tf.Tensor2D>(BN_GRAD_SUMS, { dy, x: xs }, { mean });
+        const sums = sumsT.dataSync();
+        sumsT.dispose();
+        const dbeta = Array.from(sums.subarray(0, c));
+        const dgamma = Array.from(sums.subarray(c), (v, j) => v * (r[j] ?? NaN));
+        const kx = gr.map((v, j) => (-v * (r[j] ?? NaN) * (dgamma[j] ?? NaN)) / count);
+        const k0 = gr.map((v, j) => (-v * (dbeta[j] ?? NaN)) / count);
+        const dx = engine.runKernel<tf.Tensor4D>(BN_DX, { dy, x: xs }, { mean, gr, kx, k0 });
         return [dx, vector(dgamma), vector(dbeta)];
       },
     };
