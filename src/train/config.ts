@@ -27,6 +27,14 @@ export interface OptimConfig {
   epochs: number;
   /** Labelled clips per batch. */
   batchSize: number;
+  /**
+   * Clips per forward/backward pass: a batch (labelled and unlabelled clips) goes through in
+   * slices of this many, gradients summed before one update, so memory follows the slice. Batch
+   * norm then uses each slice's statistics. null or absent (runs stored before this setting):
+   * the whole batch at once. The full preset uses 2: one 224 x 224 clip of 8 frames peaks at
+   * ~1.4 GiB on WASM and two at ~2.7 GiB, within its 4 GiB memory; 8 clips would need ~11 GiB.
+   */
+  microBatch?: number | null;
   /** 'balanced': class weights n / (C n_c) from the training counts (paper); 'none': all 1. */
   classWeights: 'balanced' | 'none';
 }
@@ -101,6 +109,7 @@ export const DEFAULT_OPTIM: OptimConfig = {
   decayEvery: 30,
   epochs: 100,
   batchSize: 8,
+  microBatch: 2,
   classWeights: 'balanced',
 };
 
@@ -148,7 +157,14 @@ export function tinyTrainConfig(datasetId: string, seed = 1): TrainConfig {
     ...c,
     model: mergeConfig(TINY_OVERRIDES, { dropout: 0, backbone: { inputSize: 48 } }),
     data: { ...c.data, framesPerClip: 4, cacheBytes: 64 * 1024 * 1024 },
-    optim: { ...c.optim, learningRate: 3e-3, decayEvery: 10, epochs: 30, batchSize: 6 },
+    optim: {
+      ...c.optim,
+      learningRate: 3e-3,
+      decayEvery: 10,
+      epochs: 30,
+      batchSize: 6,
+      microBatch: null,
+    },
     noisyStudent: { ...c.noisyStudent, iterations: 1, studentEpochs: 10 },
   };
 }
@@ -190,6 +206,12 @@ export function validateTrainConfig(c: TrainConfig): TrainConfig {
   check(positiveInt(c.optim.decayEvery), 'optim.decayEvery must be a positive integer');
   check(positiveInt(c.optim.epochs), 'optim.epochs must be a positive integer');
   check(positiveInt(c.optim.batchSize), 'optim.batchSize must be a positive integer');
+  check(
+    c.optim.microBatch === undefined ||
+      c.optim.microBatch === null ||
+      positiveInt(c.optim.microBatch),
+    'optim.microBatch must be null or a positive integer (clips per forward pass)',
+  );
   if (c.pretrain) check(positiveInt(c.pretrain.epochs), 'pretrain.epochs must be positive');
   const ns = c.noisyStudent;
   check(Number.isInteger(ns.iterations) && ns.iterations >= 0, 'iterations must be >= 0');

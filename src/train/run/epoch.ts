@@ -83,6 +83,7 @@ export async function trainEpoch(
           targets,
           classWeights,
           dropoutSeed: stream(ctx.config.seed, `dropout/${phase.index}/${epoch}/${step}`).seed(),
+          microBatch: ctx.config.optim.microBatch ?? null,
         });
         if (!Number.isFinite(r.loss)) throw new NonFiniteLossError(phase.name, epoch, step);
         lossSum += r.loss;

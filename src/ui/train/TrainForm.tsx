@@ -25,6 +25,8 @@ interface FormState {
   studentEpochs: number;
   iterations: number;
   batchSize: number;
+  /** Clips per forward pass; 0: the whole batch. */
+  microBatch: number;
   framesPerClip: number;
   learningRate: number;
   batchRatio: number;
@@ -53,6 +55,7 @@ function fromPreset(preset: PresetName, datasetId: string, seed: number): FormSt
     studentEpochs: c.noisyStudent.studentEpochs ?? c.optim.epochs,
     iterations: c.noisyStudent.iterations,
     batchSize: c.optim.batchSize,
+    microBatch: c.optim.microBatch ?? 0,
     framesPerClip: c.data.framesPerClip,
     learningRate: c.optim.learningRate,
     batchRatio: c.noisyStudent.batchRatio,
@@ -85,6 +88,7 @@ export function configFromForm(f: FormState): TrainConfig {
       ...base.optim,
       epochs: f.epochs,
       batchSize: f.batchSize,
+      microBatch: f.microBatch >= 1 ? f.microBatch : null,
       learningRate: f.learningRate,
     },
     noisyStudent: {
@@ -231,6 +235,7 @@ export function TrainForm({ datasets, defaultDatasetId, busy, onStart }: TrainFo
         <legend>Optimisation</legend>
         {num('epochs', 'Teacher epochs', 1, 1)}
         {num('batchSize', 'Labelled clips per batch', 1, 1)}
+        {num('microBatch', 'Clips per forward pass (0: whole batch; less memory)', 1, 0)}
         {num('learningRate', 'Learning rate (Adam)', 1e-5, 0)}
       </fieldset>
       <fieldset>
