@@ -20,16 +20,8 @@
  * and the GPU backends keep their paths. Registered for 'wasm' only.
  */
 import * as tf from '@tensorflow/tfjs';
-import {
-  backendWasmMemory,
-  I32,
-  instancePerMemory,
-  moduleBytes,
-  op,
-  ops,
-  V128,
-  type WasmModuleLike,
-} from './wasmAsm';
+import { fnsFor } from './bnModule';
+import { simdPath, type WasmModuleLike } from './wasmAsm';
 
 export const BN_MOMENTS = 'FerBnMoments';
 export const BN_APPLY = 'FerBnApply';
@@ -46,176 +38,17 @@ interface WasmBackendRaw {
   disposeData(dataId: object, force?: boolean): boolean;
 }
 
-/** The module's functions; every argument an i32 (addresses and strides in bytes). */
-interface BnFns {
-  /** acc[0, gEnd) = Σ over `rows` rows (each `stride` apart from x) of x. */
-  sum(x: number, rows: number, stride: number, acc: number, gEnd: number): void;
-  /** acc = Σ (x - mean)². */
-  sq(x: number, rows: number, stride: number, acc: number, gEnd: number, mean: number): void;
-  /** y = (x - mean) scale + beta. */
-  apply(
-    x: number,
-    y: number,
-    rows: number,
-    stride: number,
-    gEnd: number,
-    mean: number,
-    scale: number,
-    beta: number,
-  ): void;
-  /** acc = Σ dy, acc2 = Σ dy (x - mean). */
-  gsum(
-    dy: number,
-    x: number,
-    rows: number,
-    stride: number,
-    acc: number,
-    acc2: number,
-    gEnd: number,
-    mean: number,
-  ): void;
-  /** out = dy gr + (x - mean) kx + k0. */
-  dx(
-    dy: number,
-    x: number,
-    out: number,
-    rows: number,
-    stride: number,
-    gEnd: number,
-    mean: number,
-    gr: number,
-    kx: number,
-    k0: number,
-  ): void;
-}
+const simd = simdPath(fnsFor);
 
 /**
- * The five functions. Each walks `rows` (>= 1) rows; in a row the channel groups at byte offsets
- * o = 0, 16, ..., gEnd - 16 (gEnd >= 16, a multiple of 16), then its row pointers move by `stride`.
- */
-function bnModuleBytes(shared: boolean): Uint8Array<ArrayBuffer> {
-  const { get, set, tee, i32 } = op;
-  const at = (base: number, o: number): number[] => ops(get(base), get(o), op.i32Add);
-  const load = (base: number, o: number): number[] => ops(at(base, o), op.v128Load());
-  const next = (o: number, gEnd: number): number[] =>
-    ops(get(o), i32(16), op.i32Add, tee(o), get(gEnd), op.i32LtU, op.brIf(0));
-  const zero = (acc: number, gEnd: number, o: number): number[] =>
-    ops(
-      i32(0),
-      set(o),
-      op.loop,
-      at(acc, o),
-      i32(0),
-      op.i32x4Splat,
-      op.v128Store(),
-      next(o, gEnd),
-      op.end,
-    );
-  const rowLoop = (
-    rows: number,
-    stride: number,
-    gEnd: number,
-    o: number,
-    ptrs: number[],
-    body: number[],
-  ): number[] =>
-    ops(
-      op.loop, // per row
-      ...ops(i32(0), set(o), op.loop, body, next(o, gEnd), op.end),
-      ...ptrs.flatMap((p) => ops(get(p), get(stride), op.i32Add, set(p))),
-      ...ops(get(rows), i32(1), op.i32Sub, tee(rows), op.brIf(0), op.end),
-    );
-  /** acc[o] += value (the value's instructions leave one v128); `a` an i32 scratch local. */
-  const accumulate = (acc: number, o: number, a: number, value: number[]): number[] =>
-    ops(at(acc, o), tee(a), get(a), op.v128Load(), value, op.f32x4Add, op.v128Store());
-
-  const sum = (() => {
-    const [x, rows, stride, acc, gEnd, o, a] = [0, 1, 2, 3, 4, 5, 6];
-    const body = ops(
-      zero(acc, gEnd, o),
-      rowLoop(rows, stride, gEnd, o, [x], accumulate(acc, o, a, load(x, o))),
-    );
-    return { name: 'sum', params: Array<number>(5).fill(I32), locals: [[2, I32]], body };
-  })();
-  const sq = (() => {
-    const [x, rows, stride, acc, gEnd, mean, o, a, v] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
-    const d = ops(load(x, o), load(mean, o), op.f32x4Sub, tee(v), get(v), op.f32x4Mul);
-    const body = ops(
-      zero(acc, gEnd, o),
-      rowLoop(rows, stride, gEnd, o, [x], accumulate(acc, o, a, d)),
-    );
-    const locals: [number, number][] = [
-      [2, I32],
-      [1, V128],
-    ];
-    return { name: 'sq', params: Array<number>(6).fill(I32), locals, body };
-  })();
-  const apply = (() => {
-    const [x, y, rows, stride, gEnd, mean, scale, beta, o] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
-    const value = ops(load(x, o), load(mean, o), op.f32x4Sub, load(scale, o), op.f32x4Mul);
-    const step = ops(at(y, o), value, load(beta, o), op.f32x4Add, op.v128Store());
-    const body = rowLoop(rows, stride, gEnd, o, [x, y], step);
-    return { name: 'apply', params: Array<number>(8).fill(I32), locals: [[1, I32]], body };
-  })();
-  const gsum = (() => {
-    const [dy, x, rows, stride, acc, acc2, gEnd, mean, o, a, d] = [
-      0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10,
-    ];
-    const step = ops(
-      accumulate(acc, o, a, ops(load(dy, o), tee(d))),
-      accumulate(acc2, o, a, ops(get(d), load(x, o), load(mean, o), op.f32x4Sub, op.f32x4Mul)),
-    );
-    const body = ops(
-      zero(acc, gEnd, o),
-      zero(acc2, gEnd, o),
-      rowLoop(rows, stride, gEnd, o, [dy, x], step),
-    );
-    const locals: [number, number][] = [
-      [2, I32],
-      [1, V128],
-    ];
-    return { name: 'gsum', params: Array<number>(8).fill(I32), locals, body };
-  })();
-  const dx = (() => {
-    const [dy, x, out, rows, stride, gEnd, mean, gr, kx, k0, o] = [
-      0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10,
-    ];
-    const step = ops(
-      ...ops(at(out, o), load(dy, o), load(gr, o), op.f32x4Mul),
-      ...ops(load(x, o), load(mean, o), op.f32x4Sub, load(kx, o), op.f32x4Mul, op.f32x4Add),
-      ...ops(load(k0, o), op.f32x4Add, op.v128Store()),
-    );
-    const body = rowLoop(rows, stride, gEnd, o, [dy, x, out], step);
-    return { name: 'dx', params: Array<number>(10).fill(I32), locals: [[1, I32]], body };
-  })();
-  return moduleBytes(shared, [sum, sq, apply, gsum, dx] as Parameters<typeof moduleBytes>[1]);
-}
-
-const fnsFor = instancePerMemory(bnModuleBytes, (e) => ({
-  sum: e['sum'] as BnFns['sum'],
-  sq: e['sq'] as BnFns['sq'],
-  apply: e['apply'] as BnFns['apply'],
-  gsum: e['gsum'] as BnFns['gsum'],
-  dx: e['dx'] as BnFns['dx'],
-}));
-
-let simdEnabled = true;
-
-/**
- * Whether wasm may use the SIMD functions (default true); returns the previous setting. With it
- * off, `hasBatchNormSimd()` is false and batch norm takes its stock-kernel path (tests, benches).
+ * Whether wasm may use the SIMD function(s) (default true); returns the previous setting. Tests
+ * and benchmarks compare them with the fallback on the same backend.
  */
 export function setBatchNormSimdEnabled(on: boolean): boolean {
-  const was = simdEnabled;
-  simdEnabled = on;
-  return was;
+  return simd.setEnabled(on);
 }
 
-function bnFns(backendName: string, backend: unknown): BnFns | null {
-  if (backendName !== 'wasm' || !simdEnabled) return null;
-  const memory = backendWasmMemory((backend as WasmBackendRaw).wasm);
-  return memory ? fnsFor(memory) : null;
-}
+const bnFns = (backendName: string, backend: unknown) => simd.functions(backendName, backend);
 
 function need(t: tf.TensorInfo | undefined, what: string): tf.TensorInfo {
   if (!t || t.dtype !== 'float32') throw new Error(`${what}: needs a float32 tensor`);

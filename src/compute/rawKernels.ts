@@ -19,7 +19,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import {
-  backendWasmMemory,
+  simdPath,
   I32,
   instancePerMemory,
   moduleBytes,
@@ -231,24 +231,17 @@ type PoolRow = (
 /** One instance per tfjs WASM memory; null where it cannot be made (no SIMD, no memory). */
 const poolRowFor = instancePerMemory(poolModuleBytes, (e) => e['r'] as PoolRow);
 
-let simdEnabled = true;
+const simd = simdPath(poolRowFor);
 
 /**
- * Whether wasm may use the SIMD function (default true); returns the previous setting. For tests
- * and benchmarks, which compare it with the JavaScript loop on the same backend.
+ * Whether wasm may use the SIMD function(s) (default true); returns the previous setting. Tests
+ * and benchmarks compare them with the fallback on the same backend.
  */
 export function setMaxPoolSimdEnabled(on: boolean): boolean {
-  const was = simdEnabled;
-  simdEnabled = on;
-  return was;
+  return simd.setEnabled(on);
 }
 
-/** The SIMD function over `backend`'s memory, or null (not wasm, disabled, or unavailable). */
-function poolRow(backendName: string, backend: unknown): PoolRow | null {
-  if (backendName !== 'wasm' || !simdEnabled) return null;
-  const memory = backendWasmMemory((backend as WasmBackendRaw).wasm);
-  return memory ? poolRowFor(memory) : null;
-}
+const poolRow = (backendName: string, backend: unknown) => simd.functions(backendName, backend);
 
 /** The SIMD function, row by row, for channels [0, 4 * groups). */
 function simdRows(row: PoolRow, { info, x, dy, dx }: PoolArgs, groups: number): void {

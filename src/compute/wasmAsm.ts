@@ -195,3 +195,28 @@ export function instancePerMemory<T>(
     return value;
   };
 }
+
+/** A SIMD path that can be switched off (tests and benchmarks compare it with the fallback). */
+export interface SimdPath<T> {
+  /** Sets whether wasm may use it (default true); returns the previous setting. */
+  setEnabled(on: boolean): boolean;
+  /** The functions over `backend`'s memory, or null: not wasm, switched off, or unavailable. */
+  functions(backendName: string, backend: unknown): T | null;
+}
+
+/** `instancePerMemory`'s functions behind an on/off switch, looked up on the wasm backend. */
+export function simdPath<T>(forMemory: (memory: WebAssembly.Memory) => T | null): SimdPath<T> {
+  let enabled = true;
+  return {
+    setEnabled(on) {
+      const was = enabled;
+      enabled = on;
+      return was;
+    },
+    functions(backendName, backend) {
+      if (backendName !== 'wasm' || !enabled) return null;
+      const memory = backendWasmMemory((backend as { wasm?: WasmModuleLike }).wasm);
+      return memory ? forMemory(memory) : null;
+    },
+  };
+}
