@@ -12,6 +12,7 @@ import {
   installBnKernels,
   setBatchNormSimdEnabled,
 } from './bnKernels';
+import { relErr } from '../testing/relErr';
 
 // batchNormTraining on wasm with the fused SIMD kernels against the same function with them off
 // (the stock-kernel host path) and against the cpu backend: y, dx, dgamma, dbeta and the moments
@@ -96,18 +97,6 @@ async function run(backend: string, shape: Shape, simd: boolean): Promise<Result
   } finally {
     setBatchNormSimdEnabled(was);
   }
-}
-
-function relErr(got: Float32Array, want: Float32Array): number {
-  expect(got.length).toBe(want.length);
-  expect(want.length).toBeGreaterThan(0);
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < want.length; i++) {
-    diff = Math.max(diff, Math.abs((got[i] ?? NaN) - (want[i] ?? NaN)));
-    scale = Math.max(scale, Math.abs(want[i] ?? 0));
-  }
-  return diff / scale;
 }
 
 const OUTPUTS = ['y', 'dx', 'dgamma', 'dbeta', 'mean', 'variance'] as const;

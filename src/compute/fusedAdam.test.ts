@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { restoreOptimizer, snapshotOptimizer } from '../train/loop/snapshot';
 import { createAdam, FusedAdamOptimizer } from './fusedAdam';
 import { mulberry32 } from './random';
+import { relErr } from '../testing/relErr';
 
 // The fused Adam against tf.train.adam, on WASM and on CPU. Stated tolerance, per tensor:
 // max |fused - stock| / max |stock| <= 1e-6. On WASM the SIMD kernel does the stock kernels'
@@ -54,17 +55,6 @@ function step(opt: tf.AdamOptimizer, vars: tf.Variable[], s: number): void {
   const g = gradients(vars, s, s % 2 === 0);
   opt.applyGradients(g.arg);
   g.dispose();
-}
-
-function relErr(got: Float32Array, want: Float32Array): number {
-  expect(got.length).toBe(want.length);
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < want.length; i++) {
-    diff = Math.max(diff, Math.abs((got[i] ?? NaN) - (want[i] ?? NaN)));
-    scale = Math.max(scale, Math.abs(want[i] ?? 0));
-  }
-  return scale === 0 ? diff : diff / scale;
 }
 
 async function expectClose(got: tf.Tensor[], want: tf.Tensor[]): Promise<void> {

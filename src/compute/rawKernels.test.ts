@@ -10,6 +10,7 @@ import {
   setMaxPoolSimdEnabled,
 } from './rawKernels';
 import { installMissingGradients } from './wasmGrads';
+import { relErr } from '../testing/relErr';
 
 // FerMaxPoolGrad against tfjs's CPU gradient of maxPool (its own MaxPoolGrad kernel), on random
 // inputs with and without ties (after a ReLU many window entries are 0). The same routing rule
@@ -17,16 +18,6 @@ import { installMissingGradients } from './wasmGrads';
 // sums there are in another order. Stated tolerance: max |ours - cpu| / max |cpu| < 1e-6.
 const REL_TOL = 1e-6;
 
-function relErr(got: ArrayLike<number>, want: ArrayLike<number>): number {
-  expect(got.length).toBe(want.length);
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < want.length; i++) {
-    diff = Math.max(diff, Math.abs((got[i] ?? NaN) - (want[i] ?? NaN)));
-    scale = Math.max(scale, Math.abs(want[i] ?? 0));
-  }
-  return diff / scale;
-}
 function values(shape: number[], seed: number): Float32Array {
   const r = mulberry32(seed);
   return Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => 2 * r() - 1);

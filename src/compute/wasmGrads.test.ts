@@ -9,6 +9,7 @@ import {
   installMissingGradients,
   missingGradKernels,
 } from './wasmGrads';
+import { relErr } from '../testing/relErr';
 
 // Gradients of our convolutions against TensorFlow.js's own gradients on the CPU backend, on
 // random inputs. Stated tolerance: max |custom - reference| / max |reference| < 1e-5 (float32
@@ -38,17 +39,6 @@ function random(shape: number[], seed: number): Values {
 }
 
 const toTensor = (v: Values): tf.Tensor => tf.tensor(v.data, v.shape);
-
-function relErr(got: Float32Array, want: Float32Array): number {
-  expect(got.length).toBe(want.length);
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < want.length; i++) {
-    diff = Math.max(diff, Math.abs((got[i] ?? NaN) - (want[i] ?? NaN)));
-    scale = Math.max(scale, Math.abs(want[i] ?? 0));
-  }
-  return diff / scale;
-}
 
 type Grads = { y: Float32Array; dx: Float32Array; dw: Float32Array };
 

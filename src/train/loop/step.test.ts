@@ -6,6 +6,7 @@ import { createModel, disposeModel, forward } from '../../model/model';
 import { mulberry32 } from '../../model/params';
 import { useFastTestBackend } from '../../testing/testBackend';
 import { optimiserStep } from './step';
+import { relErr } from '../../testing/relErr';
 
 afterAll(async () => {
   await tf.setBackend('cpu');
@@ -29,16 +30,6 @@ function batch(clips: number) {
   const targets = tf.oneHot(tf.tensor1d(labels, 'int32'), 7).toFloat() as tf.Tensor2D;
   const mask = tf.ones<tf.Rank.R2>([clips, n]);
   return { x, targets, mask, labels };
-}
-
-function relErr(got: Float32Array, want: Float32Array): number {
-  let diff = 0;
-  let scale = 0;
-  want.forEach((w, i) => {
-    diff = Math.max(diff, Math.abs((got[i] ?? NaN) - w));
-    scale = Math.max(scale, Math.abs(w));
-  });
-  return diff / scale;
 }
 
 describe('optimiserStep with microBatch (gradient accumulation)', () => {
