@@ -208,6 +208,25 @@ function hostChannelSums(t: tf.Tensor4D): Float64Array {
 
 const vector = (values: ArrayLike<number>): tf.Tensor1D => tf.tensor1d(Float32Array.from(values));
 
+/**
+ * The backward pass's [C] vectors from Σ dy and Σ dy (x - mean) over `count` positions (the
+ * closed form in `batchNormTraining`): dgamma = r Σ dy xc, dbeta = Σ dy, and dx = gr dy + kx xc
+ * + k0 with kx = -gr r dgamma / count, k0 = -gr dbeta / count.
+ */
+function gradCoefficients(
+  sumDy: ArrayLike<number>,
+  sumDyXc: ArrayLike<number>,
+  r: ArrayLike<number>,
+  gr: ArrayLike<number>,
+  count: number,
+): { dgamma: number[]; dbeta: number[]; kx: number[]; k0: number[] } {
+  const dgamma = Array.from(sumDyXc, (v, j) => v * (r[j] ?? NaN));
+  const dbeta = Array.from(sumDy);
+  const kx = Array.from(gr, (v, j) => (-v * (r[j] ?? NaN) * (dgamma[j] ?? NaN)) / count);
+  const k0 = Array.from(gr, (v, j) => (-v * (dbeta[j] ?? NaN)) / count);
+  return { dgamma, dbeta, kx, k0 };
+}
+
 /** `batchNormTraining` with its per-channel arithmetic in JavaScript (see `hostVectors`). */
 function batchNormTrainingHost(
   x: tf.Tensor4D,
@@ -234,13 +253,12 @@ function batchNormTrainingHost(
       value: tf.add(tf.mul(xc, vector(r.map((ri, j) => ri * (gv[j] ?? NaN)))), b),
       gradFunc: (dy, saved) => {
         const [xcs] = saved as [tf.Tensor4D];
-        const dbeta = hostChannelSums(dy);
+        const sumDy = hostChannelSums(dy);
         const dyXc = tf.mul<tf.Tensor4D>(dy, xcs);
-        const dgamma = hostChannelSums(dyXc).map((v, j) => v * (r[j] ?? NaN));
+        const sumDyXc = hostChannelSums(dyXc);
         dyXc.dispose();
         const gr = r.map((ri, j) => ri * (gv[j] ?? NaN));
-        const kx = gr.map((v, j) => (-v * (r[j] ?? NaN) * (dgamma[j] ?? NaN)) / count);
-        const k0 = gr.map((v, j) => (-v * (dbeta[j] ?? NaN)) / count);
+        const { dgamma, dbeta, kx, k0 } = gradCoefficients(sumDy, sumDyXc, r, gr, count);
         const dx = tf.add(tf.add(tf.mul(dy, vector(gr)), tf.mul(xcs, vector(kx))), vector(k0));
         return [dx, vector(dgamma), vector(dbeta)];
       },
@@ -285,10 +303,13 @@ function batchNormTrainingSimd(
         const sumsT = engine.runKernel<tf.Tensor2D>(BN_GRAD_SUMS, { dy, x: xs }, { mean });
         const sums = sumsT.dataSync();
         sumsT.dispose();
-        const dbeta = Array.from(sums.subarray(0, c));
-        const dgamma = Array.from(sums.subarray(c), (v, j) => v * (r[j] ?? NaN));
-        const kx = gr.map((v, j) => (-v * (r[j] ?? NaN) * (dgamma[j] ?? NaN)) / count);
-        const k0 = gr.map((v, j) => (-v * (dbeta[j] ?? NaN)) / count);
+        const { dgamma, dbeta, kx, k0 } = gradCoefficients(
+          sums.subarray(0, c),
+          sums.subarray(c),
+          r,
+          gr,
+          count,
+        );
         const dx = engine.runKernel<tf.Tensor4D>(BN_DX, { dy, x: xs }, { mean, gr, kx, k0 });
         return [dx, vector(dgamma), vector(dbeta)];
       },
