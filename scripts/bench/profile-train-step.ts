@@ -96,7 +96,7 @@ if (callsArg !== undefined) {
   }
   for (const [key, e] of [...byShape.entries()]
     .sort((a, b) => b[1].calls - a[1].calls)
-    .slice(0, 15))
+    .slice(0, 40))
     console.log(`${name} x${e.calls} ${e.ms.toFixed(1)} ms in ${key}`);
 }
 const topArg = process.argv.find((a) => a.startsWith('--top'));

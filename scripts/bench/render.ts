@@ -143,7 +143,7 @@ function modelSection(d: BenchData): string {
     `### Model: forward and training step per backend ${sectionNote(d.model)}`,
     '',
     'As `npm run bench:model` (see "Model" below for what each column means): tiny = 32 px, ' +
-      `widths / 16, 2 clips x 4 frames, 2 timed runs; full = the shipped model, 1 clip x ${m.fullFrames} frames, 1 timed run.`,
+      `widths / 16, 2 clips x 4 frames, 2 timed runs; full = the shipped model, 1 clip x ${m.fullFrames} frames, 2 timed runs (the mean; the first, profiled step is a warm-up).`,
     '',
     markdownTable(MODEL_HEADERS, m.results.map(modelRow)),
     '',
