@@ -396,6 +396,5 @@ export function regionFeatureLength(config: ModelConfig): number {
   return used.reduce((s, d) => s + d * perStage, 0);
 }
 
-// Table 2's presets and the tiny test configuration: ./presets.ts.
-export { ABLATION_PRESETS, mergeConfig, TINY_OVERRIDES } from './presets';
+export { ABLATION_PRESETS, mergeConfig, TINY_OVERRIDES } from './presets'; // Table 2, tiny
 export type { AblationPreset, AblationId } from './presets';
