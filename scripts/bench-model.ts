@@ -5,7 +5,7 @@
  * plus the two grouped-convolution implementations on full-size layers. Prints Markdown tables
  * (paste them into docs/benchmarks.md) and, with --json FILE, writes the raw results.
  *
- * With --torch, also times the same grouped ResNet-18 backbone training step in PyTorch on the CPU
+ * With --torch, also times the same network's training step in PyTorch on the CPU
  * (scripts/bench/torch_train_step.py, Debian's python3-torch; skipped if torch is missing), and
  * prints each backend's training time as a ratio to the fastest.
  *

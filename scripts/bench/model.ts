@@ -139,7 +139,7 @@ export interface TorchReference {
 }
 
 /**
- * The same backbone's training step in PyTorch on the CPU (scripts/bench/torch_train_step.py,
+ * The same network's training step in PyTorch on the CPU (scripts/bench/torch_train_step.py,
  * Debian's python3-torch); empty if torch is missing.
  */
 export function torchReference(

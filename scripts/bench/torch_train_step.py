@@ -1,10 +1,18 @@
 #!/usr/bin/env python3
 """Optional PyTorch (CPU) reference for `npm run bench:model --torch`: one Adam training step of
-the grouped ResNet-18 backbone our model uses (docs/model.md: conv1 7x7/2 with 96 filters, 3x3/2
-max-pool, stages of 96/192/384/768 filters, every convolution grouped with groups = 3, batch norm
-in training mode), then global average pooling and a 7-way linear layer with cross-entropy.
-The attention modules are left out: they are under 1% of the FLOPs (docs/model.md), so this
-times the same backbone work as the browser's step, slightly less in total.
+the same network and loss the browser trains (docs/model.md), written from that document:
+
+- the grouped ResNet-18 backbone: conv1 7x7/2 with 96 filters, 3x3/2 max-pool, stages of
+  96/192/384/768 filters, every convolution grouped with groups = 3 (one group per region),
+  batch norm in training mode;
+- spatial attention (Eq. 1-2) on every stage's output, per region: M = softmax(Ws2 tanh(Ws1 Lᵀ)),
+  v = flatten(M L), U = 64, h = 2, and the penalty ‖M Mᵀ − I‖²_F (coefficient 1e-3);
+- channel attention over the 3 regions (Eq. 3-4, r = 128) and frame attention over the frames
+  (Eq. 5-6, r̂ = 128): alpha = sigmoid(wᵀ ReLU(Wᵀ f)), weighted mean normalised by Σ alpha;
+- dropout 0.5, a 7-way linear classifier, cross-entropy.
+
+`tiny` is the tests' network (src/model/presets.ts TINY_OVERRIDES): 32x32 inputs, widths / 16,
+every attention hidden size 8.
 
 Usage: python3 scripts/bench/torch_train_step.py tiny|full CLIPS FRAMES [THREADS]
 (THREADS: torch.set_num_threads; default torch's own choice, 1 on the 2-core VM here.)
@@ -17,9 +25,11 @@ import time
 import torch
 from torch import nn
 
+REGIONS = 3
+
 
 def conv_bn(cin, cout, k, s, p):
-    return nn.Sequential(nn.Conv2d(cin, cout, k, s, p, groups=3, bias=False), nn.BatchNorm2d(cout))
+    return nn.Sequential(nn.Conv2d(cin, cout, k, s, p, groups=REGIONS, bias=False), nn.BatchNorm2d(cout))
 
 
 class Block(nn.Module):
@@ -34,32 +44,88 @@ class Block(nn.Module):
         return torch.relu(y + (self.down(x) if self.down is not None else x))
 
 
-def backbone(width_div):
-    widths = [w // width_div for w in (96, 192, 384, 768)]
-    layers = [conv_bn(9, widths[0], 7, 2, 3), nn.ReLU(), nn.MaxPool2d(3, 2, 1)]
-    cin = widths[0]
-    for i, w in enumerate(widths):
-        for b in range(2):
-            layers.append(Block(cin, w, 2 if (b == 0 and i > 0) else 1))
+class SpatialAttention(nn.Module):
+    """Eq. 1-2 for one region of one stage; returns v [N, h D] and the penalty [N]."""
+
+    def __init__(self, depth, hidden, hops):
+        super().__init__()
+        self.ws1 = nn.Linear(depth, hidden, bias=False)
+        self.ws2 = nn.Linear(hidden, hops, bias=False)
+
+    def forward(self, c):
+        n, d = c.shape[0], c.shape[1]
+        l = c.flatten(2).transpose(1, 2)  # (N, R, D)
+        m = torch.softmax(self.ws2(torch.tanh(self.ws1(l))).transpose(1, 2), dim=2)  # (N, h, R)
+        eye = torch.eye(m.shape[1])
+        penalty = ((m @ m.transpose(1, 2) - eye) ** 2).sum((1, 2))
+        return (m @ l).reshape(n, -1), penalty
+
+
+class AttentionPool(nn.Module):
+    """Eq. 3-6: f [B, K, l] -> Σ alpha_i f_i / Σ alpha_i."""
+
+    def __init__(self, length, hidden):
+        super().__init__()
+        self.big_w = nn.Linear(length, hidden, bias=False)
+        self.w = nn.Linear(hidden, 1, bias=False)
+
+    def forward(self, f):
+        alpha = torch.sigmoid(self.w(torch.relu(self.big_w(f)))).squeeze(2)  # (B, K)
+        return (f * (alpha / alpha.sum(1, keepdim=True)).unsqueeze(2)).sum(1)
+
+
+class Model(nn.Module):
+    def __init__(self, width_div, sa_hidden, pool_hidden, hops=2):
+        super().__init__()
+        widths = [w // width_div for w in (96, 192, 384, 768)]
+        self.stem = nn.Sequential(conv_bn(3 * REGIONS, widths[0], 7, 2, 3), nn.ReLU(), nn.MaxPool2d(3, 2, 1))
+        self.stages = nn.ModuleList()
+        cin = widths[0]
+        for i, w in enumerate(widths):
+            self.stages.append(nn.Sequential(Block(cin, w, 2 if i > 0 else 1), Block(w, w, 1)))
             cin = w
-    layers += [nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(cin, 7)]
-    return nn.Sequential(*layers)
+        self.spatial = nn.ModuleList(
+            nn.ModuleList(SpatialAttention(w // REGIONS, sa_hidden, hops) for _ in range(REGIONS)) for w in widths
+        )
+        length = hops * sum(w // REGIONS for w in widths)
+        self.channel = AttentionPool(length, pool_hidden)
+        self.frame = AttentionPool(length, pool_hidden)
+        self.dropout = nn.Dropout(0.5)
+        self.classifier = nn.Linear(length, 7)
+
+    def forward(self, x, clips):
+        h = self.stem(x)
+        per_region = [[] for _ in range(REGIONS)]
+        penalty = 0
+        for stage, attention in zip(self.stages, self.spatial):
+            h = stage(h)
+            for r, part in enumerate(h.chunk(REGIONS, dim=1)):
+                v, p = attention[r](part)
+                per_region[r].append(v)
+                penalty = penalty + p.mean()
+        f = torch.stack([torch.cat(vs, 1) for vs in per_region], 1)  # (B n, G, l)
+        fhat = self.channel(f).reshape(clips, -1, f.shape[2])  # (B, n, l)
+        return self.classifier(self.dropout(self.frame(fhat))), penalty
 
 
 def main():
     config, clips, frames = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
     if len(sys.argv) > 4:
         torch.set_num_threads(int(sys.argv[4]))
-    size, width_div, reps = (32, 16, 2) if config == "tiny" else (224, 1, 1)
+    size, width_div, sa_hidden, pool_hidden, reps = (
+        (32, 16, 8, 8, 2) if config == "tiny" else (224, 1, 64, 128, 1)
+    )
     torch.manual_seed(0)
-    model = backbone(width_div)
+    model = Model(width_div, sa_hidden, pool_hidden)
+    model.train()
     opt = torch.optim.Adam(model.parameters(), 1e-4)
-    x = torch.rand(clips * frames, 9, size, size)
-    y = torch.arange(clips * frames) % 7
+    x = torch.rand(clips * frames, 3 * REGIONS, size, size)
+    y = torch.arange(clips) % 7
 
     def step():
         opt.zero_grad()
-        loss = nn.functional.cross_entropy(model(x), y)
+        logits, penalty = model(x, clips)
+        loss = nn.functional.cross_entropy(logits, y) + 1e-3 * penalty
         loss.backward()
         opt.step()
 
