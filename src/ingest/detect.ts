@@ -3,7 +3,7 @@
  * headers of its CSV files). Also the small path helpers the layout planners share.
  */
 import { canonicalLabel, canonicalSplit } from './aliases';
-import { extensionKind, extensionOf } from './sniff';
+import { extensionKind, extensionOf } from './extensions';
 import type { LayoutKind, Split } from './types';
 
 /** Path segments, '/'-separated, empty ones dropped. */

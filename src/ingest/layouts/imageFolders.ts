@@ -3,7 +3,7 @@
  * split folder above it. Used for folders of images and (by afew.ts) folders of videos.
  */
 import { classFolderOf, isJunkPath, naturalCompare, splitFromPath } from '../detect';
-import { extensionKind } from '../sniff';
+import { extensionKind } from '../extensions';
 import type { FileProblem, LayoutPlan, PlannedItem, SourceFile } from '../types';
 
 /**

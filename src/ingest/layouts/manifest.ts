@@ -7,7 +7,7 @@
 import { canonicalSplit } from '../aliases';
 import { CsvError, csvRecords } from '../csv';
 import { dirname, isCsvPath, isJunkPath, isManifestHeader, segments } from '../detect';
-import { extensionKind } from '../sniff';
+import { extensionKind } from '../extensions';
 import type { FileProblem, LayoutPlan, PlannedItem, SourceFile } from '../types';
 
 export interface ManifestOptions {
