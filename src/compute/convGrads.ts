@@ -28,9 +28,10 @@ export function flipKernelSpace(w: tf.Tensor4D): tf.Tensor4D {
 }
 
 /**
- * dx of y = conv2d(x, w, stride 1, symmetric pad p) without Conv2DBackpropInput: pad dy by kh-1-p
- * before and enough after to give back H x W, and convolve with the kernel flipped in space and
- * with in/out channels swapped. Strided convolutions go to `convDxPolyphase`.
+ * dx of y = conv2d(x, w, stride 1, symmetric pad p) without Conv2DBackpropInput: convolve dy,
+ * padded by kh-1-p before and enough after to give back H x W (the convolution's own padding, no
+ * padded copy: `convPadded`), with the kernel flipped in space and with in/out channels swapped.
+ * Strided convolutions go to `convDxPolyphase`.
  */
 export function convDxByConv(
   dy: tf.Tensor4D,
