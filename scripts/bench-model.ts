@@ -14,6 +14,9 @@
  *          --wasm-threads N (XNNPACK threads; default one per logical core)
  *          --full-train-backends LIST (default: every backend but cpu)
  *          --torch-threads LIST (PyTorch thread counts to time; default 1 and the logical cores)
+ *          --full-clips N (clips in the full-size step; default 1)
+ *          --rounds N (with --torch: N more full-size rounds alternating the fastest browser
+ *          backend and PyTorch, then the ratio per round, its median and its worst)
  */
 import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -23,6 +26,8 @@ import {
   MODEL_HEADERS,
   modelRow,
   pageEnvironment,
+  ratioRoundRows,
+  ratioRounds,
   relativeTrainRows,
   runModelBench,
   torchReference,
@@ -36,11 +41,13 @@ const outDir = option('out-dir') ?? '/tmp/fer-bench-model-dist';
 const port = Number(option('port') ?? 4197);
 const fullTrain = !process.argv.includes('--no-full-train');
 const fullFrames = Number(option('full-frames') ?? 2);
+const fullClips = Number(option('full-clips') ?? 1);
 const wanted = (option('backends') ?? 'webgpu,wasm,webgl,cpu').split(',');
 const convBench = !process.argv.includes('--no-conv');
 const torch = process.argv.includes('--torch');
 const wasmThreads = option('wasm-threads');
 const fullTrainBackends = option('full-train-backends')?.split(',');
+const rounds = Number(option('rounds') ?? 0);
 const torchThreads = [
   ...new Set((option('torch-threads') ?? `1,${availableParallelism()}`).split(',').map(Number)),
 ].filter((n) => n >= 1);
@@ -72,6 +79,7 @@ try {
   const { results, convs } = await runModelBench(page, {
     backends,
     fullFrames,
+    fullClips,
     fullTrain,
     fullTrainBackends,
     conv: convBench,
@@ -88,11 +96,31 @@ try {
     },
   });
 
-  const reference: TorchReference[] = torch ? torchReference(torchThreads, fullFrames) : [];
+  const reference: TorchReference[] = torch
+    ? torchReference(torchThreads, fullFrames, ['tiny', 'full'], fullClips)
+    : [];
 
   console.log(
     `\n${markdownTable(['config', 'backend', 'train ms/clip', 'x the fastest'], relativeTrainRows(results, reference))}`,
   );
+  const fastest = results
+    .filter((r) => r.config === 'full' && r.trainMsPerClip !== null)
+    .sort((a, b) => (a.trainMsPerClip ?? 0) - (b.trainMsPerClip ?? 0))[0];
+  if (torch && rounds > 0 && fastest) {
+    console.error(`${rounds} rounds of ${fastest.backend} against PyTorch ...`);
+    const rows = ratioRoundRows(
+      await ratioRounds(
+        page,
+        fastest.backend as DebugBackend,
+        rounds,
+        { clips: fullClips, frames: fullFrames },
+        torchThreads,
+      ),
+    );
+    console.log(
+      `\n${markdownTable([`round (full, ${fullClips} x ${fullFrames})`, `${fastest.backend} train ms/clip`, 'pytorch ms/clip (threads)', 'ratio'], rows)}`,
+    );
+  }
   console.log(
     `\n${markdownTable(
       ['backend', 'layer (batch 2)', 'split + concat ms', 'block-diagonal ms'],

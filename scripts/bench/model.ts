@@ -38,8 +38,10 @@ export async function pageEnvironment(page: Page): Promise<PageEnvironment> {
 
 export interface ModelBenchPlan {
   backends: readonly DebugBackend[];
-  /** Frames of the full-size clip (1 clip). */
+  /** Frames of the full-size clip. */
   fullFrames: number;
+  /** Clips in the full-size step (default 1; the shipped config trains 2 per forward pass). */
+  fullClips?: number;
   /** Whether to time the full-size training step at all (--no-full-train turns it off). */
   fullTrain: boolean;
   /** Backends that time the full-size training step (default: all but cpu). */
@@ -82,7 +84,7 @@ export async function runModelBench(page: Page, plan: ModelBenchPlan): Promise<M
     await run({
       backend,
       config: 'full',
-      clips: 1,
+      clips: plan.fullClips ?? 1,
       frames: plan.fullFrames,
       reps: 2,
       train: fullTrainEnabled(plan, backend),
@@ -145,12 +147,14 @@ export interface TorchReference {
 export function torchReference(
   threadCounts: readonly number[],
   fullFrames: number,
+  configs: readonly ('tiny' | 'full')[] = ['tiny', 'full'],
+  fullClips = 1,
 ): TorchReference[] {
   const reference: TorchReference[] = [];
   for (const threads of threadCounts)
-    for (const config of ['tiny', 'full'] as const) {
+    for (const config of configs) {
       const frames = config === 'tiny' ? 4 : fullFrames;
-      const clips = config === 'tiny' ? 2 : 1;
+      const clips = config === 'tiny' ? 2 : fullClips;
       // Debian's python3-torch lives under the system interpreter, not a pyenv shim.
       const r = spawnSync(
         existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3',
@@ -172,6 +176,75 @@ export function torchReference(
       reference.push({ config, trainMsPerClip: j.trainMs / clips, threads: j.threads });
     }
   return reference;
+}
+
+export interface RatioRound {
+  round: number;
+  backend: string;
+  trainMsPerClip: number;
+  /** PyTorch's best over its thread counts, timed right after the browser in the same round. */
+  torchMsPerClip: number;
+  torchThreads: number;
+}
+
+/**
+ * The full-size training step of one backend and PyTorch, alternated `rounds` times, so that
+ * the ratio is measured on the same machine state each time (the VM here drifts by 1.5x and more
+ * within an hour, and not by the same factor for both).
+ */
+export async function ratioRounds(
+  page: Page,
+  backend: DebugBackend,
+  rounds: number,
+  full: { clips: number; frames: number },
+  threadCounts: readonly number[],
+): Promise<RatioRound[]> {
+  const out: RatioRound[] = [];
+  for (let round = 1; round <= rounds; round++) {
+    const r = await benchOne(page, {
+      backend,
+      config: 'full',
+      clips: full.clips,
+      frames: full.frames,
+      reps: 2,
+      train: true,
+    });
+    const best = torchReference(threadCounts, full.frames, ['full'], full.clips).sort(
+      (a, b) => a.trainMsPerClip - b.trainMsPerClip,
+    )[0];
+    if (!best || r.trainMsPerClip === null) break;
+    out.push({
+      round,
+      backend,
+      trainMsPerClip: r.trainMsPerClip,
+      torchMsPerClip: best.trainMsPerClip,
+      torchThreads: best.threads,
+    });
+    console.error(
+      `  round ${round}: ${backend} ${r.trainMsPerClip.toFixed(0)} ms, pytorch ${best.trainMsPerClip.toFixed(0)} ms`,
+    );
+  }
+  return out;
+}
+
+/** One row per round, then the median and the worst ratio. */
+export function ratioRoundRows(rounds: readonly RatioRound[]): string[][] {
+  const rows = rounds.map((r) => [
+    String(r.round),
+    fixed(r.trainMsPerClip, 0),
+    `${fixed(r.torchMsPerClip, 0)} (${r.torchThreads})`,
+    fixed(r.trainMsPerClip / r.torchMsPerClip, 2),
+  ]);
+  const ratios = rounds.map((r) => r.trainMsPerClip / r.torchMsPerClip).sort((a, b) => a - b);
+  if (ratios.length === 0) return rows;
+  const mid = ratios.length / 2;
+  const median =
+    ratios.length % 2 === 1
+      ? (ratios[Math.floor(mid)] ?? NaN)
+      : ((ratios[mid - 1] ?? NaN) + (ratios[mid] ?? NaN)) / 2;
+  rows.push(['median', '', '', fixed(median, 2)]);
+  rows.push(['worst', '', '', fixed(ratios[ratios.length - 1] ?? NaN, 2)]);
+  return rows;
 }
 
 /** Training time per clip of each backend (and PyTorch) as a ratio to the fastest. */
