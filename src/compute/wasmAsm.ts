@@ -118,6 +118,7 @@ export const op = {
   f32x4Splat: [0xfd, 0x13],
   i32x4Lane: (lane: number): number[] => [0xfd, 0x1b, lane],
   f32x4Lane: (lane: number): number[] => [0xfd, 0x1f, lane],
+  f32x4Ne: [0xfd, 0x42],
   f32x4Gt: [0xfd, 0x44],
   bitselect: [0xfd, 0x52],
   f32x4Sqrt: [0xfd, 0xe3, 0x01],
