@@ -16,8 +16,12 @@ import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { groupedConv2d } from '../model/groupedConv';
 import { installMissingGradients } from './wasmGrads';
 import { installWasmKernels } from './wasmKernels';
-import { installBnKernels } from './bnKernels';
-import { installRawKernels } from './rawKernels';
+import { hasBatchNormSimd, installBnKernels } from './bnKernels';
+import { hasAdamSimd } from './fusedAdam';
+import { hasReluGradSimd } from './reluGrad';
+import { hasSmallMatMul } from './smallMatMul';
+import { hasTransposeSimd } from './transposeKernel';
+import { hasMaxPoolSimd, installRawKernels } from './rawKernels';
 import { prepareWasm, wantedWasmThreads, withWasmCoreCap } from './wasmThreads';
 
 export type BackendName = 'webgpu' | 'wasm' | 'webgl' | 'cpu';
@@ -96,6 +100,21 @@ export function trySetBackend(name: BackendName): Promise<string | null> {
   const next = switching.then(() => setBackendNow(name));
   switching = next;
   return next;
+}
+
+/**
+ * Which of our hand-assembled SIMD kernels run on the active backend (all false off wasm): each
+ * has a slower fallback that gives the same results, so only this shows that they are in use.
+ */
+export function wasmSimdKernels(): Record<string, boolean> {
+  return {
+    adam: hasAdamSimd(),
+    batchNorm: hasBatchNormSimd(),
+    maxPoolGrad: hasMaxPoolSimd(),
+    reluGrad: hasReluGradSimd(),
+    smallMatMul: hasSmallMatMul(),
+    transpose: hasTransposeSimd(),
+  };
 }
 
 async function setBackendNow(name: BackendName): Promise<string | null> {

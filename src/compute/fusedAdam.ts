@@ -203,6 +203,14 @@ function wasmSimd(wasm: WasmModuleLike | undefined): SimdStep | null {
   return memory ? simdStep(memory) : null;
 }
 
+/** Whether Adam's update runs as the SIMD function on the active backend (wasm, memory found). */
+export function hasAdamSimd(): boolean {
+  return (
+    tf.getBackend() === 'wasm' &&
+    wasmSimd((tf.backend() as { wasm?: WasmModuleLike }).wasm) !== null
+  );
+}
+
 export class FusedAdamOptimizer extends tf.AdamOptimizer {
   /** How many variables the last `applyGradients` updated with the parent's ops (tests). */
   lastFallbacks = 0;

@@ -1,5 +1,5 @@
 /**
- * Faster versions of five tfjs-backend-wasm 4.22 kernels that our training step spends its
+ * Faster versions of six tfjs-backend-wasm 4.22 kernels that our training step spends its
  * time in, registered over the stock ones (`installWasmKernels`). Same values; measured in
  * Node, SIMD, one thread, on the full-size training step (docs/benchmarks.md).
  *
@@ -11,7 +11,8 @@
  *   that need it (wasm's Transpose kernel, a copy) and calls the stock kernel without
  *   transposes: one XNNPACK product per batch entry, sliced apart and concatenated back where
  *   there is more than one. XNNPACK sums in its own order: results differ from the loop's by
- *   float rounding only (the tests bound it).
+ *   float rounding only (the tests bound it). Products with at most 4 rows on the left (the
+ *   spatial attention's M L and dv Lᵀ) run as SIMD loops instead (./smallMatMul.ts).
  * - Identity, and Cast to the same dtype: the stock kernels copy their input. tfjs's engine runs
  *   Identity on every tensor it saves for the backward pass (1,168 copies a full-size step, 34
  *   ms) and its ReLU gradient casts a float mask to float. Tensors are immutable, so ours share
@@ -20,8 +21,13 @@
  *   copy (`readSync`) for every slice, so a slice costs the size of its input, and a SplitV into
  *   g parts g times that (taking one of nine [1, 65536] rows of a kernel: 2-8 ms). Ours copies
  *   only the slice, from a view of the heap.
+ * - Transpose: SIMD copies for the permutations a step uses (./transposeKernel.ts), and ReLU's
+ *   gradient as one SIMD kernel (./reluGrad.ts); both installed from here.
  */
 import * as tf from '@tensorflow/tfjs';
+import { installReluGrad } from './reluGrad';
+import { smallMatMul } from './smallMatMul';
+import { installTransposeKernel } from './transposeKernel';
 
 type KernelFunc = (args: {
   inputs: tf.NamedTensorInfoMap;
@@ -55,6 +61,8 @@ export function installWasmKernels(): void {
   replaceKernel('SplitV', (stock) => ((splitVStock = stock), splitVKernel));
   replaceKernel('Identity', (stock) => (args) => shareOr(stock, args, undefined));
   replaceKernel('Cast', (stock) => (args) => shareOr(stock, args, args.attrs?.dtype));
+  installTransposeKernel();
+  installReluGrad();
   installed = true;
 }
 
@@ -94,6 +102,10 @@ function batchMatMulKernel(stockFunc: KernelFunc): KernelFunc {
       (!transposeA && !transposeB && batchA === 1)
     )
       return stockFunc({ inputs, backend, attrs }); // already XNNPACK, or a broadcast
+    if (!transposeA && (batchA > 1 || transposeB)) {
+      const small = smallMatMul(backend, a, b, transposeB); // at most 4 rows on the left
+      if (small) return small;
+    }
     const temps: tf.TensorInfo[] = [];
     const keep = (t: tf.TensorInfo): tf.TensorInfo => (temps.push(t), t);
     const toRank3 = (t: tf.TensorInfo): tf.TensorInfo => {

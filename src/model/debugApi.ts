@@ -56,6 +56,8 @@ export interface WasmStatus {
   multithread: boolean;
   crossOriginIsolated: boolean;
   hardwareConcurrency: number;
+  /** Our SIMD kernels in use on wasm (src/compute/backend.ts `wasmSimdKernels`). */
+  simdKernels: Record<string, boolean>;
 }
 
 export interface ModelBenchOptions {

@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
-import { trySetBackend } from '../compute/backend';
+import { trySetBackend, wasmSimdKernels } from '../compute/backend';
 import { missingGradKernels } from '../compute/wasmGrads';
 import { mergeConfig, type ModelConfigInput, TINY_OVERRIDES } from './config';
 import {
@@ -294,6 +294,7 @@ export function installModelDebugHook(): void {
         multithread: Boolean(await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')),
         crossOriginIsolated,
         hardwareConcurrency: navigator.hardwareConcurrency,
+        simdKernels: wasmSimdKernels(),
       })),
     async gradientCheck(backend) {
       const ref = await withBackend('cpu', tinyModelGradients);

@@ -33,6 +33,16 @@ test('wasm starts from our build, with SIMD, and threads when cross-origin isola
   expect(s.setBackendOk).toBe(true);
   expect(s.active).toBe('wasm');
   expect(s.simd).toBe(true);
+  // Our SIMD kernels work on the threaded binary's shared memory (each has a slower fallback
+  // that gives the same results, so only this shows they are in use).
+  expect(s.simdKernels).toEqual({
+    adam: true,
+    batchNorm: true,
+    maxPoolGrad: true,
+    reluGrad: true,
+    smallMatMul: true,
+    transpose: true,
+  });
   // Our server and build send COOP/COEP, so tfjs picks the threaded binary (multithread) and it
   // starts (a minified build hung here), with one XNNPACK thread per logical core: the binary
   // caps the pool at hardwareConcurrency / 2 unless src/compute/wasmThreads.ts lifts the cap.
