@@ -1,10 +1,10 @@
-import { execFileSync } from 'node:child_process';
 import { copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import type { MediaJson, PreprocessJson } from '../../scripts/lib/preprocess';
 import { jsonOf, runCli, type CliRun } from '../../scripts/lib/runCli';
+import { ffmpeg } from './ffmpeg';
 
 /**
  * `preprocess-media` and `preprocess` of the headless runner on the real build: the app's
@@ -14,7 +14,6 @@ import { jsonOf, runCli, type CliRun } from '../../scripts/lib/runCli';
  */
 const dist = path.resolve(process.env.E2E_DIST ?? 'dist');
 const ASTRONAUT = path.resolve('tests/fixtures/faces/astronaut.png');
-const FFMPEG = process.env.FFMPEG ?? '/usr/bin/ffmpeg';
 let tmp: string;
 let profile: string;
 
@@ -104,11 +103,7 @@ test.describe.serial('npm run cli preprocess-media / preprocess on the built app
     await copyFile(ASTRONAUT, path.join(root, 'happy', 'astronaut.png'));
     await copyFile(ASTRONAUT, path.join(root, 'neutral', 'astronaut-again.png'));
     // A plain grey picture: decodes, but has no face.
-    execFileSync(FFMPEG, [
-      '-hide_banner',
-      '-loglevel',
-      'error',
-      '-y',
+    ffmpeg([
       '-f',
       'lavfi',
       '-i',
@@ -154,30 +149,27 @@ test.describe.serial('npm run cli preprocess-media / preprocess on the built app
     const root = path.join(tmp, 'clips');
     await mkdir(root, { recursive: true });
     // 2 s of the astronaut at 25 fps: 20 frames sampled at the default 10 fps, all with the face.
-    execFileSync(FFMPEG, [
-      '-hide_banner',
-      '-loglevel',
-      'error',
-      '-y',
-      '-threads',
-      '1',
-      '-loop',
-      '1',
-      '-framerate',
-      '25',
-      '-t',
-      '2',
-      '-i',
-      ASTRONAUT,
-      '-vf',
-      'scale=320:320,pad=480:360:80:20:color=gray,format=yuv420p',
-      '-c:v',
-      'libx264',
-      '-preset',
-      'veryfast',
-      '-an',
-      path.join(root, 'astronaut-2s.mp4'),
-    ]);
+    ffmpeg(
+      [
+        '-loop',
+        '1',
+        '-framerate',
+        '25',
+        '-t',
+        '2',
+        '-i',
+        ASTRONAUT,
+        '-vf',
+        'scale=320:320,pad=480:360:80:20:color=gray,format=yuv420p',
+        '-c:v',
+        'libx264',
+        '-preset',
+        'veryfast',
+        '-an',
+        path.join(root, 'astronaut-2s.mp4'),
+      ],
+      { threads: 1 },
+    );
     const ingest = await cli(['ingest', root, '--layout', 'unlabelled-video', '--json']);
     expect(ingest.code, ingest.stderr).toBe(0);
     const run = await cli(['preprocess', 'clips', '--json']);

@@ -1,7 +1,7 @@
-import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { chromiumArgs } from '../../scripts/lib/chromium';
+import { ffmpeg, makeVideos } from './ffmpeg';
 import { fixturePath } from './fixtures';
 import { Workbench } from './pages/workbench';
 
@@ -23,7 +23,6 @@ test.use({
 
 const ASTRONAUT = 'tests/fixtures/faces/astronaut.png';
 const DIR = fixturePath('hardening');
-const FFMPEG = process.env.FFMPEG ?? '/usr/bin/ffmpeg';
 
 function h264(fps: number, gop?: number): string[] {
   return [
@@ -114,14 +113,10 @@ const VIDEOS: Record<string, string[]> = {
   ],
 };
 
-function makeVideos(): void {
+function makeFixtures(): void {
   mkdirSync(DIR, { recursive: true });
   if (!existsSync(`${DIR}/smiley.png`)) {
-    execFileSync(FFMPEG, [
-      '-hide_banner',
-      '-loglevel',
-      'error',
-      '-y',
+    ffmpeg([
       '-f',
       'lavfi',
       '-i',
@@ -133,21 +128,7 @@ function makeVideos(): void {
       `${DIR}/smiley.png`,
     ]);
   }
-  for (const [name, args] of Object.entries(VIDEOS)) {
-    const out = `${DIR}/${name}`;
-    if (existsSync(out) && statSync(out).size > 0) continue;
-    execFileSync(FFMPEG, [
-      '-hide_banner',
-      '-loglevel',
-      'error',
-      '-y',
-      '-threads',
-      '1',
-      ...args,
-      `${out}.tmp.mp4`,
-    ]);
-    execFileSync('mv', [`${out}.tmp.mp4`, out]);
-  }
+  makeVideos(DIR, VIDEOS);
   // A labelled (AFEW-style) folder of the first three, so no clip mining gets in the way.
   for (const [cls, name] of [
     ['Happy', 'face.mp4'],
@@ -159,7 +140,7 @@ function makeVideos(): void {
   }
 }
 
-test.beforeAll(makeVideos);
+test.beforeAll(makeFixtures);
 
 /** What one preprocessed item's stored outcome holds (the parts asserted here). */
 interface Outcome {

@@ -1,8 +1,8 @@
-import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { expect, test, type Page } from '@playwright/test';
 import { Workbench } from './pages/workbench';
+import { ffmpeg, makeVideos } from './ffmpeg';
 import { fixturePath } from './fixtures';
 import { DETERMINISTIC_H264_ARGS } from '../fixtures/h264';
 
@@ -15,7 +15,6 @@ import { DETERMINISTIC_H264_ARGS } from '../fixtures/h264';
 
 const ASTRONAUT = 'tests/fixtures/faces/astronaut.png';
 const DIR = fixturePath('preprocess');
-const FFMPEG = process.env.FFMPEG ?? '/usr/bin/ffmpeg';
 
 /** name -> ffmpeg arguments after `-y`. All 3 s at 25 fps, H.264 in MP4. */
 const VIDEOS: Record<string, string[]> = {
@@ -82,25 +81,6 @@ const VIDEOS: Record<string, string[]> = {
   ],
 };
 
-function makeVideos(): void {
-  mkdirSync(DIR, { recursive: true });
-  for (const [name, args] of Object.entries(VIDEOS)) {
-    const out = `${DIR}/${name}`;
-    if (existsSync(out) && statSync(out).size > 0) continue;
-    execFileSync(FFMPEG, [
-      '-hide_banner',
-      '-loglevel',
-      'error',
-      '-y',
-      '-threads',
-      '1',
-      ...args,
-      ...DETERMINISTIC_H264_ARGS,
-      out,
-    ]);
-  }
-}
-
 /** A CK+-style folder: one labelled sequence of 10 PNG frames of the astronaut video. */
 function makeSequence(): string {
   const root = `${DIR}/ckplus-astronaut`;
@@ -109,28 +89,25 @@ function makeSequence(): string {
   if (existsSync(`${emo}/S900_001_00000010_emotion.txt`)) return root;
   mkdirSync(seq, { recursive: true });
   mkdirSync(emo, { recursive: true });
-  execFileSync(FFMPEG, [
-    '-hide_banner',
-    '-loglevel',
-    'error',
-    '-y',
-    '-threads',
-    '1',
-    '-i',
-    `${DIR}/one-face.mp4`,
-    '-vf',
-    'fps=10',
-    '-frames:v',
-    '10',
-    '-start_number',
-    '1',
-    `${seq}/S900_001_%08d.png`,
-  ]);
+  ffmpeg(
+    [
+      '-i',
+      `${DIR}/one-face.mp4`,
+      '-vf',
+      'fps=10',
+      '-frames:v',
+      '10',
+      '-start_number',
+      '1',
+      `${seq}/S900_001_%08d.png`,
+    ],
+    { threads: 1 },
+  );
   writeFileSync(`${emo}/S900_001_00000010_emotion.txt`, '   5.0000000e+00\n');
   return root;
 }
 
-test.beforeAll(makeVideos);
+test.beforeAll(() => makeVideos(DIR, VIDEOS, DETERMINISTIC_H264_ARGS));
 
 interface Pt {
   x: number;
