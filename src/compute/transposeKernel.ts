@@ -40,17 +40,9 @@ const shuffle = (lanes: readonly number[]): number[] => [
 function transposeModuleBytes(shared: boolean): Uint8Array<ArrayBuffer> {
   const { get, set, tee, i32 } = op;
   const add = (a: number, b: number): number[] => ops(get(a), get(b), op.i32Add);
-  /** i -= step (a byte count left in local i); loop again while it is above zero. */
-  const countDown = (i: number, step: number | number[]): number[] =>
-    ops(
-      get(i),
-      typeof step === 'number' ? get(step) : step,
-      op.i32Sub,
-      tee(i),
-      i32(0),
-      op.i32GtS,
-      op.brIf(0),
-    );
+  /** i -= n (a count of rows or columns left); loop again while it is above zero. */
+  const countDown = (i: number, n: number): number[] =>
+    ops(get(i), i32(n), op.i32Sub, tee(i), i32(0), op.i32GtS, op.brIf(0));
 
   const runs = (() => {
     const [src, dst, rows, bytes, ss, ds, o] = [0, 1, 2, 3, 4, 5, 6];
@@ -99,10 +91,10 @@ function transposeModuleBytes(shared: boolean): Uint8Array<ArrayBuffer> {
       op.loop, // per 4 columns
       ...block,
       ...ops(get(sp), i32(16), op.i32Add, set(sp), get(dp), times(ds, 4), op.i32Add, set(dp)),
-      ...countDown(left, i32(4)),
+      ...countDown(left, 4),
       op.end,
       ...ops(get(src), times(ss, 4), op.i32Add, set(src), get(dst), i32(16), op.i32Add, set(dst)),
-      ...countDown(rows, i32(4)),
+      ...countDown(rows, 4),
       op.end,
     );
     const locals: [number, number][] = [
