@@ -21,7 +21,11 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { fnsFor } from './bnModule';
-import { simdPath, type WasmModuleLike } from './wasmAsm';
+import { simdPath, type WasmHeapBackend } from './wasmAsm';
+
+interface WasmBackendRaw extends WasmHeapBackend {
+  disposeData(dataId: object, force?: boolean): boolean;
+}
 
 export const BN_MOMENTS = 'FerBnMoments';
 export const BN_APPLY = 'FerBnApply';
@@ -30,13 +34,6 @@ export const BN_DX = 'FerBnDx';
 
 /** Rows per float32 partial sum (then added in float64). */
 const BLOCK = 128;
-
-interface WasmBackendRaw {
-  wasm?: WasmModuleLike;
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(t: tf.TensorInfo): Float32Array;
-  disposeData(dataId: object, force?: boolean): boolean;
-}
 
 const simd = simdPath(fnsFor);
 

@@ -26,7 +26,7 @@ import {
   op,
   ops,
   V128,
-  type WasmModuleLike,
+  type WasmHeapBackend,
 } from './wasmAsm';
 
 export const MAX_POOL_GRAD = 'FerMaxPoolGrad';
@@ -38,12 +38,6 @@ interface Raw {
   view(t: tf.TensorInfo): Float32Array;
 }
 
-interface WasmBackendRaw {
-  wasm?: WasmModuleLike;
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(t: tf.TensorInfo): Float32Array;
-}
-
 interface CpuBackendRaw {
   makeTensorInfo(shape: number[], dtype: tf.DataType, values: Float32Array): tf.TensorInfo;
   data: { get(dataId: unknown): { values: Float32Array } };
@@ -51,7 +45,7 @@ interface CpuBackendRaw {
 
 function raw(backendName: string, backend: unknown): Raw {
   if (backendName === 'wasm') {
-    const b = backend as WasmBackendRaw;
+    const b = backend as WasmHeapBackend;
     return { alloc: (s) => b.makeOutput(s, 'float32'), view: (t) => b.typedArrayFromHeap(t) };
   }
   const b = backend as CpuBackendRaw;

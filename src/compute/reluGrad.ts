@@ -10,7 +10,16 @@
  * calls it on wasm and keeps tfjs's own formula on every other backend.
  */
 import * as tf from '@tensorflow/tfjs';
-import { I32, instancePerMemory, moduleBytes, op, ops, simdPath, V128 } from './wasmAsm';
+import {
+  I32,
+  instancePerMemory,
+  moduleBytes,
+  op,
+  ops,
+  simdPath,
+  V128,
+  type WasmHeapBackend,
+} from './wasmAsm';
 
 export const RELU_GRAD = 'FerReluGrad';
 
@@ -48,15 +57,10 @@ export function setReluGradSimdEnabled(on: boolean): boolean {
   return simd.setEnabled(on);
 }
 
-interface WasmBackendRaw {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(t: tf.TensorInfo): Float32Array;
-}
-
 const stepOf = (x: number): number => (Number.isNaN(x) ? NaN : x > 0 ? 1 : 0);
 
 const reluGradKernel: tf.KernelFunc = ({ inputs, backend }) => {
-  const b = backend as unknown as WasmBackendRaw;
+  const b = backend as unknown as WasmHeapBackend;
   const dyInfo = inputs.dy as tf.TensorInfo;
   const xInfo = inputs.x as tf.TensorInfo;
   const out = b.makeOutput([...xInfo.shape], 'float32');

@@ -13,7 +13,16 @@
  * l3)); XNNPACK's order differs, so results agree to float rounding (the tests bound it).
  */
 import * as tf from '@tensorflow/tfjs';
-import { I32, instancePerMemory, moduleBytes, op, ops, simdPath, V128 } from './wasmAsm';
+import {
+  I32,
+  instancePerMemory,
+  moduleBytes,
+  op,
+  ops,
+  simdPath,
+  V128,
+  type WasmHeapBackend,
+} from './wasmAsm';
 
 interface SmallFns {
   /** out [m, nBytes / 4] = a [m, k] (row stride aStride bytes) · b [k, nBytes / 4]. */
@@ -125,11 +134,6 @@ export function hasSmallMatMul(): boolean {
   return simd.functions(tf.getBackend(), tf.backend()) !== null;
 }
 
-interface WasmBackendRaw {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(t: tf.TensorInfo): { byteOffset: number };
-}
-
 /** Rows on the left at most this: above it XNNPACK's tiles are full and it wins. */
 export const SMALL_ROWS = 4;
 
@@ -160,7 +164,7 @@ export function smallMatMul(
     inner % 4 !== 0
   )
     return null;
-  const raw = backend as WasmBackendRaw;
+  const raw = backend as WasmHeapBackend;
   const batch = a.shape.slice(0, -2).reduce((x, y) => x * y, 1);
   const out = raw.makeOutput([...a.shape.slice(0, -2), m, n], 'float32');
   // offsets after makeOutput: allocating can grow the heap (offsets stay valid, views not)

@@ -17,7 +17,16 @@
  * give the same bits: a transpose only moves elements.
  */
 import * as tf from '@tensorflow/tfjs';
-import { I32, instancePerMemory, moduleBytes, op, ops, simdPath, V128 } from './wasmAsm';
+import {
+  I32,
+  instancePerMemory,
+  moduleBytes,
+  op,
+  ops,
+  simdPath,
+  V128,
+  type WasmHeapBackend,
+} from './wasmAsm';
 
 /** The module's functions; addresses, strides and sizes in bytes. */
 interface TransposeFns {
@@ -182,11 +191,6 @@ export function transposePlan(
   return null;
 }
 
-interface WasmBackendRaw {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(t: tf.TensorInfo): { byteOffset: number };
-}
-
 let installed = false;
 
 /** Registers the kernel over wasm's Transpose (idempotent; a no-op without the wasm backend). */
@@ -207,7 +211,7 @@ export function installTransposeKernel(): void {
           ? transposePlan(reduced.shape, reduced.perm)
           : null;
       if (!fns || !plan || x.shape.some((n) => n === 0)) return stock.kernelFunc(args);
-      const b = args.backend as unknown as WasmBackendRaw;
+      const b = args.backend as unknown as WasmHeapBackend;
       const out = b.makeOutput(
         perm.map((i) => x.shape[i] ?? 1),
         x.dtype,

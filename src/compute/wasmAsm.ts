@@ -2,13 +2,16 @@
  * Hand-assembled WebAssembly (no toolchain) that works directly on the tfjs WASM backend's own
  * memory: a module built here imports that memory (`e.m`, shared when the backend's threaded
  * binary made it a SharedArrayBuffer) and exports functions that take byte offsets into it, so
- * tensors are read and written where they are, without copies. Used by ./fusedAdam.ts (Adam's
- * update) and ./rawKernels.ts (max-pooling's gradient), both with f32x4 SIMD.
+ * tensors are read and written where they are, without copies. Used, all with f32x4 SIMD, by
+ * ./fusedAdam.ts (Adam), ./rawKernels.ts (max-pool gradient), ./bnModule.ts (batch norm),
+ * ./reluGrad.ts, ./smallMatMul.ts and ./transposeKernel.ts.
  *
  * What is here: LEB128 and section encoding, a module of functions over the imported memory, a
- * few opcodes by name, whether the engine validates SIMD at all, the backend's memory, and one
- * instance per memory (a module that cannot be made gives null: callers keep a JS path).
+ * few opcodes by name, whether the engine validates SIMD at all, the backend's memory and the
+ * backend methods the kernels use, one instance per memory (a module that cannot be made gives
+ * null: callers keep a JS path), and an on/off switch per SIMD path.
  */
+import type * as tf from '@tensorflow/tfjs';
 
 /** Value types. */
 export const I32 = 0x7f;
@@ -150,6 +153,17 @@ export function wasmSimdSupported(): boolean {
     }
   }
   return simdValid;
+}
+
+/**
+ * The part of tfjs-backend-wasm 4.22's backend class the kernels over its memory use: new
+ * outputs, and a tensor's view of the heap (a Float32Array for the float32 tensors they take).
+ * Allocating can grow the heap, which detaches views (not byte offsets) taken before it.
+ */
+export interface WasmHeapBackend {
+  wasm?: WasmModuleLike;
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+  typedArrayFromHeap(t: tf.TensorInfo): Float32Array;
 }
 
 /** The part of tfjs-backend-wasm 4.22's Emscripten module used here. */
