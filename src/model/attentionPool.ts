@@ -7,6 +7,13 @@
  *
  * over K items f_1..f_K (regions or frames) of length l. An optional 0/1 mask drops items
  * (padding frames) from both sums.
+ *
+ * The ratio is computed as Σ_i u_i f_i / Σ_i u_i with u_i = exp(log σ(s_i) − max_j log σ(s_j))
+ * (max over unmasked j): u_i = alpha_i / max_j alpha_j, so the common factor cancels and the
+ * value is the paper's wherever that is defined. Written with alpha itself, the sum is exactly 0
+ * in float32 once every sigmoid underflows (s_i below about −88 to −104, by backend): 0 / 0;
+ * here the largest u is 1, so forward and gradient stay finite (the limit is the plain mean of
+ * the items tied at the largest score). log σ(s) = −softplus(−s) (tf.logSigmoid, stable).
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ParamSpec } from './params';
@@ -36,11 +43,17 @@ export function attentionPoolParamSpecs(
 export type AttentionPoolOutput = {
   /** Σ alpha_i f_i / Σ alpha_i: [B, l]. */
   pooled: tf.Tensor2D;
-  /** alpha_i = sigmoid(...): [B, K], each in (0, 1); 0 where masked. */
+  /** alpha_i = sigmoid(...): [B, K], each in [0, 1] (0 where masked, or where σ underflows). */
   alpha: tf.Tensor2D;
-  /** alpha_i / Σ alpha: [B, K], summing to 1 over K. */
+  /** alpha_i / Σ alpha: [B, K], summing to 1 over K (its limit where every alpha underflows). */
   weights: tf.Tensor2D;
 };
+
+/** x in the forward pass, no gradient in the backward pass (tfjs has no stop_gradient). */
+const stopGradient = tf.customGrad((...inputs) => {
+  const x = inputs[0] as tf.Tensor;
+  return { value: tf.clone(x), gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy) };
+});
 
 /** f: [B, K, l], bigW: [l, r], w: [r], mask: [B, K] of 0/1 or null. */
 export function attentionPool(
@@ -53,10 +66,22 @@ export function attentionPool(
     const [b, k, l] = f.shape;
     const hidden = tf.relu(tf.matMul(f.reshape([b * k, l]), bigW)); // (B K, r) = ReLU(Wᵀ f_i)
     const logit = tf.matMul(hidden, w.reshape([-1, 1])).reshape<tf.Tensor2D>([b, k]); // (B, K) = wᵀ(...)
-    let alpha: tf.Tensor2D = tf.sigmoid(logit); // (B, K)
+    let alpha: tf.Tensor2D = tf.sigmoid(logit); // (B, K), Eq. 3 / Eq. 5
     if (mask) alpha = tf.mul(alpha, mask);
-    const weights = tf.div<tf.Tensor2D>(alpha, tf.sum(alpha, 1, true)); // (B, K), rows sum to 1
-    const pooled = tf.sum<tf.Tensor2D>(tf.mul(f, weights.expandDims(2)), 1); // (B, l)
+    // Eq. 4 / Eq. 6 as Σ u f / Σ u, u_i = alpha_i / max_j alpha_j (see the header).
+    const logAlpha = tf.logSigmoid(logit); // (B, K), log σ(s) = −softplus(−s)
+    const real = mask ? tf.greater(mask, 0) : null; // (B, K) bool
+    const forMax = real ? tf.where(real, logAlpha, tf.fill([b, k], -Infinity)) : logAlpha;
+    // The shift cancels in the ratio: it carries no gradient, and the value is unchanged.
+    const shift = stopGradient(tf.max(forMax, 1, true)); // (B, 1) = max over real j of log alpha_j
+    const shifted = tf.sub(logAlpha, shift); // (B, K), ≤ 0 on real items, the largest 0
+    // Masked items take exp(0) x 0: neither the value nor the gradient meets exp of a large number.
+    const u =
+      real && mask
+        ? tf.mul(tf.exp(tf.where(real, shifted, tf.zerosLike(shifted))), mask)
+        : tf.exp(shifted); // (B, K)
+    const weights = tf.div<tf.Tensor2D>(u, tf.sum(u, 1, true)); // (B, K), rows sum to 1
+    const pooled = tf.sum<tf.Tensor2D>(tf.mul(f, weights.expandDims(2)), 1); // (B, l), Eq. 4 / 6
     return { pooled, alpha, weights };
   });
 }

@@ -12,7 +12,7 @@ import {
   validateModelConfig,
 } from './config';
 import { backboneConvWeights, modelFlops, paramCounts } from './flops';
-import { weightedCrossEntropy } from './loss';
+import { modelLoss, weightedCrossEntropy } from './loss';
 import { createModel, disposeForwardOutput, disposeModel, forward } from './model';
 import { mulberry32 } from './params';
 import { trainStep } from './trainStep';
@@ -197,6 +197,41 @@ describe('forward (tiny config, CPU)', () => {
     disposeForwardOutput(a);
     disposeForwardOutput(b);
     tf.dispose([x3, x2, mask]);
+    disposeModel(model);
+  });
+
+  it('every frame alpha underflowing (Eq. 6) leaves logits, loss and gradients finite', () => {
+    // The frame vectors are averages of post-ReLU maps (≥ 0), so with Ŵ all 1 and ŵ all -1e6
+    // every frame score is hugely negative and every alpha-hat is 0 in float32.
+    const model = createModel(mergeConfig(TINY, { dropout: 0 }));
+    const p = model.params;
+    p.get('frameAttention/W').assign(tf.onesLike(p.get('frameAttention/W')));
+    p.get('frameAttention/w').assign(tf.fill(p.get('frameAttention/w').shape, -1e6));
+    const x = clip(2, 3, 16, 9, 5);
+    const mask = tf.tensor2d([
+      [1, 1, 1],
+      [1, 1, 0],
+    ]);
+    const y = tf.tensor2d([
+      [1, 0, 0, 0, 0, 0, 0],
+      [0, 0, 1, 0, 0, 0, 0],
+    ]);
+    const out = forward(model, x, { frameMask: mask });
+    expect(Array.from(out.attention.frameAlpha?.dataSync() ?? [1])).toEqual([0, 0, 0, 0, 0, 0]);
+    expect(Array.from(out.logits.dataSync()).every(Number.isFinite)).toBe(true);
+    disposeForwardOutput(out);
+    const { value, grads } = tf.variableGrads(
+      () =>
+        tf.tidy(() => {
+          const o = forward(model, x, { training: true, frameMask: mask });
+          return modelLoss(model.config, o, y).total;
+        }),
+      p.trainable(),
+    );
+    expect(Number.isFinite(value.dataSync()[0])).toBe(true);
+    for (const [name, g] of Object.entries(grads))
+      expect([name, Array.from(g.dataSync()).every(Number.isFinite)]).toEqual([name, true]);
+    tf.dispose([value, ...Object.values(grads), x, mask, y]);
     disposeModel(model);
   });
 
