@@ -235,6 +235,55 @@ describe('forward (tiny config, CPU)', () => {
     disposeModel(model);
   });
 
+  it('the spatial-attention penalty averages over real frames only, and padding gets no gradient', () => {
+    // Eval mode: every frame goes through the network on its own, so the penalty of the real
+    // frames alone is the penalty of a clip holding just them (clip 0's three, clip 1's first).
+    const model = createModel(TINY);
+    const x = clip(2, 3, 16, 9, 6);
+    const mask = tf.tensor2d([
+      [1, 1, 1],
+      [1, 0, 0],
+    ]);
+    const realOnly = tf.concat(
+      [
+        tf.slice(x, [0, 0, 0, 0, 0], [1, 3, 16, 16, 9]),
+        tf.slice(x, [1, 0, 0, 0, 0], [1, 1, 16, 16, 9]),
+      ],
+      1,
+    ); // (1, 4, S, S, 9)
+    const a = forward(model, x, { frameMask: mask });
+    const r = forward(model, realOnly);
+    const pa = a.penalty.dataSync()[0] ?? NaN;
+    const pr = r.penalty.dataSync()[0] ?? NaN;
+    expect(Math.abs(pa - pr)).toBeLessThan(1e-6 * pr);
+    disposeForwardOutput(a);
+    disposeForwardOutput(r);
+    // Other content in clip 1's padding frames: the same penalty, and no gradient reaches them.
+    const before = tf.memory().numTensors;
+    const other = tf.tidy(() =>
+      tf.concat(
+        [
+          tf.slice(x, [0, 0, 0, 0, 0], [2, 1, 16, 16, 9]), // (2, 1, S, S, 9): the first frames
+          tf.concat([tf.slice(x, [0, 1, 0, 0, 0], [1, 2, 16, 16, 9]), clip(1, 2, 16, 9, 7)]),
+        ],
+        1,
+      ),
+    ); // (2, 3, S, S, 9): x with clip 1's frames 1-2 replaced
+    const penaltyOf = (input: tf.Tensor): tf.Scalar =>
+      tf.tidy(() => tf.clone(forward(model, input as tf.Tensor5D, { frameMask: mask }).penalty));
+    const po = penaltyOf(other);
+    expect(Math.abs((po.dataSync()[0] ?? NaN) - pr)).toBeLessThan(1e-6 * pr);
+    const g = tf.grad(penaltyOf)(other);
+    const padGrad = tf.tidy(() => tf.max(tf.abs(tf.slice(g, [1, 1, 0, 0, 0], [1, 2, 16, 16, 9]))));
+    const realGrad = tf.tidy(() => tf.max(tf.abs(tf.slice(g, [1, 0, 0, 0, 0], [1, 1, 16, 16, 9]))));
+    expect(padGrad.dataSync()[0]).toBe(0);
+    expect(realGrad.dataSync()[0]).toBeGreaterThan(0);
+    tf.dispose([other, po, g, padGrad, realGrad]);
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([x, mask, realOnly]);
+    disposeModel(model);
+  });
+
   it('the same seed gives the same weights, another seed other weights', () => {
     const a = createModel(TINY);
     const b = createModel(TINY);

@@ -112,7 +112,10 @@ export interface ModelAttention {
 export interface ForwardOutput {
   /** [B, classes], before softmax. */
   logits: tf.Tensor2D;
-  /** Σ over stages and regions of the batch mean of ‖M Mᵀ − I‖²_F (0 without spatial attention). */
+  /**
+   * Σ over stages and regions of the mean of ‖M Mᵀ − I‖²_F over the batch's real frames (padding
+   * frames of `frameMask` excluded); 0 without spatial attention.
+   */
   penalty: tf.Scalar;
   /** The frame vectors f̂ fed to frame fusion: [B, n, l̂]. */
   frameFeatures: tf.Tensor3D;
@@ -154,6 +157,11 @@ export function forward(model: FerModel, x: tf.Tensor5D, opts: ForwardOptions = 
       channels === 3 * regions ? x : tf.slice(x, [0, 0, 0, 0, 0], [b, n, height, width, 3]);
     const frames = clip.reshape<tf.Tensor4D>([b * n, height, width, 3 * regions]); // (B n, S, S, C)
     const stageMaps = backboneForward(params, config.backbone, frames, { training });
+    const mask = opts.frameMask ?? null;
+    // The penalty's mean over frames counts real frames only (padding frames weigh 0).
+    const realFrames = mask ? mask.reshape<tf.Tensor1D>([b * n]) : null; // (B n) of 0/1
+    const frameMean = (p: tf.Tensor1D): tf.Scalar =>
+      realFrames ? tf.div(tf.sum(tf.mul(p, realFrames)), tf.sum(realFrames)) : tf.mean(p);
 
     // Per region: one vector per used stage, concatenated -> f_g: (B n, l).
     const spatial: SpatialAttentionMaps[] = [];
@@ -170,7 +178,7 @@ export function forward(model: FerModel, x: tf.Tensor5D, opts: ForwardOptions = 
           const sa = spatialAttention(params, `spatialAttention/stage${s}/region${g + 1}`, c);
           perRegion[g]?.push(sa.v);
           ms.push(sa.m); // (B n, h, R)
-          penalties.push(tf.mean(sa.penalty));
+          penalties.push(frameMean(sa.penalty)); // Eq. 1's ‖M Mᵀ − I‖²_F, mean over real frames
         });
         const hops = config.spatialAttention.hops;
         const m = tf.stack(ms, 1).reshape([b, n, regions, hops, sh * sw]); // (B, n, G, h, R)
@@ -199,7 +207,6 @@ export function forward(model: FerModel, x: tf.Tensor5D, opts: ForwardOptions = 
     const frameFeatures = frameVec.reshape<tf.Tensor3D>([b, n, l]); // (B, n, l)
 
     // Frames -> one vector per clip (Eq. 5-6, or the plain / masked mean).
-    const mask = opts.frameMask ?? null;
     let clipVec: tf.Tensor2D; // (B, l)
     let frameAlpha: tf.Tensor2D | null = null;
     let frameWeights: tf.Tensor2D;
