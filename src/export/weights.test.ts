@@ -3,7 +3,7 @@ import { strFromU8, strToU8, unzipSync } from 'fflate';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURE_CONFIG } from '../model/fixtureSpec';
 import { createModel, disposeModel, type FerModel } from '../model/model';
-import { WeightsFormatError } from '../model/weights';
+import { exportWeights, WeightsFormatError } from '../model/weights';
 import { snapshotModel } from '../train/loop/snapshot';
 import type { PhaseModelRecord } from '../train/run/record';
 import {
@@ -121,5 +121,44 @@ describe('weights export / import', () => {
       ]),
     ).toThrow(/more than the 1024 MiB of weights an import accepts; nothing was read/);
     expect(() => checkWeightFileSizes([{ name: 'w.zip', size: zip.length }])).not.toThrow();
+  });
+
+  it('refuses to export NaN / Infinity weights, naming the tensors and counts, leaking no tensor', async () => {
+    const poison = (names: Record<string, number>): PhaseModelRecord => ({
+      ...rec,
+      weights: rec.weights.map((w) => {
+        const bad = names[w.name] ?? 0;
+        if (bad === 0) return w;
+        const values = w.values.slice();
+        for (let i = 0; i < bad; i++) values[i] = i % 2 === 0 ? NaN : -Infinity;
+        return { ...w, values };
+      }),
+    });
+    const before = tf.memory().numTensors;
+    await expect(
+      phaseModelZip(poison({ 'classifier/bias': 1, 'frameAttention/w': 3 })),
+    ).rejects.toThrow(
+      /2 tensors hold non-finite values.*frameAttention\/w \(3 of \d+ values\).*classifier\/bias \(1 of 7 values\)/,
+    );
+    expect(tf.memory().numTensors).toBe(before);
+
+    // Many bad tensors: the first few are named and the rest counted.
+    const m = modelFromPhaseRecord(rec);
+    const names = m.params.specs.map((s) => s.name);
+    for (const name of names.slice(0, 8)) {
+      const v = m.params.get(name);
+      tf.tidy(() => v.assign(tf.fill(v.shape, NaN)));
+    }
+    const err: unknown = await exportWeights(m).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(Error);
+    const msg = String(err);
+    expect(msg).toMatch(/8 tensors hold non-finite values/);
+    expect(msg).toContain(names[0]);
+    expect(msg).toMatch(/and 3 more/);
+    disposeModel(m);
+    expect(tf.memory().numTensors).toBe(before);
   });
 });

@@ -60,7 +60,14 @@ export function shardNames(count: number): string[] {
   return Array.from({ length: count }, (_, i) => `group1-shard${i + 1}of${count}.bin`);
 }
 
-/** Reads every variable (in registry order) into the manifest and shards. */
+/** How many offending tensors an export refusal names before counting the rest. */
+const NAMED_NON_FINITE = 5;
+
+/**
+ * Reads every variable (in registry order) into the manifest and shards. Refuses (throws an
+ * Error naming the first tensors and how many of their values are NaN or ±Infinity) when any
+ * value is not finite: `importWeights` would refuse the file, so none is written.
+ */
 export async function exportWeights(
   model: FerModel,
   shardBytes: number = SHARD_BYTES,
@@ -71,10 +78,20 @@ export async function exportWeights(
   const total = specs.reduce((s, p) => s + sizeOf(p.shape), 0);
   const all = new Float32Array(total);
   let offset = 0;
+  const nonFinite: string[] = [];
   for (const spec of specs) {
     const values = await model.params.get(spec.name).data<'float32'>();
+    let bad = 0;
+    for (const v of values) if (!Number.isFinite(v)) bad++;
+    if (bad > 0) nonFinite.push(`${spec.name} (${bad} of ${values.length} values)`);
     all.set(values, offset);
     offset += values.length;
+  }
+  if (nonFinite.length > 0) {
+    const more = nonFinite.length - NAMED_NON_FINITE;
+    throw new Error(
+      `Cannot export these weights: ${nonFinite.length === 1 ? '1 tensor holds' : `${nonFinite.length} tensors hold`} non-finite values (NaN or ±Infinity), which an import refuses: ${nonFinite.slice(0, NAMED_NON_FINITE).join(', ')}${more > 0 ? ` and ${more} more` : ''} (training probably diverged); export an earlier phase's model or retrain.`,
+    );
   }
   const bytes = new Uint8Array(all.buffer);
   const shards: ArrayBuffer[] = [];
