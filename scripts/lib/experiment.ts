@@ -22,6 +22,7 @@ type Json = Record<string, unknown>;
 const DEMO_COUNT_KEYS: readonly string[] = [
   'trainPerClass',
   'valPerClass',
+  'testPerClass',
   'pool',
   'frames',
   'size',

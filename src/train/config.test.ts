@@ -61,6 +61,23 @@ describe('training config', () => {
       validateTrainConfig({ ...defaultTrainConfig('ds'), classes: ['happy', 'happy'] }),
     ).toThrow(/distinct/);
     expect(() => parseTrainConfig([], 'ds')).toThrow(/JSON object/);
+    expect(() =>
+      parseTrainConfig({ noisyStudent: { noise: { magnitude: [5, 2] } } }, 'ds'),
+    ).toThrow(/noise.magnitude/);
+    expect(() =>
+      parseTrainConfig({ noisyStudent: { noise: { magnitude: [0, 11] } } }, 'ds'),
+    ).toThrow(/noise.magnitude/);
+    expect(() => parseTrainConfig({ reuseTeacher: 'yes' }, 'ds')).toThrow(/reuseTeacher/);
+  });
+
+  it('keeps the noise magnitude and reuseTeacher settings it is given', () => {
+    const c = parseTrainConfig(
+      { preset: 'tiny', reuseTeacher: true, noisyStudent: { noise: { magnitude: [0, 5] } } },
+      'ds',
+    );
+    expect(c.reuseTeacher).toBe(true);
+    expect(c.noisyStudent.noise).toEqual({ randAugment: true, dropout: 0.5, magnitude: [0, 5] });
+    expect(parseTrainConfig({ preset: 'tiny' }, 'ds').reuseTeacher).toBeUndefined();
   });
 
   it('plans teacher and students; students get their own seed, dropout and depth', () => {

@@ -69,6 +69,11 @@ export interface NoiseConfig {
   randAugment: boolean;
   /** Dropout before the classifier of the student (paper: 0.5). */
   dropout: number;
+  /**
+   * RandAugment's magnitude range [min, max] (0..10; paper: "m in [0, 9]"), absent: [0, 9].
+   * A network as small as the tiny preset absorbs less input noise than the paper's.
+   */
+  magnitude?: [number, number];
 }
 
 export interface NoisyStudentConfig {
@@ -101,6 +106,12 @@ export interface TrainConfig {
   optim: OptimConfig;
   pretrain: PretrainConfig | null;
   noisyStudent: NoisyStudentConfig;
+  /**
+   * Copy the teacher of a stored run with the same teacher settings (seed, data, model, optimiser,
+   * backend) instead of training it again (src/train/run/reuse.ts). Absent: false. Experiments
+   * that vary only the noisy-student settings turn it on.
+   */
+  reuseTeacher?: boolean;
 }
 
 export const DEFAULT_OPTIM: OptimConfig = {
@@ -221,7 +232,20 @@ export function validateTrainConfig(c: TrainConfig): TrainConfig {
     'noisyStudent.unlabelledFraction must be in (0, 1]',
   );
   check(ns.noise.dropout >= 0 && ns.noise.dropout < 1, 'noise.dropout must be in [0, 1)');
+  const mag = ns.noise.magnitude;
+  if (mag !== undefined)
+    check(
+      Array.isArray(mag) &&
+        (mag as number[]).length === 2 &&
+        mag.every((m) => Number.isInteger(m) && m >= 0 && m <= 10) &&
+        mag[0] <= mag[1],
+      'noise.magnitude must be [min, max], whole numbers with 0 <= min <= max <= 10',
+    );
   if (ns.studentEpochs !== null) check(positiveInt(ns.studentEpochs), 'studentEpochs must be > 0');
+  check(
+    c.reuseTeacher === undefined || typeof c.reuseTeacher === 'boolean',
+    'reuseTeacher must be true or false',
+  );
   return c;
 }
 
@@ -283,6 +307,7 @@ export function parseTrainConfig(json: unknown, datasetId: string): TrainConfig 
       pseudoLabels: { ...base.noisyStudent.pseudoLabels, ...o.noisyStudent?.pseudoLabels },
       noise: { ...base.noisyStudent.noise, ...o.noisyStudent?.noise },
     },
+    ...(o.reuseTeacher !== undefined ? { reuseTeacher: o.reuseTeacher } : {}),
   };
   return validateTrainConfig(merged);
 }

@@ -107,11 +107,33 @@ function clip(key: string, label: number | null, extra: Partial<ClipRef> = {}): 
 }
 
 describe('splitClips', () => {
-  it('uses the items splits (test counts as val); unlabelled clips go aside', () => {
+  it('with val and test splits: val selects, test is held out for reporting', () => {
     const clips = [
       clip('a', 0, { split: 'train' }),
       clip('b', 1, { split: 'val' }),
       clip('c', 0, { split: 'test' }),
+      clip('d', 1),
+      clip('u', null, { split: 'train' }),
+    ];
+    const s = splitClips(clips, { valFraction: 0.5, seed: 1 });
+    expect(s.train.map((c) => c.key)).toEqual(['a', 'd']);
+    expect(s.val.map((c) => c.key)).toEqual(['b']);
+    expect(s.test.map((c) => c.key)).toEqual(['c']);
+    expect(s.unlabelled.map((c) => c.key)).toEqual(['u']);
+  });
+
+  it('with only a test split, it validates (AFEW/CK+ as the paper uses them) and no test is held out', () => {
+    const clips = [clip('a', 0, { split: 'train' }), clip('c', 0, { split: 'test' }), clip('d', 1)];
+    const s = splitClips(clips, { valFraction: 0.5, seed: 1 });
+    expect(s.val.map((c) => c.key)).toEqual(['c']);
+    expect(s.test).toEqual([]);
+  });
+
+  it('uses the items splits; unlabelled clips go aside', () => {
+    const clips = [
+      clip('a', 0, { split: 'train' }),
+      clip('b', 1, { split: 'val' }),
+      clip('c', 0, { split: 'val' }),
       clip('d', 1),
       clip('u', null, { split: 'train' }),
     ];

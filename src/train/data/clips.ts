@@ -130,16 +130,21 @@ function toClip(
 
 export interface ClipSplits {
   train: ClipRef[];
+  /** Model selection (best epoch, early stop): never reported as the result when `test` exists. */
   val: ClipRef[];
+  /** Held out for the reported numbers only; empty when the dataset has no separate test split. */
+  test: ClipRef[];
   unlabelled: ClipRef[];
 }
 
 /**
- * Splits labelled clips into train and validation; clips with label null go to `unlabelled`.
- * When any labelled clip carries a 'val' or 'test' split, the items' splits are used ('test'
- * counts as validation; clips without a split train). Otherwise a seeded split: stratified by
- * class and subject-independent (all clips of a subject on one side), aiming at `valFraction`
- * of each class. Input order is kept within each part.
+ * Splits labelled clips into train, validation and test; clips with label null go to
+ * `unlabelled`. When any labelled clip carries a 'val' or 'test' split, the items' splits are
+ * used: with both 'val' and 'test' present, 'val' selects and 'test' reports (nothing is chosen
+ * on it); with only one of them, that one validates and `test` is empty (AFEW and CK+ as the
+ * paper uses them); clips without a split train. Otherwise a seeded split: stratified by class
+ * and subject-independent (all clips of a subject on one side), aiming at `valFraction` of each
+ * class, and no test split. Input order is kept within each part.
  */
 export function splitClips(
   clips: readonly ClipRef[],
@@ -150,11 +155,21 @@ export function splitClips(
   }
   const labelled = clips.filter((c) => c.label !== null);
   const unlabelled = clips.filter((c) => c.label === null);
-  if (labelled.some((c) => c.split === 'val' || c.split === 'test')) {
+  const hasVal = labelled.some((c) => c.split === 'val');
+  const hasTest = labelled.some((c) => c.split === 'test');
+  if (hasVal && hasTest)
+    return {
+      train: labelled.filter((c) => c.split !== 'val' && c.split !== 'test'),
+      val: labelled.filter((c) => c.split === 'val'),
+      test: labelled.filter((c) => c.split === 'test'),
+      unlabelled,
+    };
+  if (hasVal || hasTest) {
     const isVal = (c: ClipRef): boolean => c.split === 'val' || c.split === 'test';
     return {
       train: labelled.filter((c) => !isVal(c)),
       val: labelled.filter(isVal),
+      test: [],
       unlabelled,
     };
   }
@@ -162,6 +177,7 @@ export function splitClips(
   return {
     train: labelled.filter((_, i) => !val.has(i)),
     val: labelled.filter((_, i) => val.has(i)),
+    test: [],
     unlabelled,
   };
 }

@@ -14,7 +14,10 @@ import type { FrameSource } from '../data/source';
 
 export interface RunData {
   train: ClipRef[];
+  /** Selects each phase's best epoch. */
   val: ClipRef[];
+  /** Held out: evaluated once per phase at its selected epoch, never used to choose anything. */
+  test: ClipRef[];
   unlabelled: ClipRef[];
   pretrain: { train: ClipRef[]; val: ClipRef[] } | null;
   /** k-fold runs: per fold, its training and validation clips (all labelled clips in all). */
@@ -80,7 +83,7 @@ export async function loadRunData(db: FerDatabase, config: TrainConfig): Promise
       const held = new Set(idx);
       return { train: all.filter((_, i) => !held.has(i)), val: all.filter((_, i) => held.has(i)) };
     });
-    return { train: all, val: [], unlabelled, pretrain, skipped, folds };
+    return { train: all, val: [], test: split.test, unlabelled, pretrain, skipped, folds };
   }
   if (split.train.length === 0)
     throw new RunDataError(
@@ -92,7 +95,15 @@ export async function loadRunData(db: FerDatabase, config: TrainConfig): Promise
     throw new RunDataError(
       'Noisy-student iterations need unlabelled clips: add an unlabelled dataset (or set iterations to 0).',
     );
-  return { train: split.train, val: split.val, unlabelled, pretrain, skipped, folds };
+  return {
+    train: split.train,
+    val: split.val,
+    test: split.test,
+    unlabelled,
+    pretrain,
+    skipped,
+    folds,
+  };
 }
 
 /** Clips per class (labels must be set). */

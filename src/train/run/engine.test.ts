@@ -4,134 +4,27 @@
  * itself from the seed, and a paused run resumed from its checkpoint ends with exactly the
  * numbers of an uninterrupted one.
  */
-import 'fake-indexeddb/auto';
 import * as tf from '@tensorflow/tfjs';
-import { IDBFactory } from 'fake-indexeddb';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { stream } from '../../compute/random';
-import { openFerDb, type FerDatabase } from '../../storage/db';
+import { describe, expect, it } from 'vitest';
 import { getCheckpoint, getPhaseModel, putRun } from '../../storage/runs';
-import { mergeConfig } from '../../model/config';
-import { useFastTestBackend } from '../../testing/testBackend';
-import { tinyTrainConfig, type TrainConfig } from '../config';
-import { memoryFrameSource, frameCacheKey } from '../data/source';
+import { frameCacheKey } from '../data/source';
 import { seedDataset, type SeedItem } from '../data/testing';
-import { type EngineDeps, runTraining } from './engine';
-import { newRunRecord } from './plan';
-import type { RunEnvironment, RunRecord } from './record';
+import { runTraining } from './engine';
+import {
+  CLASSES,
+  config,
+  db,
+  deps,
+  frameBytes,
+  FRAMES,
+  frames,
+  installEngineFixture,
+  newRun,
+  SIZE,
+} from './engineFixture';
+import type { RunRecord } from './record';
 
-const SIZE = 32;
-const CLASSES = ['happy', 'sad', 'surprise'] as const;
-const FRAMES = [0, 1, 2, 3, 4, 5];
-
-/**
- * Class c: a bright 10x10 square in a class-specific corner of the mouth crop, over noise; the
- * face and eyes crops are noise only. Easy for a convnet, impossible by chance.
- */
-function frameBytes(cls: number, seed: string): Uint8Array {
-  const rng = stream(7, seed);
-  const out = new Uint8Array(SIZE * SIZE * 9);
-  for (let i = 0; i < out.length; i++) out[i] = 40 + rng.int(60);
-  const corners: [number, number][] = [
-    [2, 2],
-    [20, 2],
-    [11, 20],
-  ];
-  const [x0, y0] = corners[cls] ?? [0, 0];
-  for (let y = y0; y < y0 + 10; y++)
-    for (let x = x0; x < x0 + 10; x++)
-      for (let ch = 6; ch < 9; ch++) out[(y * SIZE + x) * 9 + ch] = 250;
-  return out;
-}
-
-const environment: RunEnvironment = {
-  backend: 'test',
-  backendReason: 'unit test',
-  device: 'node',
-  tfjsVersion: tf.version.tfjs,
-  appVersion: 'test',
-  userAgent: 'vitest',
-};
-
-let db: FerDatabase;
-let frames: Map<string, Uint8Array>;
-
-function seedItems(): SeedItem[] {
-  const items: SeedItem[] = [];
-  CLASSES.forEach((cls, c) => {
-    for (let i = 0; i < 4; i++)
-      items.push({
-        key: `train/${cls}/${i}`,
-        rawLabel: cls,
-        split: 'train',
-        status: 'done',
-        frames: FRAMES,
-      });
-    for (let i = 0; i < 2; i++)
-      items.push({
-        key: `val/${cls}/${i}`,
-        rawLabel: cls,
-        split: 'val',
-        status: 'done',
-        frames: FRAMES,
-      });
-    for (let i = 0; i < 4; i++)
-      items.push({
-        key: `pool/${c}-${i}`,
-        rawLabel: null,
-        hiddenLabel: cls,
-        status: 'done',
-        frames: FRAMES,
-      });
-  });
-  return items;
-}
-
-function config(over: Partial<TrainConfig['optim']> = {}, iterations = 1): TrainConfig {
-  const c = tinyTrainConfig('demo', 5);
-  return {
-    ...c,
-    classes: [...CLASSES],
-    model: mergeConfig(c.model, { backbone: { inputSize: SIZE } }),
-    data: { ...c.data, framesPerClip: 3 },
-    optim: { ...c.optim, epochs: 10, batchSize: 4, learningRate: 3e-3, ...over },
-    noisyStudent: { ...c.noisyStudent, iterations, studentEpochs: 2, batchRatio: 1 },
-  };
-}
-
-async function newRun(c: TrainConfig, id: string): Promise<RunRecord> {
-  const run = newRunRecord(c, id, id, 0);
-  await putRun(db, run);
-  return run;
-}
-
-function deps(over: Partial<EngineDeps> = {}): EngineDeps {
-  return {
-    db,
-    source: memoryFrameSource(frames),
-    environment,
-    signal: new AbortController().signal,
-    ...over,
-  };
-}
-
-beforeAll(async () => {
-  await useFastTestBackend();
-});
-
-beforeEach(async () => {
-  globalThis.indexedDB = new IDBFactory();
-  db = await openFerDb();
-  const items = seedItems();
-  await seedDataset(db, 'demo', { labelled: true, items });
-  frames = new Map();
-  for (const it of items) {
-    const cls = CLASSES.indexOf((it.rawLabel ?? it.hiddenLabel) as (typeof CLASSES)[number]);
-    for (const f of FRAMES)
-      frames.set(frameCacheKey(`demo:${it.key}`, f, SIZE), frameBytes(cls, `${it.key}/${f}`));
-  }
-});
-afterEach(() => db.close());
+installEngineFixture();
 
 describe('runTraining', () => {
   it('trains a teacher and a student, records every phase, and leaks no tensors', async () => {
@@ -143,7 +36,7 @@ describe('runTraining', () => {
     expect(run.phases.map((p) => p.kind)).toEqual(['teacher', 'student']);
     const [teacher, student] = run.phases;
     expect(teacher?.epochs).toHaveLength(10);
-    expect(teacher?.data).toEqual({ train: 12, val: 6, pseudo: 0 });
+    expect(teacher?.data).toEqual({ train: 12, val: 6, pseudo: 0, test: 0 });
     expect(teacher?.classCounts).toEqual([4, 4, 4]);
     // Learned: well above chance (1/3) on held-out clips.
     expect(teacher?.evaluation?.accuracy).toBeGreaterThanOrEqual(0.8);
@@ -331,5 +224,61 @@ describe('runTraining', () => {
     const done = await runTraining('full', deps());
     expect(done.status).toBe('done');
     expect(done.phases[0]?.epochs.map((x) => x.epoch)).toEqual([0, 1, 2, 3]);
+  }, 120_000);
+});
+
+describe('held-out test split and teacher reuse', () => {
+  it('evaluates each phase once on the test split at the epoch chosen on validation', async () => {
+    await seedDataset(db, 'demo', {
+      labelled: true,
+      items: CLASSES.flatMap((cls) =>
+        [0, 1].map((i) => ({
+          key: `test/${cls}/${i}`,
+          rawLabel: cls,
+          split: 'test' as const,
+          status: 'done' as const,
+          frames: FRAMES,
+        })),
+      ),
+    });
+    for (const cls of CLASSES)
+      for (const i of [0, 1])
+        for (const f of FRAMES)
+          frames.set(
+            frameCacheKey(`demo:test/${cls}/${i}`, f, SIZE),
+            frameBytes(CLASSES.indexOf(cls), `test/${cls}/${i}/${f}`),
+          );
+    await newRun(config({ epochs: 3 }, 1), 't');
+    const run = await runTraining('t', deps());
+    for (const p of run.phases) {
+      expect(p.data.test).toBe(6);
+      expect(p.test?.predictions.map((q) => q.key).sort()).toEqual(
+        CLASSES.flatMap((cls) => [`test/${cls}/0`, `test/${cls}/1`]).sort(),
+      );
+      // Validation stays the 6 val clips: the test clips chose nothing.
+      expect(p.evaluation?.predictions.every((q) => q.key.startsWith('val/'))).toBe(true);
+    }
+  }, 120_000);
+
+  it('reuseTeacher copies an identical stored teacher; a different seed or model trains its own', async () => {
+    const base = config({ epochs: 3 }, 1);
+    await newRun(base, 'donor');
+    const donor = await runTraining('donor', deps());
+    const variant = {
+      ...base,
+      reuseTeacher: true,
+      noisyStudent: { ...base.noisyStudent, noise: { randAugment: false, dropout: 0 } },
+    };
+    await newRun(variant, 'taker');
+    const taker = await runTraining('taker', deps());
+    expect(taker.phases[0]?.reusedFrom).toEqual({ runId: 'donor', runName: 'donor' });
+    expect(taker.phases[0]?.evaluation).toEqual(donor.phases[0]?.evaluation);
+    expect((await getPhaseModel(db, 'taker', 0))?.weights).toEqual(
+      (await getPhaseModel(db, 'donor', 0))?.weights,
+    );
+    // The student trained from the copied teacher, as usual.
+    expect(taker.phases[1]?.epochs).toHaveLength(2);
+    await newRun({ ...variant, seed: 6 }, 'other-seed');
+    expect((await runTraining('other-seed', deps())).phases[0]?.reusedFrom ?? null).toBeNull();
   }, 120_000);
 });

@@ -15,6 +15,7 @@ import { evaluatePredictions, predictClips } from '../loop/predict';
 import { restoreModel, restoreOptimizer, snapshotModel, snapshotOptimizer } from '../loop/snapshot';
 import { classCounts, loadRunData, makeLoader, type RunData } from './data';
 import { pseudoLabel } from './pseudo';
+import { adoptTeacher, findTeacherDonor } from './reuse';
 import type { EpochRecord, PhaseRecord, RunRecord, StoredTensor } from './record';
 
 import { type EngineDeps, NonFiniteLossError, RunContext } from './context';
@@ -78,6 +79,25 @@ async function runPhase(ctx: RunContext, phase: PhaseRecord): Promise<void> {
     await ctx.save(null);
   }
 
+  if (!resuming && run.config.reuseTeacher === true && run.environment) {
+    const clips = phaseClips(ctx, phase);
+    const donor = await findTeacherDonor(db, run, phase, run.environment.backend, {
+      train: clips.train.length,
+      val: clips.val.length,
+      test: clips.test.length,
+    });
+    if (donor) {
+      adoptTeacher(phase, donor);
+      run.position = { phase: phase.index + 1, epoch: 0 };
+      await ctx.save(null, {
+        ...donor.model,
+        id: phaseModelKey(run.id, phase.index),
+        runId: run.id,
+      });
+      return;
+    }
+  }
+
   const loaders = phaseLoaders(ctx, phase);
   const trainClips = phaseClips(ctx, phase).train;
   const counts = classCounts(trainClips, k);
@@ -86,6 +106,7 @@ async function runPhase(ctx: RunContext, phase: PhaseRecord): Promise<void> {
     train: trainClips.length,
     val: phaseClips(ctx, phase).val.length,
     pseudo: phase.pseudoLabels?.selected.length ?? 0,
+    test: phaseClips(ctx, phase).test.length,
   };
   const classWeights =
     run.config.optim.classWeights === 'balanced' ? balancedClassWeights(counts) : undefined;
@@ -165,6 +186,10 @@ async function runPhase(ctx: RunContext, phase: PhaseRecord): Promise<void> {
     if (best) restoreModel(model, best);
     const final = evaluatePredictions(await predictClips(model, loaders.val, { signal }), k);
     phase.evaluation = final;
+    // The reported number: the checkpoint chosen on validation, evaluated once on held-out clips.
+    phase.test = loaders.test
+      ? evaluatePredictions(await predictClips(model, loaders.test, { signal }), k)
+      : null;
     phase.finishedAt = Date.now();
     run.position = { phase: phase.index + 1, epoch: 0 };
     await ctx.save(null, {

@@ -4,6 +4,8 @@ import { getPhaseModel } from '../../storage/runs';
 import type { ClipRef } from '../data/clips';
 import type { ClipLoader } from '../data/loader';
 import { restoreModel } from '../loop/snapshot';
+import { DEFAULT_RAND_AUGMENT, type RandAugmentConfig } from '../augment/randAugment';
+import type { NoiseConfig } from '../config';
 import { makeLoader } from './data';
 import { pseudoClips } from './pseudo';
 import type { PhaseRecord } from './record';
@@ -13,19 +15,19 @@ import { RunContext, TEACHER_STREAM } from './context';
 export function phaseClips(
   ctx: RunContext,
   phase: PhaseRecord,
-): { train: ClipRef[]; val: ClipRef[]; frames: number } {
+): { train: ClipRef[]; val: ClipRef[]; test: ClipRef[]; frames: number } {
   if (phase.kind === 'pretrain') {
     const p = ctx.data.pretrain;
     if (!p) throw new Error('pre-training phase without a pre-training dataset');
-    return { ...p, frames: 1 };
+    return { ...p, test: [], frames: 1 };
   }
   const frames = ctx.config.data.framesPerClip;
   if (phase.fold !== null) {
     const f = ctx.data.folds?.[phase.fold];
     if (!f) throw new Error(`fold ${phase.fold + 1} has no clips`);
-    return { ...f, frames };
+    return { ...f, test: ctx.data.test, frames };
   }
-  return { train: ctx.data.train, val: ctx.data.val, frames };
+  return { train: ctx.data.train, val: ctx.data.val, test: ctx.data.test, frames };
 }
 
 export async function loadPhaseModel(ctx: RunContext, phase: number): Promise<FerModel> {
@@ -57,17 +59,29 @@ export async function initialModel(ctx: RunContext, phase: PhaseRecord): Promise
   return model;
 }
 
+/** The student's input noise: RandAugment at the paper's ranges, or the configured magnitudes. */
+export function studentAugment(noise: NoiseConfig): RandAugmentConfig | false {
+  if (!noise.randAugment) return false;
+  const [minMagnitude, maxMagnitude] = noise.magnitude ?? [
+    DEFAULT_RAND_AUGMENT.minMagnitude,
+    DEFAULT_RAND_AUGMENT.maxMagnitude,
+  ];
+  return { ...DEFAULT_RAND_AUGMENT, minMagnitude, maxMagnitude };
+}
+
 export interface PhaseLoaders {
   labelled: ClipLoader;
   pseudo: ClipLoader | null;
   targets: Map<string, number[]>;
   val: ClipLoader;
+  /** The held-out test clips (null: the dataset has no test split). */
+  test: ClipLoader | null;
   steps: number;
 }
 
 export function phaseLoaders(ctx: RunContext, phase: PhaseRecord): PhaseLoaders {
   const { seed, optim, noisyStudent } = ctx.config;
-  const { train, val, frames } = phaseClips(ctx, phase);
+  const { train, val, test, frames } = phaseClips(ctx, phase);
   const inputSize = phase.modelConfig.backbone.inputSize;
   const student = phase.kind === 'student';
   const common = { seed, framesPerClip: frames, inputSize };
@@ -76,7 +90,7 @@ export function phaseLoaders(ctx: RunContext, phase: PhaseRecord): PhaseLoaders 
     streamName: `${TEACHER_STREAM}/${phase.index}`,
     batchSize: optim.batchSize,
     mode: 'train',
-    augment: student && noisyStudent.noise.randAugment,
+    augment: student && studentAugment(noisyStudent.noise),
   });
   const evalLoader = makeLoader(val, ctx.deps.source, {
     ...common,
@@ -85,6 +99,16 @@ export function phaseLoaders(ctx: RunContext, phase: PhaseRecord): PhaseLoaders 
     mode: 'eval',
     augment: false,
   });
+  const testLoader =
+    test.length > 0
+      ? makeLoader(test, ctx.deps.source, {
+          ...common,
+          streamName: 'test',
+          batchSize: optim.batchSize,
+          mode: 'eval',
+          augment: false,
+        })
+      : null;
   let pseudo: ClipLoader | null = null;
   let targets = new Map<string, number[]>();
   if (student && phase.pseudoLabels) {
@@ -96,9 +120,9 @@ export function phaseLoaders(ctx: RunContext, phase: PhaseRecord): PhaseLoaders 
         streamName: `pseudo/${phase.index}`,
         batchSize: Math.max(1, Math.round(optim.batchSize * noisyStudent.batchRatio)),
         mode: 'train',
-        augment: noisyStudent.noise.randAugment,
+        augment: studentAugment(noisyStudent.noise),
       });
   }
   const steps = Math.max(labelled.batchesPerEpoch(), pseudo?.batchesPerEpoch() ?? 0);
-  return { labelled, pseudo, targets, val: evalLoader, steps };
+  return { labelled, pseudo, targets, val: evalLoader, test: testLoader, steps };
 }

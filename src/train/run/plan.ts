@@ -13,6 +13,7 @@ function emptyPhase(
     | 'epochs'
     | 'bestEpoch'
     | 'evaluation'
+    | 'test'
     | 'pseudoLabels'
     | 'startedAt'
     | 'finishedAt'
@@ -27,6 +28,7 @@ function emptyPhase(
     epochs: [],
     bestEpoch: null,
     evaluation: null,
+    test: null,
     pseudoLabels: null,
     startedAt: null,
     finishedAt: null,

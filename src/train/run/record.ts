@@ -86,13 +86,20 @@ export interface PhaseRecord {
   name: string;
   modelConfig: ModelConfig;
   epochsPlanned: number;
-  data: { train: number; val: number; pseudo: number };
+  data: { train: number; val: number; pseudo: number; test?: number };
   classCounts: number[];
   epochs: EpochRecord[];
   bestEpoch: number | null;
   /** The best checkpoint on the validation set, with per-clip predictions. */
   evaluation: EvaluationRecord | null;
+  /**
+   * The same checkpoint on the held-out test split (chosen on validation, never on this), or
+   * null when the dataset has none (absent in records stored before test splits existed).
+   */
+  test?: EvaluationRecord | null;
   pseudoLabels: PseudoLabelRecord | null;
+  /** Set when this teacher was copied from an identical stored run's (reuse.ts), not trained. */
+  reusedFrom?: { runId: string; runName: string } | null;
   startedAt: number | null;
   finishedAt: number | null;
 }
