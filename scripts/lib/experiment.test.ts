@@ -7,8 +7,41 @@ import {
   summaryMarkdown,
   type ExperimentRow,
 } from './experiment';
+import { experimentClaims } from './experimentSummary';
 import { parseTrainConfig } from '../../src/train/config';
 import { newRunRecord } from '../../src/train/run/plan';
+import type { EvaluationRecord, RunRecord } from '../../src/train/run/record';
+
+const ev = (accuracy: number): EvaluationRecord => ({
+  confusion: [],
+  accuracy,
+  macroF1: accuracy - 0.1,
+  perClass: [],
+  total: 5,
+  loss: 1,
+  predictions: [],
+});
+
+const TIMINGS = {
+  stages: [
+    { stage: 'demo generation', seconds: 12 },
+    { stage: 'run ns (seed 1)', seconds: 95 },
+  ],
+  totalSeconds: 110,
+};
+
+/** A finished tiny run with one student: validation [teacher, student], test or null. */
+function doneRun(seed: number, train: object, val: number[], test: number[] | null): RunRecord {
+  const c = parseTrainConfig({ preset: 'tiny', ...train, seed }, 'd');
+  const run = newRunRecord(c, `r${seed}`, `r${seed}`, 0);
+  run.phases.forEach((p, i) => {
+    p.evaluation = ev(val[i] ?? 0);
+    p.test = test ? ev(test[i] ?? 0) : null;
+    p.finishedAt = 1;
+  });
+  run.status = 'done';
+  return run;
+}
 
 describe('experiment files', () => {
   it('merges objects key by key and replaces everything else', () => {
@@ -36,6 +69,13 @@ describe('experiment files', () => {
     expect(() => parseExperiment(JSON.stringify({ ...ok, dataset: {} }), 'f.json')).toThrow(
       /dataset/,
     );
+    expect(
+      parseExperiment(JSON.stringify({ ...ok, preprocessWorkers: 4 }), 'f.json').preprocessWorkers,
+    ).toBe(4);
+    for (const w of [0, 17, 2.5, '4'])
+      expect(() =>
+        parseExperiment(JSON.stringify({ ...ok, preprocessWorkers: w }), 'f.json'),
+      ).toThrow(/"preprocessWorkers" must be a whole number from 1 to 16/);
   });
 
   it('summarises runs per name with mean and sample spread over seeds', () => {
@@ -48,6 +88,10 @@ describe('experiment files', () => {
       students: [f],
       finalAccuracy: f,
       finalMacroF1: f,
+      teacherTestAccuracy: null,
+      studentsTest: [null],
+      finalTestAccuracy: null,
+      finalTestMacroF1: null,
       pseudoLabelAccuracy: [0.5],
       minutes: 1,
       file: 'x',
@@ -62,27 +106,90 @@ describe('experiment files', () => {
       datasetId: 'd',
       rows: [row(1, 0.5, 0.6)],
       summary: s,
+      claims: [],
+      claimRoles: {},
+      claimUnmatched: [],
+      timings: TIMINGS,
     });
     expect(md).toContain('60.0 ± 14.1');
+    // Without a test split the headers say validation and no test column appears.
+    expect(md).toContain('final val acc %');
+    expect(md).not.toContain('test acc');
+    expect(md).toMatch(/demo generation\s+12\.0 s/);
+    expect(md).toMatch(/total\s+1 min 50 s/);
+  });
+
+  it('writes test accuracy beside validation, and the claims table', () => {
+    const runs = [1, 2, 3].flatMap((seed) => [
+      {
+        record: doneRun(seed, {}, [0.5, 0.6], [0.4, 0.4 + 0.01 * (seed + 4)]),
+        run: 'ns',
+        seed,
+      },
+      {
+        record: doneRun(
+          seed,
+          { noisyStudent: { noise: { randAugment: false, dropout: 0 } } },
+          [0.5, 0.55],
+          [0.4, 0.42],
+        ),
+        run: 'quiet',
+        seed,
+      },
+    ]);
+    const rows = runs.map((r) => rowOf(r.record, r.run, r.seed, 'f'));
+    expect(rows[0]).toMatchObject({
+      teacherAccuracy: 0.5,
+      teacherTestAccuracy: 0.4,
+      finalAccuracy: 0.6,
+      finalMacroF1: 0.5,
+    });
+    expect(rows[0]?.finalTestAccuracy).toBeCloseTo(0.45, 12);
+    expect(rows[0]?.studentsTest[0]).toBeCloseTo(0.45, 12);
+    const claims = experimentClaims(runs);
+    expect(claims.claimRoles).toEqual({
+      'ns (seed 1)': 'reference',
+      'quiet (seed 1)': 'noise-off',
+      'ns (seed 2)': 'reference',
+      'quiet (seed 2)': 'noise-off',
+      'ns (seed 3)': 'reference',
+      'quiet (seed 3)': 'noise-off',
+    });
+    const noise = claims.claims.find((c) => c.id === 'noise-on-vs-off');
+    // Test accuracy: 0.45 / 0.46 / 0.47 against 0.42.
+    expect(noise?.split).toBe('test');
+    expect(noise?.diffs.map((d) => Math.round(d * 1000))).toEqual([30, 40, 50]);
+    expect(noise?.holds).toBe(true);
+    const md = summaryMarkdown({
+      experiment: 'E',
+      datasetId: 'd',
+      rows,
+      summary: summarise(rows),
+      ...claims,
+      timings: TIMINGS,
+    });
+    expect(md).toContain('teacher val acc %');
+    expect(md).toContain('final test acc %');
+    expect(md).toContain('final test acc % (mean ± sd)');
+    expect(md).toMatch(
+      /noise-on-vs-off\s+ns \/ Student 1 > quiet \/ Student 1\s+test\s+3\s+\+3\.0 \(seed 1\), \+4\.0 \(seed 2\), \+5\.0 \(seed 3\)\s+\+4\.0\s+\[\+1\.5, \+6\.5\]\s+yes\s+fewer than 5 seeds\s+paired t, 95 %/,
+    );
+    expect(md).toContain('- balance-on-vs-off needs the same config with balance off');
   });
 
   it('reads a record: teacher, students, final phase', () => {
     const c = parseTrainConfig({ preset: 'tiny', noisyStudent: { iterations: 1 } }, 'd');
     const run = newRunRecord(c, 'r', 'r', 0);
-    const ev = {
-      confusion: [],
-      accuracy: 0.4,
-      macroF1: 0.3,
-      perClass: [],
-      total: 5,
-      loss: 1,
-      predictions: [],
-    };
     const [teacher, student] = run.phases;
     if (!teacher || !student) throw new Error('phases missing');
-    teacher.evaluation = ev;
-    student.evaluation = { ...ev, accuracy: 0.6 };
+    teacher.evaluation = ev(0.4);
+    student.evaluation = ev(0.6);
     const r = rowOf(run, 'n', 1, 'f');
     expect([r.teacherAccuracy, r.students, r.finalAccuracy]).toEqual([0.4, [0.6], 0.6]);
+    expect([r.teacherTestAccuracy, r.studentsTest, r.finalTestAccuracy]).toEqual([
+      null,
+      [null],
+      null,
+    ]);
   });
 });

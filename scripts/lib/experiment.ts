@@ -6,7 +6,6 @@
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { meanAndSpread } from '../../src/evaluate/metrics';
 import type { PreprocessConfigInput } from '../../src/preprocess/config';
 import type { RunRecord } from '../../src/train/run/record';
 import type { TrainDebugApi } from '../../src/ui/train/debugHook';
@@ -14,8 +13,26 @@ import type { CliWindow } from './api';
 import { CliError, EXIT, type DemoCountsArg } from './args';
 import type { AppSession } from './browser';
 import { type CommandOutcome, runGenerateDemo } from './commands';
-import { formatDuration, table } from './format';
+import {
+  type ExperimentJson,
+  type ExperimentRow,
+  type ExperimentTimings,
+  experimentClaims,
+  pct,
+  rowOf,
+  summarise,
+  summaryMarkdown,
+} from './experimentSummary';
+import { formatDuration } from './format';
 import { runPreprocessCommand } from './preprocess';
+
+export {
+  type ExperimentJson,
+  type ExperimentRow,
+  rowOf,
+  summarise,
+  summaryMarkdown,
+} from './experimentSummary';
 
 type Json = Record<string, unknown>;
 
@@ -34,6 +51,8 @@ export interface ExperimentFile {
   /** Generate the demo dataset (reused when one of that name is stored), or a stored dataset. */
   dataset: { demo: { seed?: number; counts?: DemoCountsArg; name?: string } } | { name: string };
   preprocess?: PreprocessConfigInput;
+  /** Preprocessing workers (1-16); absent: the app's default. */
+  preprocessWorkers?: number;
   /** Each run is trained once per seed. */
   seeds: number[];
   /** Training config shared by every run: a preset and overrides (see docs/training.md). */
@@ -85,6 +104,12 @@ export function parseExperiment(text: string, file: string): ExperimentFile {
   )
     bad('"seeds" must be a non-empty list of whole numbers');
   if (!isObject(doc.base)) bad('"base" must be a training config object');
+  const workers = doc.preprocessWorkers;
+  if (
+    workers !== undefined &&
+    !(typeof workers === 'number' && Number.isInteger(workers) && workers >= 1 && workers <= 16)
+  )
+    bad('"preprocessWorkers" must be a whole number from 1 to 16');
   if (!Array.isArray(doc.runs) || doc.runs.length === 0) bad('"runs" must list at least one run');
   const demo = isObject(doc.dataset) && isObject(doc.dataset.demo) ? doc.dataset.demo : null;
   if (demo && isObject(demo.counts)) {
@@ -102,116 +127,11 @@ export function parseExperiment(text: string, file: string): ExperimentFile {
   return doc as unknown as ExperimentFile;
 }
 
-export interface ExperimentRow {
-  run: string;
-  seed: number;
-  status: string;
-  teacherAccuracy: number | null;
-  teacherMacroF1: number | null;
-  /** Validation accuracy of each student in order. */
-  students: (number | null)[];
-  finalAccuracy: number | null;
-  finalMacroF1: number | null;
-  pseudoLabelAccuracy: (number | null)[];
-  minutes: number;
-  file: string;
-}
-
-export interface ExperimentJson {
-  experiment: string;
-  datasetId: string;
-  rows: ExperimentRow[];
-  /** Per run name: mean and sample standard deviation over seeds. */
-  summary: {
-    run: string;
-    n: number;
-    teacher: { mean: number; std: number };
-    final: { mean: number; std: number };
-  }[];
-}
-
-export function rowOf(run: RunRecord, name: string, seed: number, file: string): ExperimentRow {
-  const teacher = run.phases.find((p) => p.kind === 'teacher')?.evaluation ?? null;
-  const students = run.phases.filter((p) => p.kind === 'student');
-  const evaluated = run.phases.filter((p) => p.evaluation && p.kind !== 'pretrain');
-  const final = evaluated[evaluated.length - 1]?.evaluation ?? null;
-  // k-fold runs: the means over folds.
-  const cv = run.crossValidation ?? null;
-  return {
-    run: name,
-    seed,
-    status: run.status,
-    teacherAccuracy: cv ? cv.teacherMean : (teacher?.accuracy ?? null),
-    teacherMacroF1: teacher?.macroF1 ?? null,
-    students: students.map((s) => s.evaluation?.accuracy ?? null),
-    finalAccuracy: cv ? cv.finalMean : (final?.accuracy ?? null),
-    finalMacroF1: final?.macroF1 ?? null,
-    pseudoLabelAccuracy: students.map((s) => s.pseudoLabels?.hiddenAccuracy ?? null),
-    minutes: run.totalMs / 60_000,
-    file,
-  };
-}
-
-export function summarise(rows: readonly ExperimentRow[]): ExperimentJson['summary'] {
-  const names = [...new Set(rows.map((r) => r.run))];
-  return names.map((run) => {
-    const mine = rows.filter((r) => r.run === run);
-    const t = meanAndSpread(mine.map((r) => r.teacherAccuracy ?? Number.NaN));
-    const f = meanAndSpread(mine.map((r) => r.finalAccuracy ?? Number.NaN));
-    return {
-      run,
-      n: mine.length,
-      teacher: { mean: t.mean, std: t.std },
-      final: { mean: f.mean, std: f.std },
-    };
-  });
-}
-
-const pct = (x: number | null): string =>
-  x === null || Number.isNaN(x) ? '-' : (100 * x).toFixed(1);
-
-export function summaryMarkdown(j: ExperimentJson): string {
-  const perRun = table(
-    [
-      'run',
-      'seed',
-      'status',
-      'teacher acc %',
-      'students acc %',
-      'final acc %',
-      'final F1 %',
-      'pseudo-label acc %',
-      'minutes',
-    ],
-    j.rows.map((r) => [
-      r.run,
-      String(r.seed),
-      r.status,
-      pct(r.teacherAccuracy),
-      r.students.map(pct).join(' / ') || '-',
-      pct(r.finalAccuracy),
-      pct(r.finalMacroF1),
-      r.pseudoLabelAccuracy.map(pct).join(' / ') || '-',
-      r.minutes.toFixed(1),
-    ]),
-  );
-  const means = table(
-    ['run', 'seeds', 'teacher acc % (mean ± sd)', 'final acc % (mean ± sd)'],
-    j.summary.map((s) => [
-      s.run,
-      String(s.n),
-      `${pct(s.teacher.mean)} ± ${pct(s.teacher.std)}`,
-      `${pct(s.final.mean)} ± ${pct(s.final.std)}`,
-    ]),
-  );
-  return `# ${j.experiment}\n\nDataset ${j.datasetId}. Accuracy on the validation split; "final" is the last phase trained.\n\n\`\`\`\n${perRun}\n\`\`\`\n\n\`\`\`\n${means}\n\`\`\`\n`;
-}
-
 async function datasetFor(
   session: AppSession,
   exp: ExperimentFile,
   note: (l: string) => void,
-): Promise<string> {
+): Promise<{ id: string; generated: boolean }> {
   const { page } = session;
   const list = await page.evaluate(
     () => (window as CliWindow).__fer?.listDatasets?.() ?? Promise.resolve([]),
@@ -221,7 +141,7 @@ async function datasetFor(
   const found = list.find((d) => d.name === wanted || d.id === wanted);
   if (found) {
     note(`Using the stored dataset "${found.name}" (${found.id}).`);
-    return found.id;
+    return { id: found.id, generated: false };
   }
   if (!('demo' in ds))
     throw new CliError(`No stored dataset named "${wanted}" (see: datasets).`, EXIT.usage);
@@ -232,7 +152,7 @@ async function datasetFor(
   );
   if (gen.exitCode !== EXIT.ok)
     throw new CliError(`Generating the demo failed:\n${gen.text}`, EXIT.appFailure);
-  return gen.json.dataset.datasetId;
+  return { id: gen.json.dataset.datasetId, generated: true };
 }
 
 /**
@@ -255,69 +175,118 @@ async function pauseResumedRun(session: AppSession, note: (line: string) => void
   }, active);
 }
 
+/** Wall time of each stage, printed as it ends. */
+function stopwatch(note: (line: string) => void) {
+  const started = Date.now();
+  const stages: ExperimentTimings['stages'] = [];
+  return {
+    /** `stage` may name the stage from its result. */
+    async time<T>(stage: string | ((result: T) => string), work: () => Promise<T>): Promise<T> {
+      const t0 = Date.now();
+      const result = await work();
+      const seconds = (Date.now() - t0) / 1000;
+      const name = typeof stage === 'string' ? stage : stage(result);
+      stages.push({ stage: name, seconds });
+      note(`  [${name}: ${formatDuration(seconds)}]`);
+      return result;
+    },
+    done: (): ExperimentTimings => ({ stages, totalSeconds: (Date.now() - started) / 1000 }),
+  };
+}
+
+async function trainOne(
+  session: AppSession,
+  a: { config: Json; datasetId: string; name: string },
+  note: (line: string) => void,
+): Promise<RunRecord> {
+  const { page } = session;
+  const runId = await page.evaluate((x) => {
+    const api = (window as TrainWindow).__ferTrain;
+    if (!api) throw new Error('window.__ferTrain is missing: rebuild the app');
+    return api.start(x.config, x.datasetId, x.name);
+  }, a);
+  const poll = setInterval(() => {
+    void page
+      .evaluate(() => (window as TrainWindow).__ferTrain?.progress() ?? null)
+      .then((p) => {
+        if (p)
+          note(
+            `  ${p.phaseName} epoch ${p.epoch + 1}/${p.epochs} batch ${p.batch}/${p.batches} ${p.stage}` +
+              `${p.loss === null ? '' : ` loss ${p.loss.toFixed(3)}`}${p.etaSec === null ? '' : `, ${formatDuration(p.etaSec)} left`}`,
+          );
+      })
+      .catch(() => undefined);
+  }, 15_000);
+  try {
+    return await page.evaluate((id) => {
+      const api = (window as TrainWindow).__ferTrain;
+      if (!api) throw new Error('window.__ferTrain is missing');
+      return api.wait(id);
+    }, runId);
+  } finally {
+    clearInterval(poll);
+  }
+}
+
 export async function runExperiment(
   session: AppSession,
   opts: { config: string; out: string },
   note: (line: string) => void,
 ): Promise<CommandOutcome<ExperimentJson>> {
   const exp = parseExperiment(await readFile(opts.config, 'utf8'), opts.config);
-  const { page } = session;
-  const datasetId = await datasetFor(session, exp, note);
-  const pre = await runPreprocessCommand(
-    session,
-    { dataset: datasetId, config: exp.preprocess ?? {}, workers: null, redo: 'changed' },
-    note,
+  const clock = stopwatch(note);
+  const dataset = await clock.time(
+    (d) => (d.generated ? 'demo generation' : 'dataset lookup'),
+    () => datasetFor(session, exp, note),
+  );
+  const datasetId = dataset.id;
+  const pre = await clock.time('preprocessing', () =>
+    runPreprocessCommand(
+      session,
+      {
+        dataset: datasetId,
+        config: exp.preprocess ?? {},
+        workers: exp.preprocessWorkers ?? null,
+        redo: 'changed',
+      },
+      note,
+    ),
   );
   if (pre.exitCode !== EXIT.ok)
     throw new CliError(`Preprocessing failed:\n${pre.text}`, EXIT.appFailure);
   await mkdir(path.join(opts.out, 'runs'), { recursive: true });
   await pauseResumedRun(session, note);
   const rows: ExperimentRow[] = [];
+  const records: { record: RunRecord; run: string; seed: number }[] = [];
   for (const spec of exp.runs)
     for (const seed of exp.seeds) {
       const config = deepMerge(deepMerge(exp.base, spec.train ?? {}), { seed });
       const label = `${spec.name} (seed ${seed})`;
       note(`Training ${label} ...`);
-      const t0 = Date.now();
-      const runId = await page.evaluate(
-        (a) => {
-          const api = (window as TrainWindow).__ferTrain;
-          if (!api) throw new Error('window.__ferTrain is missing: rebuild the app');
-          return api.start(a.config, a.datasetId, a.name);
-        },
-        { config, datasetId, name: `${exp.name}: ${label}` },
+      const run = await clock.time(`run ${label}`, () =>
+        trainOne(session, { config, datasetId, name: `${exp.name}: ${label}` }, note),
       );
-      const poll = setInterval(() => {
-        void page
-          .evaluate(() => (window as TrainWindow).__ferTrain?.progress() ?? null)
-          .then((p) => {
-            if (p)
-              note(
-                `  ${p.phaseName} epoch ${p.epoch + 1}/${p.epochs} batch ${p.batch}/${p.batches} ${p.stage}` +
-                  `${p.loss === null ? '' : ` loss ${p.loss.toFixed(3)}`}${p.etaSec === null ? '' : `, ${formatDuration(p.etaSec)} left`}`,
-              );
-          })
-          .catch(() => undefined);
-      }, 15_000);
-      let run: RunRecord;
-      try {
-        run = await page.evaluate((id) => {
-          const api = (window as TrainWindow).__ferTrain;
-          if (!api) throw new Error('window.__ferTrain is missing');
-          return api.wait(id);
-        }, runId);
-      } finally {
-        clearInterval(poll);
-      }
       const file = `runs/${spec.name}-seed${seed}.json`;
       await writeFile(path.join(opts.out, file), JSON.stringify(run, null, 1));
       const row = rowOf(run, spec.name, seed, file);
       rows.push(row);
+      records.push({ record: run, run: spec.name, seed });
+      const test =
+        row.finalTestAccuracy === null ? '' : ` (test: final ${pct(row.finalTestAccuracy)}%)`;
       note(
-        `  ${run.status}: teacher ${pct(row.teacherAccuracy)}%, final ${pct(row.finalAccuracy)}% in ${formatDuration((Date.now() - t0) / 1000)}${run.message ? ` (${run.message})` : ''}`,
+        `  ${run.status}: teacher ${pct(row.teacherAccuracy)}%, final ${pct(row.finalAccuracy)}% on validation${test}${run.message ? ` (${run.message})` : ''}`,
       );
     }
-  const json: ExperimentJson = { experiment: exp.name, datasetId, rows, summary: summarise(rows) };
+  const timings = clock.done();
+  note(`Total wall time ${formatDuration(timings.totalSeconds)}.`);
+  const json: ExperimentJson = {
+    experiment: exp.name,
+    datasetId,
+    rows,
+    summary: summarise(rows),
+    ...experimentClaims(records),
+    timings,
+  };
   const md = summaryMarkdown(json);
   await writeFile(path.join(opts.out, 'summary.json'), JSON.stringify(json, null, 2));
   await writeFile(path.join(opts.out, 'summary.md'), md);
