@@ -1,7 +1,8 @@
 /**
  * Every stored run side by side (the Table 2 ablation ladder fills it) and accuracy against
  * cost (paper Fig. 7). Our runs are measured here; the paper's peers (src/model/flops.ts) are
- * plotted as reported, not measured. Picking a run shows its exports.
+ * plotted as reported, not measured. Picking a run shows its exports. Below the table, the
+ * paper's claims over all the stored runs, paired by seed (ClaimsTable).
  */
 import { useEffect, useState } from 'react';
 import {
@@ -21,6 +22,7 @@ import { getDb } from '../../storage/db';
 import { listRuns } from '../../storage/runs';
 import type { RunRecord } from '../../train/run/record';
 import { RunExports } from '../export/RunExports';
+import { ClaimsTable } from './ClaimsTable';
 
 const pct = (v: number | null): string => (v === null ? '—' : `${(100 * v).toFixed(1)}%`);
 const millions = (v: number): string => `${(v / 1e6).toFixed(v < 1e6 ? 3 : 2)} M`;
@@ -171,6 +173,8 @@ export function RunComparison() {
           ))}
         </tbody>
       </table>
+
+      <ClaimsTable runs={runs} />
 
       <h3>Accuracy vs {axis === 'flops' ? 'FLOPs per frame' : 'parameters'} (Fig. 7)</h3>
       <label>
