@@ -5,17 +5,29 @@
  * pure steps of src/ingest/demo/clip.ts and encodes the frames as JPEG. Posts progress and
  * one message per clip. Imports nothing from the UI.
  */
-import type { FaceLandmarker } from '@mediapipe/tasks-vision';
+import type { FaceDetector, FaceLandmarker } from '@mediapipe/tasks-vision';
 import { prepareFace, renderClip, renderProbe, type PreparedFace } from '../src/ingest/demo/clip';
-import type { DemoFace } from '../src/ingest/demo/options';
-import { framePath, planClips } from '../src/ingest/demo/planner';
+import type { DemoFace, DemoOptions } from '../src/ingest/demo/options';
+import { framePath, planClips, type ClipSpec } from '../src/ingest/demo/planner';
+import {
+  attemptSpec,
+  DEFAULT_SURVIVAL,
+  emptySurvival,
+  framesNeeded,
+  type PhotoSurvival,
+} from '../src/ingest/demo/survival';
 import type {
   DemoFaceInfo,
   DemoWorkerRequest,
   DemoWorkerResponse,
 } from '../src/ingest/demo/protocol';
 import type { RgbaImage } from '../src/ingest/demo/warp';
-import { loadFaceLandmarker, validateFaceModelsConfig } from '../src/preprocess/faceModels';
+import {
+  loadFaceDetector,
+  loadFaceLandmarker,
+  toFace,
+  validateFaceModelsConfig,
+} from '../src/preprocess/faceModels';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -116,47 +128,131 @@ async function encode(canvas: OffscreenCanvas, img: RgbaImage, quality: number):
   return canvas.convertToBlob({ type: 'image/jpeg', quality });
 }
 
+/**
+ * How many of a clip's encoded frames the preprocessing detector finds a face in (the same
+ * model, mode and input as workers/preprocess.worker.ts: full-range FaceDetector, IMAGE mode,
+ * the decoded JPEG at its own size), stopping once `needed` are found.
+ */
+async function framesWithFace(model: FaceDetector, frames: readonly Blob[], needed: number) {
+  let found = 0;
+  let checked = 0;
+  for (const blob of frames) {
+    if (found >= needed) break;
+    checked++;
+    const bitmap = await createImageBitmap(blob);
+    try {
+      const hit = model.detect(bitmap).detections;
+      if (hit.some((d) => toFace(d, bitmap.width, bitmap.height) !== null)) found++;
+    } finally {
+      bitmap.close();
+    }
+  }
+  return { found, checked };
+}
+
+interface EncodedClip {
+  blobs: Blob[];
+  intensities: number[];
+  renderMs: number;
+  encodeMs: number;
+}
+
+/**
+ * Renders and encodes `clip`, re-rendering with new nuisance draws (survival.ts) until the
+ * preprocessing detector sees a face in enough frames; counts what happened in `stats`.
+ */
+async function renderSurviving(
+  faces: Awaited<ReturnType<typeof prepareAll>>,
+  detector: FaceDetector | null,
+  options: DemoOptions,
+  clip: ClipSpec,
+  canvas: OffscreenCanvas,
+  stats: PhotoSurvival[],
+): Promise<EncodedClip> {
+  const { frames, size } = options.counts;
+  const attempts = detector ? DEFAULT_SURVIVAL.maxAttempts : 1;
+  const needed = framesNeeded(DEFAULT_SURVIVAL, frames);
+  let out: EncodedClip | null = null;
+  let renderMs = 0;
+  let encodeMs = 0;
+  for (let attempt = 0; attempt < attempts; attempt++) {
+    const t0 = performance.now();
+    const rendered = renderClip(
+      faces.prepared,
+      options.seed,
+      attemptSpec(clip, attempt),
+      frames,
+      size,
+    );
+    const t1 = performance.now();
+    const blobs: Blob[] = [];
+    for (const frame of rendered.frames)
+      blobs.push(await encode(canvas, frame, options.jpegQuality ?? 0.9));
+    renderMs += t1 - t0;
+    encodeMs += performance.now() - t1;
+    out = { blobs, intensities: rendered.intensities, renderMs, encodeMs };
+    const row = stats[rendered.params.identity.photo];
+    if (row && attempt === 0) row.clips++;
+    if (row && attempt === 1) row.retried++;
+    if (!detector) break;
+    const seen = await framesWithFace(detector, blobs, needed);
+    if (row) {
+      row.renders++;
+      row.framesChecked += seen.checked;
+      row.framesWithFace += seen.found;
+    }
+    if (seen.found >= needed) break;
+    if (attempt === attempts - 1 && row) row.failed++;
+  }
+  if (!out) throw new Error('no render');
+  return out;
+}
+
 self.onmessage = async (event: MessageEvent<DemoWorkerRequest>) => {
   const msg = event.data;
   try {
     switch (msg.type) {
       case 'generate': {
         const { options } = msg;
-        const { size, frames } = options.counts;
+        const { size } = options.counts;
         const faces = await prepareAll(options.faces, size);
         const clips = planClips(options.seed, options.counts);
         const canvas = new OffscreenCanvas(size, size);
+        const detector =
+          options.checkFaces === false
+            ? null
+            : await loadFaceDetector(
+                validateFaceModelsConfig({ runningMode: 'IMAGE', detectorRange: 'full' }),
+              );
+        const survival = faces.infos.map((f) => emptySurvival(f.name));
         let renderMs = 0;
         let encodeMs = 0;
-        for (const [n, clip] of clips.entries()) {
-          const t0 = performance.now();
-          const rendered = renderClip(faces.prepared, options.seed, clip, frames, size);
-          const t1 = performance.now();
-          const blobs: { path: string; blob: Blob }[] = [];
-          for (const [k, frame] of rendered.frames.entries())
-            blobs.push({
-              path: framePath(clip, k),
-              blob: await encode(canvas, frame, options.jpegQuality ?? 0.9),
+        try {
+          for (const [n, clip] of clips.entries()) {
+            const done = await renderSurviving(faces, detector, options, clip, canvas, survival);
+            renderMs += done.renderMs;
+            encodeMs += done.encodeMs;
+            post({
+              type: 'clip',
+              key: clip.key,
+              split: clip.split,
+              cls: clip.cls,
+              identity: clip.identity,
+              frames: done.blobs.map((blob, k) => ({ path: framePath(clip, k), blob })),
+              intensities: done.intensities,
             });
-          encodeMs += performance.now() - t1;
-          renderMs += t1 - t0;
-          post({
-            type: 'clip',
-            key: clip.key,
-            split: clip.split,
-            cls: clip.cls,
-            identity: clip.identity,
-            frames: blobs,
-            intensities: rendered.intensities,
-          });
-          post({
-            type: 'progress',
-            progress: { phase: 'rendering', done: n + 1, total: clips.length },
-          });
+            post({
+              type: 'progress',
+              progress: { phase: 'rendering', done: n + 1, total: clips.length },
+            });
+          }
+        } finally {
+          detector?.close();
         }
         post({
           type: 'done',
           faces: faces.infos,
+          survival,
           timings: { loadMs: faces.loadMs, landmarksMs: faces.ms, renderMs, encodeMs },
         });
         break;

@@ -78,6 +78,7 @@ export interface IngestOptions {
 export interface DemoCountsArg {
   trainPerClass?: number;
   valPerClass?: number;
+  testPerClass?: number;
   pool?: number;
   frames?: number;
   size?: number;
@@ -95,6 +96,7 @@ export interface GenerateDemoOptions {
 const COUNT_KEYS: Readonly<Record<string, keyof DemoCountsArg>> = {
   train: 'trainPerClass',
   val: 'valPerClass',
+  test: 'testPerClass',
   pool: 'pool',
   frames: 'frames',
   size: 'size',

@@ -1,4 +1,5 @@
 import { readdir, stat } from 'node:fs/promises';
+import { survivalWarnings } from '../../src/ingest/demo/survival';
 import path from 'node:path';
 import type {
   CliWindow,
@@ -410,6 +411,12 @@ export async function runGenerateDemo(
         .join('\n'),
     ),
     `  base photos: ${result.faces.map((f) => f.name).join(', ')}`,
+    ...result.survival.map(
+      (s) =>
+        `  ${s.photo}: ${s.clips - s.failed} of ${s.clips} clips pass the face check` +
+        ` (${s.retried} re-rendered; ${s.framesWithFace} of ${s.framesChecked} frames checked had a face)`,
+    ),
+    ...survivalWarnings(result.survival).map((w) => `  WARNING: ${w}`),
     ...(ok ? [] : [`  FAILED: ${result.stopReason ?? 'storing stopped'}`]),
   ].join('\n');
   return {

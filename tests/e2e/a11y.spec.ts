@@ -92,7 +92,7 @@ test.beforeAll(async ({ browser }) => {
     if (!demo || !pre || !train) throw new Error('hooks missing');
     const stored = await demo.store({
       seed: 5,
-      counts: { trainPerClass: 1, valPerClass: 1, pool: 0, frames: 4 },
+      counts: { trainPerClass: 1, valPerClass: 1, testPerClass: 0, pool: 0, frames: 4 },
     });
     await pre.run(stored.datasetId, { crop: { size: 64 }, minFramesPerVideo: 4 });
     const id = await train.start(

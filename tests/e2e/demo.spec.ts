@@ -79,7 +79,7 @@ function meanV(points: { v: number }[], indices: number[]): number {
 
 const SMALL = {
   seed: 7,
-  counts: { trainPerClass: 2, valPerClass: 1, pool: 30, frames: 4, size: 96 },
+  counts: { trainPerClass: 2, valPerClass: 1, testPerClass: 0, pool: 30, frames: 4, size: 96 },
 };
 
 test('the same seed gives byte-identical frames, with the configured splits and pool mix', async ({
@@ -140,6 +140,7 @@ test('the same seed gives byte-identical frames, with the configured splits and 
     counts: {
       trainPerClass: 0,
       valPerClass: 0,
+      testPerClass: 0,
       pool: 10,
       frames: 4,
       size: 64,

@@ -36,7 +36,7 @@ test('a tiny run exports weights that re-import to the same predictions; CSV, re
   const datasetId = await page.evaluate(async () => {
     const stored = await window.__ferDemo?.store({
       seed: 3,
-      counts: { trainPerClass: 2, valPerClass: 2, pool: 0, frames: 4 },
+      counts: { trainPerClass: 2, valPerClass: 2, testPerClass: 0, pool: 0, frames: 4 },
     });
     if (!stored) throw new Error('no demo hook');
     // 4-frame clips are under the default minFramesPerVideo (5), which would flag every clip.

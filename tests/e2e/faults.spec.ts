@@ -98,7 +98,7 @@ test.beforeAll(async ({ browser }: { browser: Browser }) => {
     if (!demo) throw new Error('no demo hook');
     const stored = await demo.store({
       seed: 3,
-      counts: { trainPerClass: 2, valPerClass: 1, pool: 0, frames: 24 },
+      counts: { trainPerClass: 2, valPerClass: 1, testPerClass: 0, pool: 0, frames: 24 },
     });
     return stored.datasetId;
   });
@@ -290,7 +290,7 @@ test('a killed preprocessing worker is detected and its item retried; killed on 
       await demo.store({
         seed: 5,
         name: 'kill test',
-        counts: { trainPerClass: 1, valPerClass: 0, pool: 0, frames: 8 },
+        counts: { trainPerClass: 1, valPerClass: 0, testPerClass: 0, pool: 0, frames: 8 },
       })
     ).datasetId;
   });

@@ -53,7 +53,7 @@ test('after a first load the workbench works offline, and it is installable', as
     const datasetId = await page.evaluate(async () => {
       const stored = await window.__ferDemo?.store({
         seed: 9,
-        counts: { trainPerClass: 1, valPerClass: 0, pool: 0, frames: 4 },
+        counts: { trainPerClass: 1, valPerClass: 0, testPerClass: 0, pool: 0, frames: 4 },
       });
       return stored?.datasetId ?? '';
     });

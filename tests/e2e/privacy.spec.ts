@@ -98,7 +98,7 @@ test('a full use of the app requests nothing outside its origin and violates no 
   const demoId = await page.evaluate(async () => {
     const stored = await window.__ferDemo?.store({
       seed: 3,
-      counts: { trainPerClass: 2, valPerClass: 1, pool: 0, frames: 4 },
+      counts: { trainPerClass: 2, valPerClass: 1, testPerClass: 0, pool: 0, frames: 4 },
     });
     if (!stored) throw new Error('no demo hook');
     const s = await window.__ferPreprocess?.run(stored.datasetId, {

@@ -174,7 +174,7 @@ test('the Results tab shows the stored run: confusion, attention, frame timeline
     if (!demo || !pre) throw new Error('hooks missing');
     const stored = await demo.store({
       seed: 3,
-      counts: { trainPerClass: 2, valPerClass: 2, pool: 14, frames: 4 },
+      counts: { trainPerClass: 2, valPerClass: 2, testPerClass: 0, pool: 14, frames: 4 },
     });
     // 4 frames per clip: below the default minimum of 5 an item is flagged and not trained on.
     await pre.run(stored.datasetId, { crop: { size: 64 }, minFramesPerVideo: 4 });

@@ -20,7 +20,7 @@ async function prepareDemo(page: Page): Promise<string> {
     if (!demo || !pre) throw new Error('hooks missing');
     const stored = await demo.store({
       seed: 3,
-      counts: { trainPerClass: 6, valPerClass: 3, pool: 21, frames: 8 },
+      counts: { trainPerClass: 6, valPerClass: 3, testPerClass: 0, pool: 21, frames: 8 },
     });
     await pre.run(stored.datasetId, { crop: { size: 64 } });
     return stored.datasetId;

@@ -10,6 +10,7 @@
  * shaded dark, and the photometric steps run.
  */
 import { type DemoClass } from './classes';
+import { beardTriangles, drawGlasses } from './appearance';
 import { drawCourse, intensities, type ExpressionCourse } from './course';
 import { auDisplacement, expressionMix, neutralisingMix, sidesOf, type AuMix } from './expressions';
 import { ANCHOR, faceFrameOf, toFaceCoords, type FaceFrame, type Points } from './geometry';
@@ -35,6 +36,8 @@ export interface PreparedFace {
   neutral: Float64Array;
   /** Triangles (by number) spanning the gap between the inner lips. */
   mouthTriangles: Uint32Array;
+  /** Triangles a beard shades (appearance.ts), the mouth's gap excluded. */
+  beardTriangles: Uint32Array;
 }
 
 export function prepareFace(image: RgbaImage, landmarks: Points): PreparedFace {
@@ -64,6 +67,8 @@ export function prepareFace(image: RgbaImage, landmarks: Points): PreparedFace {
     const vs = ids.map((i) => uv[2 * i + 1] ?? 0);
     if (vs.some((v) => v < anchors.mouthV) && vs.some((v) => v > anchors.mouthV)) mouth.push(k / 3);
   }
+  const mouthSet = new Set(mouth);
+  const beard = beardTriangles(t, n, weights).filter((tri) => !mouthSet.has(tri));
   return {
     image,
     landmarks,
@@ -75,6 +80,7 @@ export function prepareFace(image: RgbaImage, landmarks: Points): PreparedFace {
     mesh,
     neutral,
     mouthTriangles: Uint32Array.from(mouth),
+    beardTriangles: beard,
   };
 }
 
@@ -220,10 +226,12 @@ export function warpFrame(
   auDisplacement(face.weights, face.sides, mix, intensity, disp);
   const dst = viewPoints(face, disp, motion, identity?.mirror ?? false, t, size);
   const amount = new Float32Array(face.mesh.triangles.length / 3);
+  if (identity && identity.beard > 0)
+    for (const tri of face.beardTriangles) amount[tri] = identity.beard;
   const dark = Math.min(0.8, Math.max(0, (mouthOpening(face, disp) - 0.06) / 0.2));
   if (dark > 0) for (const tri of face.mouthTriangles) amount[tri] = dark;
   const shade: WarpShade = { amount, colour: [40, 18, 20] };
-  return warpPiecewiseAffine(
+  const img = warpPiecewiseAffine(
     face.image,
     face.mesh.points,
     dst,
@@ -232,7 +240,25 @@ export function warpFrame(
     size,
     shade,
   );
+  const g = identity?.glasses;
+  if (g) {
+    const [rx, ry, lx, ly] = [IRIS.right, IRIS.left].flatMap((i) => [
+      dst[2 * i] ?? 0,
+      dst[2 * i + 1] ?? 0,
+    ]);
+    const eyes = Math.hypot((lx ?? 0) - (rx ?? 0), (ly ?? 0) - (ry ?? 0));
+    drawGlasses(img, {
+      centres: [rx ?? 0, ry ?? 0, lx ?? 0, ly ?? 0],
+      radius: g.radius * eyes,
+      width: Math.max(1, g.width * eyes),
+      colour: [g.grey, g.grey, g.grey],
+    });
+  }
+  return img;
 }
+
+/** The iris-centre landmarks of the 478-point mesh (the face frame's origin lies between them). */
+const IRIS = { right: 468, left: 473 } as const;
 
 export interface RenderedClip {
   frames: RgbaImage[];

@@ -13,6 +13,7 @@ import {
   type DemoOptionsInput,
 } from './options';
 import type { DemoFaceInfo, DemoTimings } from './protocol';
+import type { PhotoSurvival } from './survival';
 
 export interface DemoItemSummary {
   key: string;
@@ -33,6 +34,8 @@ export interface DemoRunSummary {
   seconds: number;
   timings: DemoTimings & { totalMs: number };
   faces: Omit<DemoFaceInfo, 'landmarks'>[];
+  /** Per base photo: clips checked with the face model, re-rendered, failed (survival.ts). */
+  survival: PhotoSurvival[];
   items: DemoItemSummary[];
   /** SHA-256 over all the items' hashes, in order. */
   sha256: string;
@@ -127,6 +130,7 @@ export function installDemoDebugHook(): void {
       seconds,
       timings: gen.timings,
       faces: gen.faces.map(({ landmarks: _landmarks, ...f }) => f),
+      survival: gen.survival,
       items,
       sha256: await sha256(items.map((i) => new Blob([i.sha256]))),
     };

@@ -1,8 +1,8 @@
 /**
  * Identity variation: many "people" from few base photos. An identity is a base photo plus
- * a face shape (landmark displacements in face coordinates), a colour cast, a face size and
- * a mirror flag, all drawn from the identity's own seed, so the same identity looks the same
- * in every clip it appears in.
+ * a face shape (landmark displacements in face coordinates), a colour cast, a face size, a
+ * mirror flag, and sometimes a beard or glasses (appearance.ts), all drawn from the
+ * identity's own seed, so the same identity looks the same in every clip it appears in.
  */
 import { bump, ramp } from './geometry';
 import type { FaceAnchors } from './regions';
@@ -26,6 +26,10 @@ export interface IdentityParams {
   saturation: number;
   /** Multiplies the face's size in the frame. */
   scale: number;
+  /** Beard shading 0..1 over jaw and chin, lips clear (0: none; 30 % of identities have one). */
+  beard: number;
+  /** Glasses (30 % of identities): rim radius and line width in inter-ocular distances, grey level. */
+  glasses: { radius: number; width: number; grey: number } | null;
 }
 
 export function drawIdentity(rng: Rng, photos: number, index: number): IdentityParams {
@@ -42,6 +46,15 @@ export function drawIdentity(rng: Rng, photos: number, index: number): IdentityP
     gain: [rng.uniform(0.82, 1.15), rng.uniform(0.85, 1.08), rng.uniform(0.8, 1.15)],
     saturation: rng.uniform(0.6, 1.2),
     scale: rng.uniform(0.9, 1.1),
+    // Drawn after the rest, so adding them left every earlier identity parameter as it was.
+    beard: rng.chance(0.3) ? rng.uniform(0.15, 0.35) : 0,
+    glasses: rng.chance(0.3)
+      ? {
+          radius: rng.uniform(0.36, 0.46),
+          width: rng.uniform(0.04, 0.08),
+          grey: rng.uniform(10, 70),
+        }
+      : null,
   };
 }
 

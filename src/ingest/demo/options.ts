@@ -7,8 +7,10 @@ import { DEMO_CLASSES, type DemoClass } from './classes';
 export interface DemoCounts {
   /** Labelled training clips per class. */
   trainPerClass: number;
-  /** Labelled validation clips per class. */
+  /** Labelled validation clips per class (model selection only). */
   valPerClass: number;
+  /** Labelled test clips per class: held out, only for the reported numbers. */
+  testPerClass: number;
   /** Unlabelled clips in all (their classes follow `poolMix`, kept only as hidden labels). */
   pool: number;
   /** Relative share of each class in the unlabelled pool (normalised; need not sum to 1). */
@@ -35,6 +37,11 @@ export interface DemoOptions {
   name?: string;
   /** JPEG quality 0..1 of the stored frames. */
   jpegQuality?: number;
+  /**
+   * Check every clip with the face model preprocessing uses and re-render the ones it cannot
+   * see (survival.ts); default true. false: render once, unchecked (faster, for tests).
+   */
+  checkFaces?: boolean;
 }
 
 export const DEMO_DATASET_NAME = 'Demo (synthetic)';
@@ -61,12 +68,13 @@ export const DEFAULT_POOL_MIX: Readonly<Record<DemoClass, number>> = {
 export const DEFAULT_DEMO_OPTIONS: Readonly<DemoOptions> = {
   seed: 1,
   counts: {
-    trainPerClass: 6,
-    valPerClass: 3,
-    pool: 168,
+    trainPerClass: 8,
+    valPerClass: 4,
+    testPerClass: 20,
+    pool: 240,
     poolMix: { ...DEFAULT_POOL_MIX },
-    frames: 10,
-    size: 160,
+    frames: 8,
+    size: 128,
   },
   jpegQuality: 0.9,
 };
@@ -77,6 +85,7 @@ export interface DemoOptionsInput {
   faces?: DemoFace[];
   name?: string;
   jpegQuality?: number;
+  checkFaces?: boolean;
 }
 
 /** Fills defaults and checks ranges; throws RangeError with a message for the user. */
@@ -95,6 +104,7 @@ export function validateDemoOptions(input: DemoOptionsInput = {}): DemoOptions {
   };
   whole('trainPerClass', counts.trainPerClass, 0, 10000);
   whole('valPerClass', counts.valPerClass, 0, 10000);
+  whole('testPerClass', counts.testPerClass, 0, 10000);
   whole('pool', counts.pool, 0, 100000);
   whole('frames', counts.frames, 4, 64);
   whole('size', counts.size, 64, 512);
@@ -110,5 +120,6 @@ export function validateDemoOptions(input: DemoOptionsInput = {}): DemoOptions {
   const out: DemoOptions = { seed, counts, jpegQuality };
   if (input.faces !== undefined && input.faces.length > 0) out.faces = input.faces;
   if (input.name !== undefined) out.name = input.name;
+  if (input.checkFaces !== undefined) out.checkFaces = input.checkFaces;
   return out;
 }

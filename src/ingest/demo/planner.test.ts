@@ -24,14 +24,17 @@ describe('planClips', () => {
   const clips = planClips(1, counts);
 
   it('has the configured counts per split and class', () => {
-    expect(clips).toHaveLength(7 * 6 + 7 * 3 + 168);
+    expect(clips).toHaveLength(7 * 8 + 7 * 4 + 7 * 20 + 240);
     for (const cls of DEMO_CLASSES) {
-      expect(clips.filter((c) => c.split === 'train' && c.cls === cls)).toHaveLength(6);
-      expect(clips.filter((c) => c.split === 'val' && c.cls === cls)).toHaveLength(3);
+      expect(clips.filter((c) => c.split === 'train' && c.cls === cls)).toHaveLength(8);
+      expect(clips.filter((c) => c.split === 'val' && c.cls === cls)).toHaveLength(4);
+      expect(clips.filter((c) => c.split === 'test' && c.cls === cls)).toHaveLength(20);
     }
     const pool = clips.filter((c) => c.split === 'unlabelled');
-    expect(pool.filter((c) => c.cls === 'neutral')).toHaveLength(50);
-    expect(pool.filter((c) => c.cls === 'disgust')).toHaveLength(10);
+    // At least 4x the labelled training set, imbalanced as DEFAULT_POOL_MIX says.
+    expect(pool.length).toBeGreaterThanOrEqual(4 * 7 * 8);
+    expect(pool.filter((c) => c.cls === 'neutral')).toHaveLength(72);
+    expect(pool.filter((c) => c.cls === 'disgust')).toHaveLength(14);
   });
 
   it('names clips and frames as documented, without the class in pool paths', () => {
@@ -47,7 +50,10 @@ describe('planClips', () => {
     expect(firstTen.size).toBeGreaterThan(2);
   });
 
-  it('keeps identities disjoint between splits and gives each clip its own seed', () => {
+  it('keeps identities disjoint between splits (train, val, test, pool) and gives each clip its own seed', () => {
+    const ranges = Object.values(IDENTITIES).map((r) => [r.first, r.first + r.count] as const);
+    for (const [a0, a1] of ranges)
+      for (const [b0, b1] of ranges) if (a0 !== b0) expect(a1 <= b0 || b1 <= a0).toBe(true);
     for (const c of clips) {
       const ids = IDENTITIES[c.split];
       expect(c.identity).toBeGreaterThanOrEqual(ids.first);
@@ -71,7 +77,9 @@ describe('validateDemoOptions', () => {
     const o = validateDemoOptions({ seed: 5, counts: { pool: 10 } });
     expect(o.seed).toBe(5);
     expect(o.counts.pool).toBe(10);
-    expect(o.counts.frames).toBe(10);
+    expect(o.counts.frames).toBe(8);
+    expect(o.counts.testPerClass).toBe(20);
+    expect(() => validateDemoOptions({ counts: { testPerClass: -1 } })).toThrow(/testPerClass/);
     expect(() => validateDemoOptions({ counts: { frames: 2 } })).toThrow(/frames/);
     expect(() => validateDemoOptions({ seed: -1 })).toThrow(/seed/);
     expect(() => validateDemoOptions({ counts: { size: 4000 } })).toThrow(/size/);

@@ -1,18 +1,19 @@
 /**
- * The clips a demo dataset consists of: for each of train and val, `perClass` clips of
+ * The clips a demo dataset consists of: for each of train, val and test, `perClass` clips of
  * every class; then the unlabelled pool, whose classes follow the (imbalanced) pool mix,
  * in a seeded random order, with paths that do not reveal the class. Each clip has its own
- * seed (derived from the dataset seed and the clip's key) and an identity; train, val and
- * pool draw from disjoint identity sets, so validation measures generalisation to new faces.
+ * seed (derived from the dataset seed and the clip's key) and an identity; train, val, test
+ * and pool draw from disjoint identity sets, so validation and test measure generalisation to
+ * new faces.
  */
 import { DEMO_CLASSES, type DemoClass } from './classes';
 import type { DemoCounts } from './options';
 import { createRng, deriveSeed } from './rng';
 
-export type DemoSplit = 'train' | 'val' | 'unlabelled';
+export type DemoSplit = 'train' | 'val' | 'test' | 'unlabelled';
 
 export interface ClipSpec {
-  /** `train/happy/clip0007`, `val/sad/clip0002`, `unlabelled/clip0123`. */
+  /** `train/happy/clip0007`, `val/sad/clip0002`, `test/fear/clip0011`, `unlabelled/clip0123`. */
   key: string;
   split: DemoSplit;
   cls: DemoClass;
@@ -22,11 +23,16 @@ export interface ClipSpec {
   identity: number;
 }
 
-/** Identities per split, and their number ranges (train 0.., val 1000.., pool 2000..). */
+/**
+ * Identities per split, and their number ranges (train 0.., val 1000.., pool 2000..,
+ * test 3000..). The base photo of identity n is photo n mod photos, so with several photos
+ * every split sees every photo, each under identities (shape, colour, age, ...) of its own.
+ */
 export const IDENTITIES: Readonly<Record<DemoSplit, { count: number; first: number }>> = {
-  train: { count: 12, first: 0 },
-  val: { count: 6, first: 1000 },
-  unlabelled: { count: 24, first: 2000 },
+  train: { count: 24, first: 0 },
+  val: { count: 12, first: 1000 },
+  test: { count: 24, first: 3000 },
+  unlabelled: { count: 48, first: 2000 },
 };
 
 function pad(n: number, width: number): string {
@@ -63,8 +69,13 @@ function identityFor(seed: number, split: DemoSplit, clipSeed: number): number {
 
 export function planClips(seed: number, counts: DemoCounts): ClipSpec[] {
   const clips: ClipSpec[] = [];
-  for (const split of ['train', 'val'] as const) {
-    const perClass = split === 'train' ? counts.trainPerClass : counts.valPerClass;
+  const perSplit = {
+    train: counts.trainPerClass,
+    val: counts.valPerClass,
+    test: counts.testPerClass,
+  };
+  for (const split of ['train', 'val', 'test'] as const) {
+    const perClass = perSplit[split];
     for (const cls of DEMO_CLASSES)
       for (let i = 0; i < perClass; i++) {
         const key = `${split}/${cls}/clip${pad(i, 4)}`;

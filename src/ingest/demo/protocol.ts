@@ -5,6 +5,7 @@
 import type { DemoClass } from './classes';
 import type { DemoFace, DemoOptions } from './options';
 import type { DemoSplit } from './planner';
+import type { PhotoSurvival } from './survival';
 
 export interface DemoProgress {
   phase: 'landmarks' | 'rendering';
@@ -52,6 +53,6 @@ export type DemoWorkerResponse =
       frames: { path: string; blob: Blob }[];
       intensities: number[];
     }
-  | { type: 'done'; faces: DemoFaceInfo[]; timings: DemoTimings }
+  | { type: 'done'; faces: DemoFaceInfo[]; survival: PhotoSurvival[]; timings: DemoTimings }
   | { type: 'probe'; blob: Blob; face: DemoFaceInfo }
   | { type: 'error'; message: string };

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { planClips } from './planner';
+import { DEFAULT_DEMO_OPTIONS } from './options';
+import {
+  attemptSpec,
+  DEFAULT_SURVIVAL,
+  emptySurvival,
+  framesNeeded,
+  survivalWarnings,
+} from './survival';
+
+describe('survival check', () => {
+  const clip = planClips(1, DEFAULT_DEMO_OPTIONS.counts)[0];
+  if (!clip) throw new Error('no clip');
+
+  it('re-renders with a new seed per attempt, keeping class, identity and key', () => {
+    expect(attemptSpec(clip, 0)).toBe(clip);
+    const a = attemptSpec(clip, 1);
+    const b = attemptSpec(clip, 2);
+    expect([a.key, a.cls, a.identity]).toEqual([clip.key, clip.cls, clip.identity]);
+    expect(new Set([clip.seed, a.seed, b.seed]).size).toBe(3);
+    expect(attemptSpec(clip, 1)).toEqual(a);
+  });
+
+  it("needs preprocessing's minimum of frames with a face, never more than the clip has", () => {
+    expect(framesNeeded(DEFAULT_SURVIVAL, 8)).toBe(5);
+    expect(framesNeeded(DEFAULT_SURVIVAL, 4)).toBe(4);
+  });
+
+  it('warns about a photo whose clips fail, not about one that passes', () => {
+    const good = { ...emptySurvival('a.png'), clips: 100, failed: 3 };
+    const bad = {
+      ...emptySurvival('b.png'),
+      clips: 100,
+      failed: 30,
+      framesChecked: 500,
+      framesWithFace: 200,
+    };
+    const w = survivalWarnings([good, bad]);
+    expect(w).toHaveLength(1);
+    expect(w[0]).toMatch(/^b\.png: 30 of 100 clips/);
+  });
+});
