@@ -76,6 +76,11 @@ describe('experiment files', () => {
       expect(() =>
         parseExperiment(JSON.stringify({ ...ok, preprocessWorkers: w }), 'f.json'),
       ).toThrow(/"preprocessWorkers" must be a whole number from 1 to 16/);
+    expect(parseExperiment(JSON.stringify({ ...ok, parallel: 2 }), 'f.json').parallel).toBe(2);
+    for (const n of [0, 5, 1.5, '2'])
+      expect(() => parseExperiment(JSON.stringify({ ...ok, parallel: n }), 'f.json')).toThrow(
+        /"parallel" must be a whole number from 1 to 4/,
+      );
   });
 
   it('summarises runs per name with mean and sample spread over seeds', () => {

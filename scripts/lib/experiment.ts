@@ -11,6 +11,7 @@ import type { RunRecord } from '../../src/train/run/record';
 import type { TrainDebugApi } from '../../src/ui/train/debugHook';
 import type { CliWindow } from './api';
 import { CliError, EXIT, type DemoCountsArg } from './args';
+import type { Page } from '@playwright/test';
 import type { AppSession } from './browser';
 import { type CommandOutcome, runGenerateDemo } from './commands';
 import {
@@ -53,6 +54,12 @@ export interface ExperimentFile {
   preprocess?: PreprocessConfigInput;
   /** Preprocessing workers (1-16); absent: the app's default. */
   preprocessWorkers?: number;
+  /**
+   * Runs trained at once (1-4; absent: 1), each in its own tab of the same browser profile, so
+   * each in its own training worker. On a 2-core CPU with WASM's one thread per run, 2 halves
+   * the wall time; results do not depend on it (each run is a function of its config).
+   */
+  parallel?: number;
   /** Each run is trained once per seed. */
   seeds: number[];
   /** Training config shared by every run: a preset and overrides (see docs/training.md). */
@@ -110,6 +117,12 @@ export function parseExperiment(text: string, file: string): ExperimentFile {
     !(typeof workers === 'number' && Number.isInteger(workers) && workers >= 1 && workers <= 16)
   )
     bad('"preprocessWorkers" must be a whole number from 1 to 16');
+  const parallel = doc.parallel;
+  if (
+    parallel !== undefined &&
+    !(typeof parallel === 'number' && Number.isInteger(parallel) && parallel >= 1 && parallel <= 4)
+  )
+    bad('"parallel" must be a whole number from 1 to 4');
   if (!Array.isArray(doc.runs) || doc.runs.length === 0) bad('"runs" must list at least one run');
   const demo = isObject(doc.dataset) && isObject(doc.dataset.demo) ? doc.dataset.demo : null;
   if (demo && isObject(demo.counts)) {
@@ -175,6 +188,20 @@ async function pauseResumedRun(session: AppSession, note: (line: string) => void
   }, active);
 }
 
+/** `n` more tabs of the app in the session's browser profile, each ready to train. */
+async function extraTabs(session: AppSession, n: number): Promise<Page[]> {
+  const tabs: Page[] = [];
+  for (let i = 0; i < n; i++) {
+    const tab = await session.context.newPage();
+    await tab.goto(session.page.url());
+    await tab.waitForFunction(() => (window as TrainWindow).__ferTrain !== undefined, null, {
+      timeout: 120_000,
+    });
+    tabs.push(tab);
+  }
+  return tabs;
+}
+
 /** Wall time of each stage, printed as it ends. */
 function stopwatch(note: (line: string) => void) {
   const started = Date.now();
@@ -195,11 +222,10 @@ function stopwatch(note: (line: string) => void) {
 }
 
 async function trainOne(
-  session: AppSession,
+  page: Page,
   a: { config: Json; datasetId: string; name: string },
   note: (line: string) => void,
 ): Promise<RunRecord> {
-  const { page } = session;
   const runId = await page.evaluate((x) => {
     const api = (window as TrainWindow).__ferTrain;
     if (!api) throw new Error('window.__ferTrain is missing: rebuild the app');
@@ -256,27 +282,42 @@ export async function runExperiment(
     throw new CliError(`Preprocessing failed:\n${pre.text}`, EXIT.appFailure);
   await mkdir(path.join(opts.out, 'runs'), { recursive: true });
   await pauseResumedRun(session, note);
-  const rows: ExperimentRow[] = [];
-  const records: { record: RunRecord; run: string; seed: number }[] = [];
-  for (const spec of exp.runs)
-    for (const seed of exp.seeds) {
+  // Every tab opens before any run starts, so none of them resumes another's run on opening.
+  const pages = [session.page, ...(await extraTabs(session, (exp.parallel ?? 1) - 1))];
+  const jobs = exp.runs.flatMap((spec) => exp.seeds.map((seed) => ({ spec, seed })));
+  const done: ({ row: ExperimentRow; record: RunRecord } | undefined)[] = jobs.map(() => undefined);
+  let next = 0;
+  const worker = async (page: Page): Promise<void> => {
+    for (let j = next++; j < jobs.length; j = next++) {
+      const job = jobs[j];
+      if (!job) break;
+      const { spec, seed } = job;
       const config = deepMerge(deepMerge(exp.base, spec.train ?? {}), { seed });
       const label = `${spec.name} (seed ${seed})`;
       note(`Training ${label} ...`);
       const run = await clock.time(`run ${label}`, () =>
-        trainOne(session, { config, datasetId, name: `${exp.name}: ${label}` }, note),
+        trainOne(page, { config, datasetId, name: `${exp.name}: ${label}` }, note),
       );
       const file = `runs/${spec.name}-seed${seed}.json`;
       await writeFile(path.join(opts.out, file), JSON.stringify(run, null, 1));
       const row = rowOf(run, spec.name, seed, file);
-      rows.push(row);
-      records.push({ record: run, run: spec.name, seed });
+      done[j] = { row, record: run };
       const test =
         row.finalTestAccuracy === null ? '' : ` (test: final ${pct(row.finalTestAccuracy)}%)`;
       note(
-        `  ${run.status}: teacher ${pct(row.teacherAccuracy)}%, final ${pct(row.finalAccuracy)}% on validation${test}${run.message ? ` (${run.message})` : ''}`,
+        `  ${label} ${run.status}: teacher ${pct(row.teacherAccuracy)}%, final ${pct(row.finalAccuracy)}% on validation${test}${run.message ? ` (${run.message})` : ''}`,
       );
     }
+  };
+  await Promise.all(pages.map(worker));
+  const rows: ExperimentRow[] = [];
+  const records: { record: RunRecord; run: string; seed: number }[] = [];
+  jobs.forEach((job, j) => {
+    const d = done[j];
+    if (!d) return;
+    rows.push(d.row);
+    records.push({ record: d.record, run: job.spec.name, seed: job.seed });
+  });
   const timings = clock.done();
   note(`Total wall time ${formatDuration(timings.totalSeconds)}.`);
   const json: ExperimentJson = {
