@@ -28,6 +28,24 @@ describe('parseCli', () => {
     });
   });
 
+  it('experiment takes the demo overrides --seed, --counts and --faces', () => {
+    const p = parseCli(
+      ['experiment', 'e.json', '--out', 'o', '--seed', '7', '--counts', 'train=3', '--faces', 'f'],
+      {},
+      '/work',
+    );
+    expect(p).toMatchObject({
+      command: 'experiment',
+      experiment: {
+        config: '/work/e.json',
+        out: '/work/o',
+        demo: { seed: 7, counts: { trainPerClass: 3 }, faces: 'f' },
+      },
+    });
+    expect(usage(['experiment', 'e.json', '--out', 'o', '--seed', '-1'])).toMatch(/seed/);
+    expect(usage(['datasets', '--seed', '2'])).toMatch(/'generate-demo' and 'experiment' only/);
+  });
+
   it('defaults the profile to FER_PROFILE, else ~/.fer-workbench/profile', () => {
     expect(defaultProfileDir({})).toBe(path.join(os.homedir(), '.fer-workbench', 'profile'));
     expect(defaultProfileDir({ FER_PROFILE: '/data/prof' })).toBe('/data/prof');

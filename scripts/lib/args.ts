@@ -160,6 +160,11 @@ export interface ExperimentOptions {
   config: string;
   /** Where the run records and the summary go, absolute. */
   out: string;
+  /**
+   * Overrides of the file's demo dataset (`--seed`, `--counts`, `--faces`, as generate-demo
+   * takes them): the same experiment on another demo. Null: as the file says.
+   */
+  demo: { seed: number | null; counts: DemoCountsArg | null; faces: string | null };
 }
 
 const OPTIONS = {
@@ -319,10 +324,12 @@ export function parseCli(
     const misplaced = INGEST_ONLY.find((k) => values[k] !== undefined);
     if (misplaced !== undefined) throw usageError(`--${misplaced} is an option of 'ingest' only.`);
   }
-  if (first !== 'generate-demo') {
+  if (first !== 'generate-demo' && first !== 'experiment') {
     const misplaced = DEMO_ONLY.find((k) => values[k] !== undefined);
     if (misplaced !== undefined)
-      throw usageError(`--${misplaced} is an option of 'generate-demo' only.`);
+      throw usageError(`--${misplaced} is an option of 'generate-demo' and 'experiment' only.`);
+  }
+  if (first !== 'generate-demo') {
     if (first !== 'ingest' && values.name !== undefined)
       throw usageError(`--name is an option of 'ingest' and 'generate-demo' only.`);
   }
@@ -399,6 +406,14 @@ export function parseCli(
         experiment: {
           config: path.resolve(cwd, rest[0] ?? ''),
           out: path.resolve(cwd, values.out),
+          demo: {
+            seed:
+              values.seed === undefined
+                ? null
+                : numberOption('seed', values.seed, { integer: true, min: 0, max: 0xffffffff }),
+            counts: values.counts === undefined ? null : parseDemoCounts(values.counts),
+            faces: values.faces ?? null,
+          },
         },
       };
     }

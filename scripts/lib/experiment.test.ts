@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   deepMerge,
+  demoWithOverrides,
   parseExperiment,
   rowOf,
   summarise,
@@ -196,5 +197,27 @@ describe('experiment files', () => {
       [null],
       null,
     ]);
+  });
+});
+
+describe('demoWithOverrides', () => {
+  it("keeps the file's demo without overrides, and renames an overridden one", () => {
+    const none = { seed: null, counts: null, faces: null };
+    expect(demoWithOverrides({ seed: 1, counts: { pool: 9 } }, none)).toEqual({
+      seed: 1,
+      counts: { pool: 9 },
+      faces: null,
+    });
+    const o = demoWithOverrides(
+      { seed: 1, counts: { pool: 9 } },
+      { seed: 4, counts: { trainPerClass: 2 }, faces: '/x/photos' },
+    );
+    expect(o).toEqual({
+      seed: 4,
+      counts: { pool: 9, trainPerClass: 2 },
+      name: 'Demo (synthetic, seed 4, other counts, faces from photos)',
+      faces: '/x/photos',
+    });
+    expect(demoWithOverrides({ name: 'Mine' }, { ...none, seed: 2 }).name).toBe('Mine');
   });
 });

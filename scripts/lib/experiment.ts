@@ -10,7 +10,7 @@ import type { PreprocessConfigInput } from '../../src/preprocess/config';
 import type { RunRecord } from '../../src/train/run/record';
 import type { TrainDebugApi } from '../../src/ui/train/debugHook';
 import type { CliWindow } from './api';
-import { CliError, EXIT, type DemoCountsArg } from './args';
+import { CliError, EXIT, type DemoCountsArg, type ExperimentOptions } from './args';
 import type { Page } from '@playwright/test';
 import type { AppSession } from './browser';
 import { type CommandOutcome, runGenerateDemo } from './commands';
@@ -46,11 +46,17 @@ const DEMO_COUNT_KEYS: readonly string[] = [
   'size',
 ];
 
+export interface DemoSpec {
+  seed?: number;
+  counts?: DemoCountsArg;
+  name?: string;
+}
+
 export interface ExperimentFile {
   name: string;
   description?: string;
   /** Generate the demo dataset (reused when one of that name is stored), or a stored dataset. */
-  dataset: { demo: { seed?: number; counts?: DemoCountsArg; name?: string } } | { name: string };
+  dataset: { demo: DemoSpec } | { name: string };
   preprocess?: PreprocessConfigInput;
   /** Preprocessing workers (1-16); absent: the app's default. */
   preprocessWorkers?: number;
@@ -140,16 +146,48 @@ export function parseExperiment(text: string, file: string): ExperimentFile {
   return doc as unknown as ExperimentFile;
 }
 
+/**
+ * The file's demo with the command line's overrides. Without a name of its own, an overridden
+ * demo is named after what differs, so it never takes the stored default demo's place.
+ */
+export function demoWithOverrides(
+  demo: DemoSpec,
+  o: ExperimentOptions['demo'],
+): DemoSpec & { faces: string | null } {
+  const seed = o.seed ?? demo.seed;
+  const counts = { ...demo.counts, ...o.counts };
+  const changed = [
+    ...(o.seed !== null ? [`seed ${o.seed}`] : []),
+    ...(o.counts !== null ? ['other counts'] : []),
+    ...(o.faces !== null ? [`faces from ${path.basename(o.faces)}`] : []),
+  ];
+  const name =
+    demo.name ?? (changed.length > 0 ? `Demo (synthetic, ${changed.join(', ')})` : undefined);
+  return {
+    ...(seed !== undefined ? { seed } : {}),
+    counts,
+    ...(name !== undefined ? { name } : {}),
+    faces: o.faces,
+  };
+}
+
 async function datasetFor(
   session: AppSession,
   exp: ExperimentFile,
+  overrides: ExperimentOptions['demo'],
   note: (l: string) => void,
 ): Promise<{ id: string; generated: boolean }> {
   const { page } = session;
   const list = await page.evaluate(
     () => (window as CliWindow).__fer?.listDatasets?.() ?? Promise.resolve([]),
   );
-  const ds = exp.dataset;
+  const file = exp.dataset;
+  const ds = 'demo' in file ? { demo: demoWithOverrides(file.demo, overrides) } : file;
+  if (!('demo' in file) && (overrides.seed ?? overrides.counts ?? overrides.faces) !== null)
+    throw new CliError(
+      '--seed, --counts and --faces change a generated demo; this experiment uses a stored dataset.',
+      EXIT.usage,
+    );
   const wanted = 'demo' in ds ? (ds.demo.name ?? 'Demo (synthetic)') : ds.name;
   const found = list.find((d) => d.name === wanted || d.id === wanted);
   if (found) {
@@ -160,7 +198,12 @@ async function datasetFor(
     throw new CliError(`No stored dataset named "${wanted}" (see: datasets).`, EXIT.usage);
   const gen = await runGenerateDemo(
     session,
-    { seed: ds.demo.seed ?? null, counts: ds.demo.counts ?? {}, faces: null, name: wanted },
+    {
+      seed: ds.demo.seed ?? null,
+      counts: ds.demo.counts ?? {},
+      faces: ds.demo.faces,
+      name: wanted,
+    },
     note,
   );
   if (gen.exitCode !== EXIT.ok)
@@ -256,14 +299,14 @@ async function trainOne(
 
 export async function runExperiment(
   session: AppSession,
-  opts: { config: string; out: string },
+  opts: ExperimentOptions,
   note: (line: string) => void,
 ): Promise<CommandOutcome<ExperimentJson>> {
   const exp = parseExperiment(await readFile(opts.config, 'utf8'), opts.config);
   const clock = stopwatch(note);
   const dataset = await clock.time(
     (d) => (d.generated ? 'demo generation' : 'dataset lookup'),
-    () => datasetFor(session, exp, note),
+    () => datasetFor(session, exp, opts.demo, note),
   );
   const datasetId = dataset.id;
   const pre = await clock.time('preprocessing', () =>
