@@ -3,6 +3,7 @@ import {
   defaultTrainConfig,
   learningRateAt,
   parseTrainConfig,
+  phaseLearningRate,
   studentModelConfig,
   TrainConfigError,
   tinyTrainConfig,
@@ -68,6 +69,17 @@ describe('training config', () => {
       parseTrainConfig({ noisyStudent: { noise: { magnitude: [0, 11] } } }, 'ds'),
     ).toThrow(/noise.magnitude/);
     expect(() => parseTrainConfig({ reuseTeacher: 'yes' }, 'ds')).toThrow(/reuseTeacher/);
+  });
+
+  it("starts students at noisyStudent.learningRate when set, decayed as the teacher's", () => {
+    const c = parseTrainConfig({ preset: 'tiny', noisyStudent: { learningRate: 1e-3 } }, 'ds');
+    expect(phaseLearningRate(c, false, 0)).toBe(3e-3);
+    expect(phaseLearningRate(c, true, 0)).toBe(1e-3);
+    expect(phaseLearningRate(c, true, 10)).toBeCloseTo(6e-4, 12);
+    expect(phaseLearningRate(parseTrainConfig({ preset: 'tiny' }, 'ds'), true, 0)).toBe(3e-3);
+    expect(() => parseTrainConfig({ noisyStudent: { learningRate: 0 } }, 'ds')).toThrow(
+      /noisyStudent.learningRate/,
+    );
   });
 
   it('keeps the noise magnitude and reuseTeacher settings it is given', () => {

@@ -95,6 +95,11 @@ export interface NoisyStudentConfig {
   stopWhenNoGain: boolean;
   /** Epochs per student (null: optim.epochs). */
   studentEpochs: number | null;
+  /**
+   * A student's initial learning rate, decayed as optim says (absent or null: optim.learningRate).
+   * A student that starts from its teacher's weights is fine-tuned, usually at a lower rate.
+   */
+  learningRate?: number | null;
 }
 
 export interface TrainConfig {
@@ -243,6 +248,10 @@ export function validateTrainConfig(c: TrainConfig): TrainConfig {
     );
   if (ns.studentEpochs !== null) check(positiveInt(ns.studentEpochs), 'studentEpochs must be > 0');
   check(
+    ns.learningRate === undefined || ns.learningRate === null || ns.learningRate > 0,
+    'noisyStudent.learningRate must be null or positive',
+  );
+  check(
     c.reuseTeacher === undefined || typeof c.reuseTeacher === 'boolean',
     'reuseTeacher must be true or false',
   );
@@ -267,6 +276,14 @@ export function studentModelConfig(c: TrainConfig, iteration: number): ModelConf
 /** Learning rate of epoch `epoch` (0-based): step decay (paper: x0.6 every 30 epochs). */
 export function learningRateAt(o: OptimConfig, epoch: number): number {
   return o.learningRate * o.decayFactor ** Math.floor(epoch / o.decayEvery);
+}
+
+/** A phase's learning rate at `epoch`: students may start from their own rate (noisyStudent.learningRate). */
+export function phaseLearningRate(c: TrainConfig, student: boolean, epoch: number): number {
+  const start = student
+    ? (c.noisyStudent.learningRate ?? c.optim.learningRate)
+    : c.optim.learningRate;
+  return learningRateAt({ ...c.optim, learningRate: start }, epoch);
 }
 
 /** The model of one of Table 2's rows (the full model when absent). */

@@ -10,7 +10,7 @@ import { createAdam } from '../../compute/fusedAdam';
 import { balancedClassWeights } from '../../model/loss';
 import { createModel, disposeModel } from '../../model/model';
 import { getCheckpoint, getRun, phaseModelKey, putRun } from '../../storage/runs';
-import { learningRateAt } from '../config';
+import { phaseLearningRate } from '../config';
 import { evaluatePredictions, predictClips } from '../loop/predict';
 import { restoreModel, restoreOptimizer, snapshotModel, snapshotOptimizer } from '../loop/snapshot';
 import { classCounts, loadRunData, makeLoader, type RunData } from './data';
@@ -128,7 +128,7 @@ async function runPhase(ctx: RunContext, phase: PhaseRecord): Promise<void> {
       phase.startedAt = Date.now();
     }
     for (let epoch = startEpoch; epoch < phase.epochsPlanned; epoch++) {
-      const lr = learningRateAt(run.config.optim, epoch);
+      const lr = phaseLearningRate(run.config, phase.kind === 'student', epoch);
       (optimizer as tf.AdamOptimizer & { learningRate: number }).learningRate = lr;
       const trained = await trainEpoch(ctx, phase, model, optimizer, loaders, epoch, classWeights);
       ctx.progress({
