@@ -24,17 +24,17 @@ describe('planClips', () => {
   const clips = planClips(1, counts);
 
   it('has the configured counts per split and class', () => {
-    expect(clips).toHaveLength(7 * 8 + 7 * 4 + 7 * 20 + 240);
+    expect(clips).toHaveLength(7 * 20 + 7 * 6 + 7 * 20 + 560);
     for (const cls of DEMO_CLASSES) {
-      expect(clips.filter((c) => c.split === 'train' && c.cls === cls)).toHaveLength(8);
-      expect(clips.filter((c) => c.split === 'val' && c.cls === cls)).toHaveLength(4);
+      expect(clips.filter((c) => c.split === 'train' && c.cls === cls)).toHaveLength(20);
+      expect(clips.filter((c) => c.split === 'val' && c.cls === cls)).toHaveLength(6);
       expect(clips.filter((c) => c.split === 'test' && c.cls === cls)).toHaveLength(20);
     }
     const pool = clips.filter((c) => c.split === 'unlabelled');
     // At least 4x the labelled training set, imbalanced as DEFAULT_POOL_MIX says.
-    expect(pool.length).toBeGreaterThanOrEqual(4 * 7 * 8);
-    expect(pool.filter((c) => c.cls === 'neutral')).toHaveLength(72);
-    expect(pool.filter((c) => c.cls === 'disgust')).toHaveLength(14);
+    expect(pool.length).toBeGreaterThanOrEqual(4 * 7 * 20);
+    expect(pool.filter((c) => c.cls === 'neutral')).toHaveLength(168);
+    expect(pool.filter((c) => c.cls === 'disgust')).toHaveLength(34);
   });
 
   it('names clips and frames as documented, without the class in pool paths', () => {
