@@ -82,6 +82,23 @@ describe('training config', () => {
     );
   });
 
+  it('the small preset is tiny at widths / 4 with the measured noisy-student recipe', () => {
+    const c = parseTrainConfig({ preset: 'small' }, 'ds');
+    const t = tinyTrainConfig('ds');
+    expect(c.model.backbone?.widthMultiplier).toBe(0.25);
+    expect(c.model.backbone?.inputSize).toBe(t.model.backbone?.inputSize);
+    expect(c.optim.epochs).toBe(20);
+    expect(c.noisyStudent).toMatchObject({
+      iterations: 2,
+      studentInit: 'teacher',
+      studentEpochs: 5,
+      learningRate: 5e-4,
+      pseudoLabels: { mode: 'soft', minConfidence: 0.7 },
+      noise: { randAugment: true, dropout: 0.3, magnitude: [0, 5] },
+    });
+    expect(() => validateTrainConfig(c)).not.toThrow();
+  });
+
   it('keeps the noise magnitude and reuseTeacher settings it is given', () => {
     const c = parseTrainConfig(
       { preset: 'tiny', reuseTeacher: true, noisyStudent: { noise: { magnitude: [0, 5] } } },

@@ -192,7 +192,10 @@ export function TrainForm({ datasets, defaultDatasetId, busy, onStart }: TrainFo
             onChange={(e) => setF(fromPreset(e.target.value as PresetName, datasetId, f.seed))}
           >
             <option value="full">full (paper: 224 px, ResNet-18 widths x1.5, 100 epochs)</option>
-            <option value="tiny">tiny (48 px, widths / 16: for a CPU and tests)</option>
+            <option value="small">
+              small (48 px, widths / 4: the CPU benchmark, minutes a run)
+            </option>
+            <option value="tiny">tiny (48 px, widths / 16: for tests)</option>
           </select>
         </label>
         <label>
