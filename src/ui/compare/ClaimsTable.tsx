@@ -37,7 +37,7 @@ export function ClaimsTable({ runs }: { runs: readonly RunRecord[] }) {
         <p data-testid="compare.claims.empty">
           No claim has a pair of finished runs yet. Train the same config with noise off / balance
           off / the baseline variant on the same seeds as a noisy-student run (experiments/
-          results-tiny.json does all of them).
+          paper-claims-tiny.json does all of them).
         </p>
       )}
       <table className="table">
