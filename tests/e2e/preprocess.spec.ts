@@ -511,4 +511,9 @@ test('the preprocess panel: settings, a run, the computed outcome, and the inspe
       inspector.getByTestId('inspector.crop-eyes').evaluate((c: HTMLCanvasElement) => c.width),
     )
     .toBe(112);
+  // Illumination before / after on one frame (it once failed: one frame is below the run's
+  // minimum of frames per video).
+  await inspector.getByTestId('inspector.compare').click();
+  await expect(inspector.getByTestId('inspector.comparison')).toBeVisible({ timeout: 60_000 });
+  await expect(inspector.getByRole('alert')).toHaveCount(0);
 });

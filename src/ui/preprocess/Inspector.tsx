@@ -86,14 +86,16 @@ async function compareIllumination(item: MediaItemRecord): Promise<Comparison> {
   const [first] = await getItemBlobs(await getDb(), item.id);
   if (!first) throw new Error('No stored media for this item.');
   const settings = usePreprocessStore.getState().settings;
+  // One frame: the run's minimum of frames per video (default 5) does not apply to it.
+  const one = { maxFramesPerVideo: 1, minFramesPerVideo: 0 };
   const result = await preprocessMedia([{ name: first.name, blob: first.blob }], {
     ...settings,
-    maxFramesPerVideo: 1,
+    ...one,
   });
   const frame = result.files[0]?.frames.find((f) => f.crops !== null);
   const none = await preprocessMedia([{ name: first.name, blob: first.blob }], {
     ...settings,
-    maxFramesPerVideo: 1,
+    ...one,
     illumination: { method: 'none' },
   });
   const plain = none.files[0]?.frames.find((f) => f.crops !== null);
