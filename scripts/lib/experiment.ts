@@ -208,6 +208,8 @@ async function datasetFor(
   );
   if (gen.exitCode !== EXIT.ok)
     throw new CliError(`Generating the demo failed:\n${gen.text}`, EXIT.appFailure);
+  // What was generated, per split and class, and how many clips per photo passed the face check.
+  for (const line of gen.text.split('\n')) note(line);
   return { id: gen.json.dataset.datasetId, generated: true };
 }
 
