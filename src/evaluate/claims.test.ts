@@ -218,3 +218,22 @@ describe('claims', () => {
     expect(claim(computeClaims(runs).claims, 'student1-vs-teacher').n).toBe(0);
   });
 });
+
+describe('claim text', () => {
+  it('lists seeds in ascending order whatever order the runs come in, and never prints −0.0', () => {
+    const runs = [2, 1].flatMap((seed) => [
+      fakeRun('ns', seed, NS, [
+        [0.5, 0.5],
+        [0.5, 0.5 - 1e-5],
+        [0.5, 0.5],
+      ]),
+    ]);
+    const c = computeClaims(runs).claims.find((x) => x.id === 'student1-vs-teacher');
+    if (!c) throw new Error('no claim');
+    expect(c.seeds).toEqual([1, 2]);
+    const t = claimText(c);
+    expect(t.diffs).toBe('0.0 (seed 1), 0.0 (seed 2)');
+    expect(t.mean).toBe('0.0');
+    expect(t.ci).not.toContain('−0.0');
+  });
+});

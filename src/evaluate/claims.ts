@@ -333,6 +333,7 @@ function claimOf(spec: ClaimSpec, groups: readonly Group[]): Claim {
     const worse = phaseScore(w.record, spec.worse[1]);
     if (better && worse) pairs.push({ seed: g.seed, better, worse, labels: [b.label, w.label] });
   }
+  pairs.sort((a, b) => a.seed - b.seed);
   const split: ClaimSplit =
     pairs.length > 0 && pairs.every((p) => p.better.test !== null && p.worse.test !== null)
       ? 'test'
@@ -388,7 +389,11 @@ export function computeClaims(runs: readonly (RunRecord | ClaimRun)[]): ClaimsRe
   return { claims: SPECS.map((s) => claimOf(s, groups)), roles, unmatched };
 }
 
-const points = (x: number): string => `${x >= 0 ? '+' : '−'}${Math.abs(100 * x).toFixed(1)}`;
+/** Signed points to one decimal; a value that rounds to 0 reads 0.0, never −0.0. */
+const points = (x: number): string => {
+  const text = Math.abs(100 * x).toFixed(1);
+  return `${Number(text) === 0 ? '' : x > 0 ? '+' : '−'}${text}`;
+};
 
 /** A claim's numbers in accuracy points, as summary.md and the Compare tab print them. */
 export function claimText(c: Claim): {
