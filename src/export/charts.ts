@@ -1,7 +1,8 @@
 /**
  * Charts on the page as files: every chart is an element whose data-testid ends in ".chart"
- * with a recharts <svg> inside. SVG = that element serialised standalone (namespace, size, a
- * white background); PNG = the same SVG drawn onto a canvas at `scale` x.
+ * with a recharts <svg> inside. SVG = that element serialised standalone (namespace, size, the
+ * theme's background, every colour and font resolved to a literal value); PNG = the same SVG
+ * drawn onto a canvas at `scale` x.
  */
 export interface PageChart {
   testId: string;
@@ -35,12 +36,63 @@ export function findCharts(root: ParentNode = document): PageChart[] {
   return out;
 }
 
+/**
+ * Presentation properties copied from the live chart's computed style into each exported
+ * element: the app styles charts with CSS variables (`stroke="var(--chart-1)"`) and class
+ * rules that do not exist outside the app, so an export that kept them drew no lines, black
+ * bars and no legend.
+ */
+const INLINED = [
+  'fill',
+  'stroke',
+  'stroke-width',
+  'stroke-dasharray',
+  'stroke-opacity',
+  'fill-opacity',
+  'opacity',
+  'stop-color',
+  'color',
+  'font-family',
+  'font-size',
+  'font-weight',
+] as const;
+
+/** Copies the computed presentation of `src` (live) onto `dst` (its clone), element by element. */
+function inlineComputedStyle(src: Element, dst: Element): void {
+  if (dst instanceof SVGElement || dst instanceof HTMLElement) {
+    const computed = getComputedStyle(src);
+    for (const prop of INLINED) {
+      const value = computed.getPropertyValue(prop);
+      if (value === '') continue;
+      dst.style.setProperty(prop, value);
+      if (dst.getAttribute(prop)?.includes('var(')) dst.setAttribute(prop, value);
+    }
+  }
+  const a = src.children;
+  const b = dst.children;
+  for (let i = 0; i < a.length && i < b.length; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x && y) inlineComputedStyle(x, y);
+  }
+}
+
+/** The first opaque background behind `el` (the theme's page colour), else white. */
+function backgroundBehind(el: Element): string {
+  for (let e: Element | null = el; e; e = e.parentElement) {
+    const bg = getComputedStyle(e).backgroundColor;
+    if (bg && bg !== 'transparent' && !/rgba\([^)]*,\s*0\)$/.test(bg)) return bg;
+  }
+  return '#ffffff';
+}
+
 /** A standalone SVG document of the chart (open in a browser or a vector editor). */
 export function serialiseSvg(svg: SVGSVGElement): { text: string; width: number; height: number } {
   const r = svg.getBoundingClientRect();
   const width = Math.round(Number(svg.getAttribute('width')) || r.width || 400);
   const height = Math.round(Number(svg.getAttribute('height')) || r.height || 300);
   const clone = svg.cloneNode(true) as SVGSVGElement;
+  inlineComputedStyle(svg, clone);
   clone.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
   clone.setAttribute('xmlns:xlink', 'http://www.w3.org/1999/xlink');
   clone.setAttribute('width', String(width));
@@ -51,7 +103,7 @@ export function serialiseSvg(svg: SVGSVGElement): { text: string; width: number;
   const bg = document.createElementNS('http://www.w3.org/2000/svg', 'rect');
   bg.setAttribute('width', '100%');
   bg.setAttribute('height', '100%');
-  bg.setAttribute('fill', '#ffffff');
+  bg.setAttribute('fill', backgroundBehind(svg));
   clone.insertBefore(bg, clone.firstChild);
   const text = `<?xml version="1.0" encoding="UTF-8"?>\n${new XMLSerializer().serializeToString(clone)}`;
   return { text, width, height };

@@ -153,6 +153,46 @@ test('a tiny run exports weights that re-import to the same predictions; CSV, re
   });
   expect(liveSymbols).toBeGreaterThan(0);
   expect((svg.match(/recharts-symbols/g) ?? []).length).toBe(liveSymbols);
+  // Outside the app (a blank page, no app CSS) the series are drawn in their colour: the export
+  // carries literal colours, not the app's CSS variables.
+  expect(svg).not.toContain('var(--');
+  const series = await page.evaluate(() =>
+    getComputedStyle(document.documentElement).getPropertyValue('--chart-2').trim(),
+  );
+  const bare = await page.context().newPage();
+  const seriesPixels = await bare.evaluate(
+    async ({ text, colour }) => {
+      const probe = document.createElement('div');
+      probe.style.color = colour;
+      document.body.append(probe);
+      const [r = 0, g = 0, b = 0] = (getComputedStyle(probe).color.match(/\d+/g) ?? []).map(Number);
+      const url = URL.createObjectURL(new Blob([text], { type: 'image/svg+xml' }));
+      const img = new Image();
+      img.src = url;
+      await img.decode();
+      const canvas = document.createElement('canvas');
+      canvas.width = img.naturalWidth;
+      canvas.height = img.naturalHeight;
+      const ctx = canvas.getContext('2d');
+      if (!ctx) return -1;
+      ctx.drawImage(img, 0, 0);
+      const px = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
+      let n = 0;
+      for (let i = 0; i < px.length; i += 4)
+        if (
+          Math.abs((px[i] ?? 0) - r) +
+            Math.abs((px[i + 1] ?? 0) - g) +
+            Math.abs((px[i + 2] ?? 0) - b) <
+          12
+        )
+          n++;
+      return n;
+    },
+    { text: svg, colour: series },
+  );
+  await bare.close();
+  expect(series).not.toBe('');
+  expect(seriesPixels).toBeGreaterThan(10); // the plotted points, in the series colour
   const png = await readFile(
     (await downloadFrom(page, chartItem.getByTestId('export.chart.png'))).path,
   );
