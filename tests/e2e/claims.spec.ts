@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import type { ExperimentJson } from '../../scripts/lib/experiment';
+import { openApp } from '../../scripts/lib/browser';
 import { runCli } from '../../scripts/lib/runCli';
 import type { RunRecord } from '../../src/train/run/record';
 
@@ -25,6 +26,7 @@ test.afterAll(async () => {
 test('paper-claims-ci.json: runs, reuses teachers and writes the paired claims table', async () => {
   test.setTimeout(600_000);
   const out = path.join(tmp, 'out');
+  const profile = path.join(tmp, 'profile');
   const run = await runCli([
     'experiment',
     'experiments/paper-claims-ci.json',
@@ -34,7 +36,7 @@ test('paper-claims-ci.json: runs, reuses teachers and writes the paired claims t
     dist,
     '--no-build',
     '--profile',
-    path.join(tmp, 'profile'),
+    profile,
   ]);
   expect(run.code, run.stderr + run.stdout).toBe(0);
   const summary = JSON.parse(
@@ -82,4 +84,31 @@ test('paper-claims-ci.json: runs, reuses teachers and writes the paired claims t
   expect(off.phases[0]?.test).toEqual(ns.phases[0]?.test);
   const md = await readFile(path.join(out, 'summary.md'), 'utf8');
   expect(md).toContain('paired t');
+
+  // The app on the same profile: the Compare tab's table is the CLI's, claim by claim, and the
+  // Train tab lists each phase's held-out test accuracy.
+  const app = await openApp({
+    distDir: dist,
+    profile,
+    gpu: false,
+    backend: null,
+    verbose: false,
+    startupTimeoutSec: 120,
+    requiredMethods: [],
+  });
+  try {
+    await app.page.getByTestId('nav.compare').click();
+    for (const c of summary.claims) {
+      const row = app.page.getByTestId(`compare.claims.${c.id}`);
+      await expect(row).toHaveAttribute('data-n', '2');
+      await expect(row).toHaveAttribute('data-split', 'test');
+      await expect(row).toHaveAttribute('data-holds', String(c.holds));
+      expect(Number(await row.getAttribute('data-mean'))).toBeCloseTo(c.mean ?? Number.NaN, 12);
+    }
+    await app.page.getByTestId('nav.train').click();
+    const shown = app.page.getByTestId('train.phase').first();
+    await expect(shown).not.toHaveAttribute('data-test-accuracy', '');
+  } finally {
+    await app.close();
+  }
 });

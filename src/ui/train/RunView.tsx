@@ -95,6 +95,7 @@ export function RunView({ run }: { run: RunRecord }) {
             <th scope="col">Best epoch</th>
             <th scope="col">Val accuracy</th>
             <th scope="col">Macro-F1</th>
+            <th scope="col">Test accuracy (held out)</th>
             <th scope="col">Train / val / pseudo clips</th>
             <th scope="col">Pseudo-labels per class (before → after balancing)</th>
             <th scope="col">Pseudo-label accuracy (hidden labels)</th>
@@ -107,14 +108,19 @@ export function RunView({ run }: { run: RunRecord }) {
               data-testid="train.phase"
               data-kind={p.kind}
               data-accuracy={p.evaluation?.accuracy ?? ''}
+              data-test-accuracy={p.test?.accuracy ?? ''}
             >
-              <th scope="row">{p.name}</th>
+              <th scope="row">
+                {p.name}
+                {p.reusedFrom ? ` (copied from ${p.reusedFrom.runName})` : ''}
+              </th>
               <td>
                 {p.epochs.length} / {p.epochsPlanned}
               </td>
               <td>{p.bestEpoch === null ? '—' : p.bestEpoch + 1}</td>
               <td>{pct(p.evaluation?.accuracy)}</td>
               <td>{pct(p.evaluation?.macroF1)}</td>
+              <td>{pct(p.test?.accuracy)}</td>
               <td>{p.startedAt ? `${p.data.train} / ${p.data.val} / ${p.data.pseudo}` : '—'}</td>
               <td>
                 {p.pseudoLabels
