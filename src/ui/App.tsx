@@ -34,6 +34,12 @@ const VIEW_LABELS: Record<View, string> = {
 
 const VIEWS = ['data', 'model', 'train', 'results', 'compare', 'inference'] as const;
 
+/** The tab named by the URL's hash (`#compare`), else Data. */
+function viewFromHash(): View {
+  const name = window.location.hash.replace(/^#/, '');
+  return (VIEWS as readonly string[]).includes(name) ? (name as View) : 'data';
+}
+
 /**
  * The ARIA tabs pattern (manual activation): the selected tab is the one tab stop; Left/Right
  * (wrapping), Home and End move the focus among the tabs; Enter or Space selects the focused one.
@@ -63,7 +69,22 @@ export function App() {
   const datasets = useDatasetsStore((s) => s.datasets);
   const phase = useImportStore((s) => s.phase);
   const [selected, setSelected] = useState<string | null>(null);
-  const [view, setView] = useState<View>('data');
+  const [view, setView] = useState<View>(viewFromHash);
+  // The tab lives in the URL's hash (#train), so a reload or a shared link opens the same tab.
+  useEffect(() => {
+    const follow = (): void => {
+      setView(viewFromHash());
+    };
+    window.addEventListener('hashchange', follow);
+    return () => {
+      window.removeEventListener('hashchange', follow);
+    };
+  }, []);
+  useEffect(() => {
+    const url = new URL(window.location.href);
+    url.hash = view;
+    window.history.replaceState(window.history.state, '', url);
+  }, [view]);
   useEffect(() => {
     void init();
     void refresh().then(() => {

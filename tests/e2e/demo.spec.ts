@@ -1,3 +1,4 @@
+import type { PhotoSurvival } from '../../src/ingest/demo/survival';
 import { expect, test, type Page } from '@playwright/test';
 
 /**
@@ -22,6 +23,7 @@ interface DemoItem {
 interface DemoSummary {
   seconds: number;
   items: DemoItem[];
+  survival: PhotoSurvival[];
   sha256: string;
   timings: Record<string, number>;
 }
@@ -206,11 +208,21 @@ test('the default dataset: counts and generation time', async ({ page }) => {
   test.setTimeout(600_000);
   await open(page);
   const d = await generate(page, {});
-  expect(d.items).toHaveLength(7 * 6 + 7 * 3 + 168);
-  expect(d.items.filter((i) => i.split === null)).toHaveLength(168);
+  // Demo v2: 20 train, 6 val and 20 test clips per class, and a pool of 560 (4x train).
+  expect(d.items).toHaveLength(7 * 20 + 7 * 6 + 7 * 20 + 560);
+  expect(d.items.filter((i) => i.split === null)).toHaveLength(560);
+  expect(d.items.filter((i) => i.split === 'test')).toHaveLength(140);
+  // Every clip was checked with the preprocessing detector, per shipped photo.
+  expect(d.survival.map((s) => s.photo)).toEqual([
+    'astronaut.png',
+    'grace_hopper.jpg',
+    'ousterhout.png',
+  ]);
+  expect(d.survival.reduce((n, s) => n + s.clips, 0)).toBe(d.items.length);
+  for (const s of d.survival) expect(s.failed).toBeLessThan(0.15 * s.clips);
   console.log(
     `default demo: ${d.items.length} clips in ${d.seconds.toFixed(1)} s ` +
       `(landmarker load ${(d.timings.loadMs ?? 0).toFixed(0)} ms, render ${((d.timings.renderMs ?? 0) / 1000).toFixed(1)} s, ` +
-      `encode ${((d.timings.encodeMs ?? 0) / 1000).toFixed(1)} s)`,
+      `encode ${((d.timings.encodeMs ?? 0) / 1000).toFixed(1)} s); face check: ${JSON.stringify(d.survival)}`,
   );
 });

@@ -29,3 +29,17 @@ test('the model tab shows the parameter count and FLOPs computed for the chosen 
   await page.getByTestId('model.summary.depth').selectOption('34');
   await expect(page.getByTestId('model.summary.params')).toContainText('16.36 M');
 });
+
+test('the open tab is kept in the URL: a reload returns to it, a link opens it', async ({
+  page,
+}) => {
+  await page.goto('/?demo=0');
+  await page.getByTestId('nav.compare').click();
+  await expect(page).toHaveURL(/\?demo=0#compare$/);
+  await page.reload();
+  await expect(page.getByTestId('nav.compare')).toHaveAttribute('aria-selected', 'true');
+  await page.goto('/?demo=0#model');
+  await expect(page.getByTestId('nav.model')).toHaveAttribute('aria-selected', 'true');
+  await page.goto('/?demo=0#nonsense');
+  await expect(page.getByTestId('nav.data')).toHaveAttribute('aria-selected', 'true');
+});
