@@ -13,7 +13,7 @@
  * value is the paper's wherever that is defined. Written with alpha itself, the sum is exactly 0
  * in float32 once every sigmoid underflows (s_i below about −88 to −104, by backend): 0 / 0;
  * here the largest u is 1, so forward and gradient stay finite (the limit is the plain mean of
- * the items tied at the largest score). log σ(s) = −softplus(−s) (tf.logSigmoid, stable).
+ * the items tied at the largest score). log σ(s) = −softplus(−s) (stable).
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ParamSpec } from './params';
@@ -69,7 +69,9 @@ export function attentionPool(
     let alpha: tf.Tensor2D = tf.sigmoid(logit); // (B, K), Eq. 3 / Eq. 5
     if (mask) alpha = tf.mul(alpha, mask);
     // Eq. 4 / Eq. 6 as Σ u f / Σ u, u_i = alpha_i / max_j alpha_j (see the header).
-    const logAlpha = tf.logSigmoid(logit); // (B, K), log σ(s) = −softplus(−s)
+    // log σ(s) = −softplus(−s), from kernels whose gradients keep what they need: tf.logSigmoid's
+    // own gradient reads its input after the tidy has freed it (WebGL / WebGPU fail on it).
+    const logAlpha = tf.neg(tf.softplus(tf.neg(logit))); // (B, K)
     const real = mask ? tf.greater(mask, 0) : null; // (B, K) bool
     const forMax = real ? tf.where(real, logAlpha, tf.fill([b, k], -Infinity)) : logAlpha;
     // The shift cancels in the ratio: it carries no gradient, and the value is unchanged.
