@@ -79,8 +79,8 @@ async function runPhase(ctx: RunContext, phase: PhaseRecord): Promise<void> {
     await ctx.save(null);
   }
 
+  const clips = phaseClips(ctx, phase);
   if (!resuming && run.config.reuseTeacher === true && run.environment) {
-    const clips = phaseClips(ctx, phase);
     const donor = await findTeacherDonor(db, run, phase, run.environment.backend, {
       train: clips.train.length,
       val: clips.val.length,
@@ -99,14 +99,14 @@ async function runPhase(ctx: RunContext, phase: PhaseRecord): Promise<void> {
   }
 
   const loaders = phaseLoaders(ctx, phase);
-  const trainClips = phaseClips(ctx, phase).train;
+  const trainClips = clips.train;
   const counts = classCounts(trainClips, k);
   phase.classCounts = counts;
   phase.data = {
     train: trainClips.length,
-    val: phaseClips(ctx, phase).val.length,
+    val: clips.val.length,
     pseudo: phase.pseudoLabels?.selected.length ?? 0,
-    test: phaseClips(ctx, phase).test.length,
+    test: clips.test.length,
   };
   const classWeights =
     run.config.optim.classWeights === 'balanced' ? balancedClassWeights(counts) : undefined;
