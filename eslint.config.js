@@ -44,7 +44,16 @@ const htmlInjectionRule = [
 ];
 
 export default tseslint.config(
-  { ignores: ['dist', 'node_modules', 'test-results', 'playwright-report', 'public/vendor'] },
+  {
+    ignores: [
+      'dist',
+      'dist-automation',
+      'node_modules',
+      'test-results',
+      'playwright-report',
+      'public/vendor',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {

@@ -6,9 +6,11 @@ export { chromiumArgs };
 // Real Debian Chromium (never a downloaded browser), launched with the same flags as the
 // headless runner (scripts/lib/chromium.ts).
 
-// E2E_PORT / E2E_DIST let several builds be tested side by side (e.g. parallel work trees).
+// The e2e suite drives the automation build (`vite build --mode automation`, dist-automation/:
+// the app plus its window.__fer* hooks; docs/testing.md). E2E_PORT / E2E_DIST let several
+// builds be tested side by side (e.g. parallel work trees).
 const port = Number(process.env.E2E_PORT ?? 4173);
-const dist = process.env.E2E_DIST ?? 'dist';
+const dist = process.env.E2E_DIST ?? 'dist-automation';
 
 export default defineConfig({
   testDir: 'tests/e2e',

@@ -49,8 +49,31 @@ function csp(): Plugin {
   };
 }
 
-export default defineConfig({
-  plugins: [react(), csp(), serviceWorker()],
+/** The product's entry in index.html, and the automation build's in its place. */
+const PRODUCT_ENTRY = '/src/main.tsx';
+const AUTOMATION_ENTRY = '/src/automation/main.tsx';
+
+/**
+ * `--mode automation` (dev server or build): index.html loads src/automation/main.tsx, the app
+ * plus the `window.__fer*` test hooks, and a build goes to dist-automation/. Any other mode
+ * ships the product entry, which installs nothing on window (docs/testing.md).
+ */
+function automationEntry(automation: boolean): Plugin {
+  return {
+    name: 'fer-automation-entry',
+    transformIndexHtml: {
+      order: 'pre',
+      handler(html) {
+        if (!automation) return html;
+        if (!html.includes(PRODUCT_ENTRY)) throw new Error(`index.html lacks ${PRODUCT_ENTRY}`);
+        return html.replace(PRODUCT_ENTRY, AUTOMATION_ENTRY);
+      },
+    },
+  };
+}
+
+export default defineConfig(({ mode }) => ({
+  plugins: [react(), csp(), serviceWorker(), automationEntry(mode === 'automation')],
   // Recorded in every run record (src/train/run/environment.ts).
   define: { __APP_VERSION__: JSON.stringify(pkg.version) },
   server: { headers: securityHeaders('dev') },
@@ -60,5 +83,11 @@ export default defineConfig({
   // Not minified: a minified build breaks tfjs-backend-wasm's threaded workers (the worker is
   // made from the factory's source text; minified, it references names outside it and
   // setBackend('wasm') hangs). tests/e2e/wasm.spec.ts checks the threaded backend starts.
-  build: { target: 'es2022', sourcemap: true, chunkSizeWarningLimit: 8000, minify: false },
-});
+  build: {
+    target: 'es2022',
+    sourcemap: true,
+    chunkSizeWarningLimit: 8000,
+    minify: false,
+    outDir: mode === 'automation' ? 'dist-automation' : 'dist',
+  },
+}));

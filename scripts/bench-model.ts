@@ -20,7 +20,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import type { DebugBackend } from '../src/model/debugApi';
+import type { DebugBackend } from '../src/automation/model/api';
 import { browserVersion, buildApp, openBenchApp } from './bench/browser';
 import {
   MODEL_HEADERS,

@@ -25,7 +25,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { DebugBackend } from '../src/model/debugApi';
+import type { DebugBackend } from '../src/automation/model/api';
 import { PRESETS } from '../src/train/config';
 import { browserVersion, buildApp, openBenchApp, type BenchSession } from './bench/browser';
 import { runImportBench } from './bench/import';

@@ -4,11 +4,10 @@
  * survives between commands) and drives it through the app's test API (`window.__fer`),
  * so a script or a GPU server runs exactly the code the UI runs. See docs/cli.md.
  */
-import path from 'node:path';
 import type { BackendInfo, CliFerMethod } from './lib/api';
 import { CliError, EXIT, parseCli, type ExitCode, type ParsedCommand } from './lib/args';
 import { openApp, pageErrorMessage, type AppSession } from './lib/browser';
-import { buildReason, REPO_ROOT, runBuild } from './lib/build';
+import { AUTOMATION_DIST, buildReason, REPO_ROOT, runBuild } from './lib/build';
 import {
   groupIngestPaths,
   runDatasets,
@@ -84,7 +83,7 @@ async function run(argv: readonly string[]): Promise<ExitCode> {
         ? await groupIngestPaths(parsed.ingest.paths, parsed.ingest.name)
         : [];
     if (parsed.command === 'preprocess-media') await resolveMediaFiles(parsed.media.files);
-    const distDir = global.dist ?? path.join(REPO_ROOT, 'dist');
+    const distDir = global.dist ?? AUTOMATION_DIST;
     const reason =
       global.build === 'never'
         ? null

@@ -1,19 +1,4 @@
-import { StrictMode } from 'react';
-import { createRoot } from 'react-dom/client';
-import { App } from './ui/App';
-import { installTestApi } from './testing/testApi';
-import './ui/styles.css';
-import { initTheme } from './ui/settings/theme';
-import { registerServiceWorker } from './ui/pwa';
+import { renderApp } from './bootstrap';
 
-initTheme();
-installTestApi();
-registerServiceWorker();
-
-const root = document.getElementById('root');
-if (!root) throw new Error('index.html has no #root element');
-createRoot(root).render(
-  <StrictMode>
-    <App />
-  </StrictMode>,
-);
+// The product's entry: nothing on window. The test hooks live in src/automation/main.tsx.
+renderApp();

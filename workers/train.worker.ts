@@ -18,7 +18,6 @@ import { runTraining } from '../src/train/run/engine';
 import { RunDataError } from '../src/train/run/data';
 import { runEnvironment } from '../src/train/run/environment';
 import type { RunRecord } from '../src/train/run/record';
-import { failPutsInto } from '../src/testing/quota';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -109,10 +108,12 @@ async function start(runId: string, backend: ToTrainWorker & { type: 'start' }):
   }
 }
 
-self.onmessage = (ev: MessageEvent<ToTrainWorker>) => {
-  const msg = ev.data;
+/** The worker's messages; the automation build's wrapper (src/automation/train/worker.ts) calls it too. */
+export function handleTrainMessage(msg: ToTrainWorker): void {
   if (msg.type === 'start') void start(msg.runId, msg);
-  else if (msg.type === 'pause') controller?.abort('pause');
-  else if (msg.type === 'fill-storage') failPutsInto('checkpoints');
-  else (tf.backend() as unknown as { device?: { destroy?: () => void } }).device?.destroy?.();
+  else controller?.abort('pause'); // 'pause': stop after the current batch
+}
+
+self.onmessage = (ev: MessageEvent<ToTrainWorker>) => {
+  handleTrainMessage(ev.data);
 };

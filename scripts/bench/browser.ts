@@ -1,5 +1,5 @@
 /**
- * Builds the app into its own folder, serves it with `vite preview` and opens it in the
+ * Builds the app (the automation build, with the `window.__fer*` hooks) into its own folder, serves it with `vite preview` and opens it in the
  * system Chromium with the flags of playwright.config.ts, for scripts that drive
  * `window.__ferModel` (bench:model). Nothing is downloaded.
  */
@@ -14,9 +14,13 @@ export interface BenchSession {
 }
 
 export function buildApp(outDir: string): void {
-  const r = spawnSync('npx', ['vite', 'build', '--outDir', outDir, '--emptyOutDir'], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const r = spawnSync(
+    'npx',
+    ['vite', 'build', '--mode', 'automation', '--outDir', outDir, '--emptyOutDir'],
+    {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
   if (r.status !== 0) throw new Error(`vite build failed (exit ${r.status ?? 'signal'})`);
 }
 

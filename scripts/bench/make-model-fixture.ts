@@ -1,5 +1,5 @@
 /**
- * Regenerates the committed tiny-model fixture (src/model/fixtures/tiny/): a small model
+ * Regenerates the committed tiny-model fixture (src/automation/model/fixtures/tiny/): a small model
  * trained for a few steps on random data (so batch-norm statistics and attention weights are
  * not at their initial values), exported in the weights format, an input clip, and the logits
  * and attention the CPU backend computes for it. Run: npx tsx scripts/bench/make-model-fixture.ts
@@ -8,12 +8,16 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { format, resolveConfig } from 'prettier';
-import { FIXTURE_CONFIG, FIXTURE_INPUT_SHAPE, fixtureInput } from '../../src/model/fixtureSpec';
+import {
+  FIXTURE_CONFIG,
+  FIXTURE_INPUT_SHAPE,
+  fixtureInput,
+} from '../../src/automation/model/fixtureSpec';
 import { createModel, disposeForwardOutput, forward } from '../../src/model/model';
-import { trainStep } from '../../src/model/trainStep';
+import { trainStep } from '../../src/automation/model/trainStep';
 import { exportWeights } from '../../src/model/weights';
 
-const dir = new URL('../../src/model/fixtures/tiny/', import.meta.url);
+const dir = new URL('../../src/automation/model/fixtures/tiny/', import.meta.url);
 
 await tf.setBackend('cpu');
 const model = createModel(FIXTURE_CONFIG);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ratioRoundRows, relativeTrainRows, type RatioRound } from './model';
-import type { ModelBenchResult } from '../../src/model/debugApi';
+import type { ModelBenchResult } from '../../src/automation/model/api';
 
 const round = (n: number, ms: number, torchMs: number): RatioRound => ({
   round: n,

@@ -17,7 +17,7 @@ import type {
   ModelBenchOptions,
   ModelBenchResult,
   WasmStatus,
-} from '../../src/model/debugApi';
+} from '../../src/automation/model/api';
 import { fixed, mib } from './report';
 
 export interface PageEnvironment {

@@ -13,7 +13,7 @@ import { installRawKernels } from '../../src/compute/rawKernels';
 import { installWasmKernels } from '../../src/compute/wasmKernels';
 import { TINY_OVERRIDES } from '../../src/model/config';
 import { createModel, disposeModel } from '../../src/model/model';
-import { trainStep } from '../../src/model/trainStep';
+import { trainStep } from '../../src/automation/model/trainStep';
 
 const config = process.argv[2] === 'tiny' ? 'tiny' : 'full';
 const frames = Number(process.argv[3] ?? 2);

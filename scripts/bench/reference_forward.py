@@ -4,7 +4,7 @@ docs/weights-format.md only. It loads a model in the weights format and an input
 prints the largest difference from the expected logits and attention weights.
 
 Usage: python3 scripts/bench/reference_forward.py [fixture-dir]
-(default: src/model/fixtures/tiny). Exit status 1 if any difference exceeds 1e-4.
+(default: src/automation/model/fixtures/tiny). Exit status 1 if any difference exceeds 1e-4.
 """
 import json
 import math

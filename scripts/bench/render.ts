@@ -2,7 +2,7 @@
  * The generated block of docs/benchmarks.md from the results `npm run bench` collected. Pure
  * (no I/O): scripts/bench.ts gathers, this formats.
  */
-import type { MemoryTrace, ModelBenchResult } from '../../src/model/debugApi';
+import type { MemoryTrace, ModelBenchResult } from '../../src/automation/model/api';
 import type { ImportReport } from './import';
 import type { PageEnvironment } from './model';
 import { MODEL_HEADERS, modelRow } from './model';

@@ -2,7 +2,7 @@
  * Times FaceDetector and FaceLandmarker in our worker (CPU delegate) in Chromium, on a built
  * app (`window.__ferFace`), and counts the faces found. Prints a Markdown table.
  *
- *   npx vite build --outDir /tmp/bench-dist
+ *   npx vite build --mode automation --outDir /tmp/bench-dist
  *   npx tsx scripts/face-models/bench.ts --dist /tmp/bench-dist [--port 4199] [--repeat 25] \
  *     [--width 640] [image.jpg ...]
  *

@@ -1,12 +1,12 @@
 /**
  * The CLI's view of the app's test API (`window.__fer`, installed by
- * src/testing/testApi.ts). Types only: the CLI never imports app code at run time, it
+ * src/automation/app.ts). Types only: the CLI never imports app code at run time, it
  * drives the built app in Chromium. Keep in step with `FerTestApi`.
  */
 import type { BackendInfo } from '../../src/compute/backend';
 import type { LayoutKind } from '../../src/ingest/types';
 import type { DatasetStatus } from '../../src/storage/schema';
-import type { FerTestApi } from '../../src/testing/testApi';
+import type { FerTestApi } from '../../src/automation/app';
 import type {
   MediaFileReport,
   MediaFrameReport,
@@ -16,7 +16,7 @@ import type {
 } from '../../src/preprocess/api';
 import type { PreprocessConfigInput } from '../../src/preprocess/config';
 import type { MiningConfig } from '../../src/preprocess/mining';
-import type { PreprocessDebugApi } from '../../src/preprocess/debugHook';
+import type { PreprocessDebugApi } from '../../src/automation/preprocess';
 import type { Region } from '../../src/preprocess/types';
 
 export type { BackendInfo, DatasetStatus, LayoutKind, PreprocessSummary, Region, RunProgress };
@@ -130,7 +130,7 @@ export const BACKENDS = [
 ] as const satisfies readonly BackendInfo['name'][];
 
 /**
- * Fails the typecheck when the app's test API (src/testing/testApi.ts) no longer offers
+ * Fails the typecheck when the app's test API (src/automation/app.ts) no longer offers
  * what the CLI calls, with the types it expects.
  */
 export const APP_API_MATCHES: FerTestApi extends CliFerApi ? true : never = true;
@@ -152,7 +152,7 @@ export type MediaResultJson<C> = Omit<PreprocessMediaResult, 'files'> & {
 };
 
 /**
- * The methods of `window.__ferPreprocess` (src/preprocess/debugHook.ts) the CLI calls:
+ * The methods of `window.__ferPreprocess` (src/automation/preprocess.ts) the CLI calls:
  * a run is started, polled for progress and awaited; loose files go through
  * `mediaWithCrops`, which returns the crops as base64.
  */

@@ -54,7 +54,7 @@ export function defaultProfileDir(env: NodeJS.ProcessEnv = process.env): string 
 export interface GlobalOptions {
   /** Chromium profile folder (holds the app's IndexedDB). Absolute. */
   profile: string;
-  /** Folder with the built app. Absolute; null means the repository's dist/. */
+  /** Folder with the automation build. Absolute; null means the repository's dist-automation/. */
   dist: string | null;
   /** 'auto': build when dist is missing or older than the sources. */
   build: 'auto' | 'always' | 'never';

@@ -136,7 +136,8 @@ export async function openApp(opts: OpenAppOptions): Promise<AppSession> {
       } catch {
         throw new CliError(
           `The app in ${opts.distDir} did not install its test API (window.__fer) within ` +
-            `${opts.startupTimeoutSec} s. Is that folder a current build of FER Workbench? ` +
+            `${opts.startupTimeoutSec} s. Is that folder a current automation build of FER Workbench ` +
+            `(vite build --mode automation; the production build has no test API)? ` +
             `Try --build.${recentText()}`,
           EXIT.usage,
         );

@@ -8,7 +8,7 @@ import { CliError, EXIT } from './args';
 /** The repository root (this file is scripts/lib/build.ts). */
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-/** What a build reads: a change to any of these makes dist/ stale. */
+/** What a build reads: a change to any of these makes a build (dist-automation/) stale. */
 export const BUILD_INPUTS = [
   'src',
   'workers',
@@ -60,17 +60,31 @@ export async function buildReason(
 }
 
 /**
- * Runs `vite build --outDir distDir`. Its output goes to stderr when `verbose` (stdout stays
- * free for --json) and is shown only on failure otherwise.
+ * Which build: 'automation' (the app plus the `window.__fer*` hooks the CLI and the benches
+ * drive, src/automation/main.tsx) or 'production' (what `npm run build` ships, no hooks).
  */
-export async function runBuild(distDir: string, verbose: boolean, root = REPO_ROOT): Promise<void> {
+export type BuildMode = 'automation' | 'production';
+
+/** Where the CLI serves from by default: the automation build (docs/testing.md). */
+export const AUTOMATION_DIST = path.join(REPO_ROOT, 'dist-automation');
+
+/**
+ * Runs `vite build --mode MODE --outDir distDir`. Its output goes to stderr when `verbose`
+ * (stdout stays free for --json) and is shown only on failure otherwise.
+ */
+export async function runBuild(
+  distDir: string,
+  verbose: boolean,
+  root = REPO_ROOT,
+  mode: BuildMode = 'automation',
+): Promise<void> {
   const vite = path.join(root, 'node_modules', '.bin', 'vite');
   if (!existsSync(vite))
     throw new CliError(
       `Cannot build the app: ${vite} is missing (run 'npm install' in ${root}).`,
       EXIT.usage,
     );
-  const child = spawn(vite, ['build', '--outDir', distDir, '--emptyOutDir'], {
+  const child = spawn(vite, ['build', '--mode', mode, '--outDir', distDir, '--emptyOutDir'], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -11,7 +11,7 @@ import type {
   TestInputKind,
 } from './api';
 import { TEST_INPUT_IDS } from './api';
-import type { DemoDebugApi, DemoStoreResult } from '../../src/ingest/demo/debugHook';
+import type { DemoDebugApi, DemoStoreResult } from '../../src/automation/demo';
 import {
   EXIT,
   usageError,
@@ -331,7 +331,7 @@ export async function runDelete(
   };
 }
 
-/** `window` with the demo generator's hook (src/ingest/demo/debugHook.ts). */
+/** `window` with the demo generator's hook (src/automation/demo.ts). */
 interface DemoWindow {
   __ferDemo?: Partial<DemoDebugApi>;
 }

@@ -8,7 +8,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { PreprocessConfigInput } from '../../src/preprocess/config';
 import type { RunRecord } from '../../src/train/run/record';
-import type { TrainDebugApi } from '../../src/ui/train/debugHook';
+import type { TrainDebugApi } from '../../src/automation/train';
 import type { CliWindow } from './api';
 import { CliError, EXIT, type DemoCountsArg, type ExperimentOptions } from './args';
 import type { Page } from '@playwright/test';

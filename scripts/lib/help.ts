@@ -6,7 +6,7 @@ const GLOBAL = `Options for every command:
                        (default: $FER_PROFILE, else ~/.fer-workbench/profile)
   --json               print one JSON document on stdout
   --verbose, -v        pass the app's console errors and page errors to stderr
-  --dist DIR           the built app to serve (default: the repository's dist/)
+  --dist DIR           the built app to serve (default: the repository's dist-automation/)
   --build              build the app first, even if the build looks current
   --no-build           never build (fail if DIR has no build)
   --gpu                launch Chromium for a real GPU (Vulkan, no blocklist)

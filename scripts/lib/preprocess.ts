@@ -1,7 +1,7 @@
 /**
  * `preprocess <dataset>` and `preprocess-media <files...> --out DIR`: the app's preprocessing
  * (src/preprocess/api.ts) driven through its hook `window.__ferPreprocess`
- * (src/preprocess/debugHook.ts). Node only polls and writes files; every frame is decoded,
+ * (src/automation/preprocess.ts). Node only polls and writes files; every frame is decoded,
  * detected, cropped and encoded in the app's workers, as in the UI.
  */
 import { mkdir, stat, writeFile } from 'node:fs/promises';

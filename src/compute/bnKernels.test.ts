@@ -12,7 +12,7 @@ import {
   installBnKernels,
   setBatchNormSimdEnabled,
 } from './bnKernels';
-import { relErr } from '../testing/relErr';
+import { relErr } from '../automation/compute/relErr';
 
 // batchNormTraining on wasm with the fused SIMD kernels against the same function with them off
 // (the stock-kernel host path) and against the cpu backend: y, dx, dgamma, dbeta and the moments

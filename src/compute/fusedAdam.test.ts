@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { restoreOptimizer, snapshotOptimizer } from '../train/loop/snapshot';
 import { createAdam, FusedAdamOptimizer } from './fusedAdam';
 import { mulberry32 } from './random';
-import { relErr } from '../testing/relErr';
+import { relErr } from '../automation/compute/relErr';
 
 // The fused Adam against tf.train.adam, on WASM and on CPU. Stated tolerance, per tensor:
 // max |fused - stock| / max |stock| <= 1e-6. On WASM the SIMD kernel does the stock kernels'

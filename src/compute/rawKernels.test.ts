@@ -10,7 +10,7 @@ import {
   setMaxPoolSimdEnabled,
 } from './rawKernels';
 import { installMissingGradients } from './wasmGrads';
-import { relErr } from '../testing/relErr';
+import { relErr } from '../automation/compute/relErr';
 
 // FerMaxPoolGrad against tfjs's CPU gradient of maxPool (its own MaxPoolGrad kernel), on random
 // inputs with and without ties (after a ReLU many window entries are 0). The same routing rule

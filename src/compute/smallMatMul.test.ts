@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mulberry32 } from '../model/params';
-import { relErr } from '../testing/relErr';
+import { relErr } from '../automation/compute/relErr';
 import { setSmallMatMulEnabled, smallMatMul } from './smallMatMul';
 
 // The SIMD small-row products called directly on wasm tensors, against the CPU backend's matMul.

@@ -9,7 +9,7 @@ import {
   installMissingGradients,
   missingGradKernels,
 } from './wasmGrads';
-import { relErr } from '../testing/relErr';
+import { relErr } from '../automation/compute/relErr';
 
 // Gradients of our convolutions against TensorFlow.js's own gradients on the CPU backend, on
 // random inputs. Stated tolerance: max |custom - reference| / max |reference| < 1e-5 (float32

@@ -3,7 +3,7 @@ import { csvField, parseCsv, toCsv } from './csv';
 import { escapeHtml, isInertSvg, runReportHtml } from './html';
 import { predictionsCsv, predictionsHeader, pseudoLabelsCsv, topFrame } from './tables';
 import { comparisonRows, variantLabel } from './compare';
-import { makeRun } from './testing';
+import { makeRun } from '../automation/export/run';
 import { ABLATION_PRESETS, validateModelConfig } from '../model/config';
 import { modelFlops, paramCounts } from '../model/flops';
 

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { strFromU8, strToU8, unzipSync } from 'fflate';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FIXTURE_CONFIG } from '../model/fixtureSpec';
+import { FIXTURE_CONFIG } from '../automation/model/fixtureSpec';
 import { createModel, disposeModel, type FerModel } from '../model/model';
 import { exportWeights, WeightsFormatError } from '../model/weights';
 import { snapshotModel } from '../train/loop/snapshot';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defaultDatasetName, LayoutNotDetectedError, planImport, summarisePlan } from './plan';
-import { aviBytes, mp4Bytes, pngBytes, src, text } from './testing/bytes';
+import { aviBytes, mp4Bytes, pngBytes, src, text } from '../automation/ingest/bytes';
 
 const frame = (s: string, q: string, n: number, bytes = pngBytes()) =>
   src(`CK+/cohn-kanade-images/${s}/${q}/${s}_${q}_${String(n).padStart(8, '0')}.png`, bytes);

@@ -11,7 +11,7 @@ import {
   src,
   text,
   webpBytes,
-} from './testing/bytes';
+} from '../automation/ingest/bytes';
 
 describe('sniffFormat', () => {
   it.each([

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { useFastTestBackend } from '../testing/testBackend';
+import { useFastTestBackend } from '../automation/compute/testBackend';
 import { allowHostVectors, batchNormTraining, batchNormPerGroup } from './batchNorm';
 import { mulberry32 } from './params';
 

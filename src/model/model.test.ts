@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { useFastTestBackend } from '../testing/testBackend';
+import { useFastTestBackend } from '../automation/compute/testBackend';
 import {
   ABLATION_PRESETS,
   mergeConfig,
@@ -15,7 +15,7 @@ import { backboneConvWeights, modelFlops, paramCounts } from './flops';
 import { modelLoss, weightedCrossEntropy } from './loss';
 import { createModel, disposeForwardOutput, disposeModel, forward } from './model';
 import { mulberry32 } from './params';
-import { trainStep } from './trainStep';
+import { trainStep } from '../automation/model/trainStep';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

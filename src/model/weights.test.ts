@@ -7,7 +7,7 @@ import {
   FIXTURE_TOLERANCE,
   type FixtureExpected,
   fixtureInput,
-} from './fixtureSpec';
+} from '../automation/model/fixtureSpec';
 import { createModel, disposeForwardOutput, disposeModel, forward } from './model';
 import { paramCounts } from './flops';
 import {
@@ -26,7 +26,7 @@ interface NodeFs {
 const fsModule = 'node:fs';
 async function readFixture(name: string): Promise<Uint8Array> {
   const fs = (await import(/* @vite-ignore */ fsModule)) as NodeFs;
-  return fs.readFileSync(new URL(`./fixtures/tiny/${name}`, import.meta.url));
+  return fs.readFileSync(new URL(`../automation/model/fixtures/tiny/${name}`, import.meta.url));
 }
 const toArrayBuffer = (u: Uint8Array): ArrayBuffer =>
   u.buffer.slice(u.byteOffset, u.byteOffset + u.byteLength) as ArrayBuffer;
@@ -150,7 +150,7 @@ describe('weights export / import', () => {
   });
 });
 
-describe('committed fixture (src/model/fixtures/tiny)', () => {
+describe('committed fixture (src/automation/model/fixtures/tiny)', () => {
   it('reproduces the expected logits and attention weights', async () => {
     const modelJson = JSON.parse(
       new TextDecoder().decode(await readFixture(FIXTURE_FILES.modelJson)),

@@ -3,7 +3,7 @@ import { canvasSmoothing, canvasTransform, contextWarper, type WarpContext } fro
 import { eyesCropAffine, DEFAULT_CROP_CONFIG, mouthCropAffine } from './steps/regionCrops';
 import { faceCropAffine } from './steps/alignment';
 import { scaling } from './steps/affine';
-import { brightCentroid, discs } from './steps/testing/images';
+import { brightCentroid, discs } from '../automation/preprocess/images';
 import type { Point, RgbaImage } from './types';
 
 /**

@@ -6,7 +6,7 @@ import { openFerDb, type FerDatabase } from '../storage/db';
 import { cropBytes, listFrames, listPreprocessed, preprocessStatus } from '../storage/frames';
 import type { MediaItemRecord, PreprocessedRecord } from '../storage/schema';
 import { WorkerPool, type PoolReply, type PoolRequest, type WorkerPort } from '../workers/pool';
-import { failPutsInto } from '../testing/quota';
+import { failPutsInto } from '../automation/storage/quota';
 import { emptyDropCounts } from './protocol';
 import type {
   ItemResult,

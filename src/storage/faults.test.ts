@@ -9,7 +9,7 @@ import { IDBFactory } from 'fake-indexeddb';
 import { openDB } from 'idb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FrameRecord } from '../preprocess/types';
-import { failPutsInto } from '../testing/quota';
+import { failPutsInto } from '../automation/storage/quota';
 import type { CheckpointRecord, RunRecord } from '../train/run/record';
 import { openFerDb, type FerDatabase } from './db';
 import { quotaMessage, StorageError, toStorageError } from './errors';

@@ -22,10 +22,6 @@ export interface TrainHandle {
   pause: () => void;
   /** Ends the worker at once, as a crash would (tests). */
   terminate: () => void;
-  /** Destroys the WebGPU device in the worker, as a driver reset would (tests). */
-  loseDevice: () => void;
-  /** Makes the worker's checkpoint writes fail as on a full disk (tests). */
-  fillStorage: () => void;
   /** Resolves with the final record (done or paused); rejects with the worker's error. */
   done: Promise<RunRecord>;
 }
@@ -66,16 +62,30 @@ export async function storedRun(id: string): Promise<RunRecord | undefined> {
   return getRun(await getDb(), id);
 }
 
+/** Makes a training worker (one per run). */
+export type TrainWorkerFactory = () => Worker;
+
+let makeTrainWorker: TrainWorkerFactory = () =>
+  new Worker(new URL('../../workers/train.worker.ts', import.meta.url), {
+    type: 'module',
+    name: 'train',
+  });
+
+/**
+ * Replaces the training worker: the automation build (src/automation/train.ts) runs a wrapper
+ * of the same worker that also answers test-only messages.
+ */
+export function setTrainWorkerFactory(factory: TrainWorkerFactory): void {
+  makeTrainWorker = factory;
+}
+
 /** Starts (or resumes from its checkpoint) a run in a fresh worker. */
 export function startRun(
   runId: string,
   backend: BackendName | null,
   callbacks: TrainCallbacks = {},
 ): TrainHandle {
-  const worker = new Worker(new URL('../../workers/train.worker.ts', import.meta.url), {
-    type: 'module',
-    name: 'train',
-  });
+  const worker = makeTrainWorker();
   let crashed: (message: string) => void = () => undefined;
   const done = new Promise<RunRecord>((resolve, reject) => {
     crashed = (message) =>
@@ -118,8 +128,6 @@ export function startRun(
       worker.terminate();
       crashed('The training worker stopped unexpectedly.');
     },
-    loseDevice: () => worker.postMessage({ type: 'lose-device' } satisfies ToTrainWorker),
-    fillStorage: () => worker.postMessage({ type: 'fill-storage' } satisfies ToTrainWorker),
     done,
   };
 }

@@ -3,17 +3,12 @@ import type { BackendName } from '../compute/backend';
 import type { TrainProgress } from './run/engine';
 import type { RunRecord } from './run/record';
 
+/**
+ * The automation build's wrapper of the worker (src/automation/train/worker.ts) adds messages
+ * only tests send (a lost GPU device, a full disk).
+ */
 export type ToTrainWorker =
-  | { type: 'start'; runId: string; backend: BackendName | null }
-  | { type: 'pause' }
-  /** Tests: destroys the WebGPU device, as a driver reset would (no-op on other backends). */
-  | { type: 'lose-device' }
-  /**
-   * Tests: from now on, writes of checkpoints in this worker fail with QuotaExceededError, as
-   * on a full disk (Chromium's quota override does not reliably fail writes that replace a
-   * record of the same size).
-   */
-  | { type: 'fill-storage' };
+  { type: 'start'; runId: string; backend: BackendName | null } | { type: 'pause' };
 
 export type FromTrainWorker =
   | { type: 'backend'; backend: string; reason: string; device: string }

@@ -8,7 +8,6 @@ import { DatasetList } from './datasets/DatasetList';
 import { DatasetBrowser } from './datasets/DatasetBrowser';
 import { ensurePersistence, useDatasetsStore } from './datasets/datasetsStore';
 import { useImportStore } from './ingest/importStore';
-import { TestApiInputs } from '../testing/TestApiInputs';
 import { PreprocessPanel } from './preprocess/PreprocessPanel';
 import { usePreprocessStore } from './preprocess/preprocessStore';
 import { DemoStatus } from './demo/DemoStatus';
@@ -146,7 +145,6 @@ export function App() {
           </div>
         </div>
       </main>
-      <TestApiInputs />
     </div>
   );
 }

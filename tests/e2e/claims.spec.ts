@@ -13,7 +13,7 @@ import type { RunRecord } from '../../src/train/run/record';
  * teacher reuse, and the claims table in summary.json / summary.md. It asserts the pipeline,
  * not the claims (at this size their numbers are noise; docs/results.md has the real ones).
  */
-const dist = path.resolve(process.env.E2E_DIST ?? 'dist');
+const dist = path.resolve(process.env.E2E_DIST ?? 'dist-automation');
 let tmp: string;
 
 test.beforeAll(async () => {

@@ -12,7 +12,7 @@ import { ffmpeg } from './ffmpeg';
  * the affines put the eyes where the paper says, and a stored dataset is preprocessed once
  * (a second run does nothing).
  */
-const dist = path.resolve(process.env.E2E_DIST ?? 'dist');
+const dist = path.resolve(process.env.E2E_DIST ?? 'dist-automation');
 const ASTRONAUT = path.resolve('tests/fixtures/faces/astronaut.png');
 let tmp: string;
 let profile: string;

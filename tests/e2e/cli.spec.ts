@@ -11,7 +11,7 @@ import { expected, fixturePath, type AfewExpected } from './fixtures';
  * The headless runner (`npm run cli`) on the real build: the same import code the UI runs,
  * driven through the test API, with the data kept in a profile between commands.
  */
-const dist = path.resolve(process.env.E2E_DIST ?? 'dist');
+const dist = path.resolve(process.env.E2E_DIST ?? 'dist-automation');
 let tmp: string;
 let profile: string;
 

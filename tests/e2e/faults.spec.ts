@@ -434,7 +434,7 @@ test('bad weight files are refused with their reason; the loaded model and its p
   test.setTimeout(180_000);
   await openWithHooks(p);
   await p.getByTestId('nav.inference').click();
-  const dir = 'src/model/fixtures/tiny';
+  const dir = 'src/automation/model/fixtures/tiny';
   const modelJson = readFileSync(`${dir}/model.json`, 'utf8');
   const shardName = 'group1-shard1of1.bin';
   const shard = readFileSync(`${dir}/${shardName}`);

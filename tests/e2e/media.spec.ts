@@ -3,11 +3,11 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test, type Page } from '@playwright/test';
-import type {} from '../../src/ingest/media/debugApi';
+import type {} from '../../src/automation/media/api';
 import { onOrigin } from './originWatch';
 
 // Media probing/decoding in the built app, driven through window.__ferMedia
-// (src/ingest/media/debugHook.ts). Fixtures come from tests/fixtures/make-fixtures.ts.
+// (src/automation/media.ts). Fixtures come from tests/fixtures/make-fixtures.ts.
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const FIX = join(ROOT, 'tests', 'fixtures', 'generated');

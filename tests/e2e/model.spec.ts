@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import type { DebugBackend } from '../../src/model/debugApi';
+import type { DebugBackend } from '../../src/automation/model/api';
 
 // Checks that need a real browser: the grouped convolution, the committed fixture and the
 // full model on every backend Chromium offers here (WebGPU and WebGL on SwiftShader, CPU).

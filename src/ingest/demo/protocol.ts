@@ -1,5 +1,5 @@
 /**
- * Messages between the demo generator's callers (api.ts, debugHook.ts) and its worker
+ * Messages between the demo generator's callers (api.ts, src/automation/demo.ts) and its worker
  * (workers/demo.worker.ts). One worker per generation; it imports nothing from the UI.
  */
 import type { DemoClass } from './classes';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import astronaut from './fixtures/astronaut-landmarks.json';
+import astronaut from '../../automation/demo/astronaut-landmarks.json';
 import { ANCHOR, faceFrameOf, toFaceCoords } from './geometry';
 import { faceAnchors, REGION_NAMES, regionMembers, regionWeights } from './regions';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { aviBytes, mp4Bytes, src } from '../testing/bytes';
+import { aviBytes, mp4Bytes, src } from '../../automation/ingest/bytes';
 import { planAfew } from './afew';
 
 describe('planAfew', () => {

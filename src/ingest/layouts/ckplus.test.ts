@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pngBytes, src } from '../testing/bytes';
+import { pngBytes, src } from '../../automation/ingest/bytes';
 import { parseCkplusEmotion, planCkplus } from './ckplus';
 
 const frame = (s: string, q: string, n: number) =>

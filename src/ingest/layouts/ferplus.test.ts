@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { src } from '../testing/bytes';
+import { src } from '../../automation/ingest/bytes';
 import { ferplusVote, parsePixels, planFerplus } from './ferplus';
 
 /** 2304 pixel values: a ramp starting at `start`. */

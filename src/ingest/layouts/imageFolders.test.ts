@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { jpegBytes, mp4Bytes, pngBytes, src } from '../testing/bytes';
+import { jpegBytes, mp4Bytes, pngBytes, src } from '../../automation/ingest/bytes';
 import { planImageFolders } from './imageFolders';
 
 describe('planImageFolders', () => {

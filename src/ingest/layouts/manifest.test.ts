@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { jpegBytes, mp4Bytes, src } from '../testing/bytes';
+import { jpegBytes, mp4Bytes, src } from '../../automation/ingest/bytes';
 import { planManifest, resolveRelative } from './manifest';
 
 describe('resolveRelative', () => {

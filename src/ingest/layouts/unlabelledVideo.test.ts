@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mp4Bytes, pngBytes, src } from '../testing/bytes';
+import { mp4Bytes, pngBytes, src } from '../../automation/ingest/bytes';
 import { planUnlabelledVideo } from './unlabelledVideo';
 
 describe('planUnlabelledVideo', () => {

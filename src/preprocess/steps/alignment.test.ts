@@ -3,7 +3,7 @@ import type { Point } from '../types';
 import { affineScale, applyAffine } from './affine';
 import { eyeLineAngle, faceCropAffine, levellingAngleDeg } from './alignment';
 import { DEFAULT_CROP_CONFIG } from './regionCrops';
-import { brightCentroid, discs } from './testing/images';
+import { brightCentroid, discs } from '../../automation/preprocess/images';
 import { warpAffine } from './warp';
 
 const cfg = DEFAULT_CROP_CONFIG;

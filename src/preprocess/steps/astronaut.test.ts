@@ -11,8 +11,8 @@ import { levellingAngleDeg } from './alignment';
 import { clahe } from './clahe';
 import { lightnessOf, meanLightness, toLab } from './lab';
 import { DEFAULT_CROP_CONFIG, regionAffines } from './regionCrops';
-import { loadAstronaut } from './testing/png';
-import { pixel, stats } from './testing/images';
+import { loadAstronaut } from '../../automation/preprocess/png';
+import { pixel, stats } from '../../automation/preprocess/images';
 import { warpAffine } from './warp';
 
 const cfg = DEFAULT_CROP_CONFIG;

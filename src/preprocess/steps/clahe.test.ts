@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { clahe } from './clahe';
 import { meanLightness, toLab } from './lab';
-import { angleDiffDeg, hsvHue, makeImage, pixel, rng, stats } from './testing/images';
+import {
+  angleDiffDeg,
+  hsvHue,
+  makeImage,
+  pixel,
+  rng,
+  stats,
+} from '../../automation/preprocess/images';
 
 const r = rng(11);
 // 224x224, dark and low-contrast: grey levels 20..50 in a smooth pattern plus noise.

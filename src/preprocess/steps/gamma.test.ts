@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { applyGamma, autoGamma, autoGammaValue, GAMMA_RANGE } from './gamma';
 import { meanLightness, toLab } from './lab';
-import { makeImage, rng } from './testing/images';
+import { makeImage, rng } from '../../automation/preprocess/images';
 
 const r = rng(5);
 const dark = makeImage(96, 96, (x, y) => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { clahe } from './clahe';
 import { correctIllumination, DEFAULT_ILLUMINATION_CONFIG, meanLightness } from './illumination';
-import { makeImage } from './testing/images';
+import { makeImage } from '../../automation/preprocess/images';
 
 const img = makeImage(48, 48, (x, y) => [20 + x, 15 + y, 30]);
 

@@ -9,7 +9,7 @@ import {
   meanLightness,
   toLab,
 } from './lab';
-import { makeImage, rng, type Rgb } from './testing/images';
+import { makeImage, rng, type Rgb } from '../../automation/preprocess/images';
 
 describe('sRGB <-> CIE L*a*b*', () => {
   it('gives the textbook values', () => {

@@ -9,7 +9,7 @@ import {
   mouthCropAffineFromCentre,
   regionAffines,
 } from './regionCrops';
-import { brightCentroid, discs } from './testing/images';
+import { brightCentroid, discs } from '../../automation/preprocess/images';
 import { warpAffine } from './warp';
 
 const cfg = DEFAULT_CROP_CONFIG;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Affine } from '../types';
 import { composeAffine, IDENTITY_AFFINE, rotationAbout, scaling, translation } from './affine';
-import { makeImage, pixel, rng, stats } from './testing/images';
+import { makeImage, pixel, rng, stats } from '../../automation/preprocess/images';
 import { boxReduce, warpAffine, warpPlan } from './warp';
 
 const noise = rng(7);

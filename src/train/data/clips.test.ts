@@ -3,7 +3,7 @@ import { IDBFactory } from 'fake-indexeddb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openFerDb, type FerDatabase } from '../../storage/db';
 import { listClips, splitClips, type ClipRef } from './clips';
-import { seedDataset } from './testing';
+import { seedDataset } from '../../automation/train/data';
 
 let db: FerDatabase;
 const range = (a: number, b: number): number[] => Array.from({ length: b - a }, (_, i) => a + i);

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openFerDb, type FerDatabase } from '../../storage/db';
 import type { ClipRef } from './clips';
 import { FrameLoadError, idbFrameSource, interleaveRegions, type CropDecoder } from './source';
-import { seedDataset } from './testing';
+import { seedDataset } from '../../automation/train/data';
 
 const REGION_CODE: Record<string, number> = { face: 1, eyes: 2, mouth: 3 };
 let db: FerDatabase;

@@ -4,9 +4,9 @@ import { mergeConfig, TINY_OVERRIDES } from '../../model/config';
 import { modelLoss } from '../../model/loss';
 import { createModel, disposeModel, forward } from '../../model/model';
 import { mulberry32 } from '../../model/params';
-import { useFastTestBackend } from '../../testing/testBackend';
+import { useFastTestBackend } from '../../automation/compute/testBackend';
 import { optimiserStep } from './step';
-import { relErr } from '../../testing/relErr';
+import { relErr } from '../../automation/compute/relErr';
 
 afterAll(async () => {
   await tf.setBackend('cpu');

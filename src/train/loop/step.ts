@@ -1,6 +1,6 @@
 /**
  * One optimisation step (paper Sec. 4.1): forward in training mode, class-weighted
- * cross-entropy + the attention penalty, Adam update. Unlike src/model/trainStep.ts it also
+ * cross-entropy + the attention penalty, Adam update. Unlike src/automation/model/trainStep.ts (the benches' step) it also
  * hands back the batch's predicted classes, for the running training accuracy.
  *
  * With `microBatch` smaller than the batch, the batch goes through forward and backward in

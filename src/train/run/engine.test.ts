@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { getCheckpoint, getPhaseModel, putRun } from '../../storage/runs';
 import { frameCacheKey } from '../data/source';
-import { seedDataset, type SeedItem } from '../data/testing';
+import { seedDataset, type SeedItem } from '../../automation/train/data';
 import { runTraining } from './engine';
 import {
   CLASSES,
@@ -21,7 +21,7 @@ import {
   installEngineFixture,
   newRun,
   SIZE,
-} from './engineFixture';
+} from '../../automation/train/engineFixture';
 import type { RunRecord } from './record';
 
 installEngineFixture();
@@ -197,7 +197,7 @@ describe('runTraining', () => {
 
   it('a full disk while checkpointing stops the run; the previous checkpoint stays; it resumes', async () => {
     const { getRun } = await import('../../storage/runs');
-    const { failPutsInto } = await import('../../testing/quota');
+    const { failPutsInto } = await import('../../automation/storage/quota');
     await newRun(config({ epochs: 4 }, 0), 'full');
     let restore: (() => void) | null = null;
     const controller = new AbortController();

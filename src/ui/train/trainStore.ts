@@ -113,7 +113,7 @@ export const useTrainStore = create<TrainState>((set, get) => {
     resume: async (id, options = {}) => {
       if (get().handle || get().activeId !== null) return;
       // Claimed before the first await: until the worker takes the run, the UI and
-      // __ferTrain.wait() must see it as starting, not as the stopped record still stored.
+      // the automation hook's wait() must see it as starting, not as the stopped record still stored.
       set({ activeId: id });
       try {
         const run = await storedRun(id);

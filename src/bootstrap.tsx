@@ -1,0 +1,24 @@
+/**
+ * Starts the app: theme, service worker, and the React tree in #root. Both entries call it:
+ * the product's (src/main.tsx) and the automation build's (src/automation/main.tsx), which
+ * passes the test inputs to render beside the app.
+ */
+import { type ReactNode, StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './ui/App';
+import './ui/styles.css';
+import { initTheme } from './ui/settings/theme';
+import { registerServiceWorker } from './ui/pwa';
+
+export function renderApp(extra?: ReactNode): void {
+  initTheme();
+  registerServiceWorker();
+  const root = document.getElementById('root');
+  if (!root) throw new Error('index.html has no #root element');
+  createRoot(root).render(
+    <StrictMode>
+      <App />
+      {extra}
+    </StrictMode>,
+  );
+}
