@@ -21,6 +21,7 @@ import {
   type Encoder,
 } from './crops';
 import { emptyDropCounts, zeroTimings } from './protocol';
+import { smallFaceNote } from './smallFaces';
 import type { ItemResult, ItemTimings, ProcessedFrame, SampledFrame } from './protocol';
 import type {
   DropReason,
@@ -234,6 +235,8 @@ async function processOne<T>(
     if (planned.note) sample.note = planned.note;
     return { sample, frame: null };
   }
+  const note = smallFaceNote(planned.plan.keypoints);
+  if (note) sample.note = note;
   t = performance.now();
   const rendered = renderCrops(source.warp(), planned.plan.affines, config);
   timings.cropMs += performance.now() - t;

@@ -70,7 +70,10 @@ export interface SampledFrame {
   dropped: DropReason | null;
   /** Only with job.detail: the faces with keypoints and landmarks. */
   detail?: FaceResult[];
-  /** An error text for a 'decode-error' or 'no-landmarks' drop. */
+  /**
+   * An error text for a 'decode-error' or 'no-landmarks' drop; on a kept frame, that its
+   * face is too small for reliable landmarks (smallFaceNote).
+   */
   note?: string;
 }
 

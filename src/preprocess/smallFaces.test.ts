@@ -82,6 +82,20 @@ describe('findSmallFaces', () => {
     expect(always.faces).toHaveLength(4);
   });
 
+  it('redoes the landmarks of a chosen face that was small in the detection copy', async () => {
+    const coarse = [{ x: -1, y: -1, z: 0 }];
+    const small = { ...face(300, 290, 60), landmarks: coarse };
+    const deps = fakeDeps([]);
+    const r = await findSmallFaces([small], FRAME, 'auto', deps);
+    expect(deps.regions).toEqual([{ x: 270, y: 260, width: 120, height: 120 }]);
+    expect(r.faces[0]?.landmarks).toEqual([{ x: 270, y: 260, z: 0 }]);
+    // A large face keeps its own.
+    const big = { ...face(300, 290, 200), landmarks: coarse };
+    const again = fakeDeps([]);
+    expect((await findSmallFaces([big], FRAME, 'auto', again)).faces[0]?.landmarks).toBe(coarse);
+    expect(again.regions).toEqual([]);
+  });
+
   it("'off' keeps the whole-frame faces", async () => {
     const deps = fakeDeps(truth);
     const r = await findSmallFaces([], FRAME, 'off', deps);

@@ -17,7 +17,25 @@ import {
   type TileConfig,
   type TiledDetection,
 } from './steps/tiles';
-import type { FaceResult } from './types';
+import type { FaceResult, Point } from './types';
+
+/**
+ * Below this distance between the eye centres (source px; about 0.4 of the face box's side,
+ * so a face of about 40 px) the landmarks stop being usable for alignment: measured on
+ * downscaled faces (tests/e2e/cli-small-faces.spec.ts, docs/preprocessing.md "Small faces").
+ * The eye distance, not the detector's box, because at these sizes the box is unsteady (one
+ * portrait's face of 32 px got a 64 px box). Kept frames with closer eyes get a note.
+ */
+export const SMALL_FACE_EYE_DISTANCE = 16;
+
+/** The note of a kept frame whose eyes are closer than SMALL_FACE_EYE_DISTANCE, else null. */
+export function smallFaceNote(eyes: { rightEye: Point; leftEye: Point }): string | null {
+  const d = Math.hypot(eyes.leftEye.x - eyes.rightEye.x, eyes.leftEye.y - eyes.rightEye.y);
+  return d < SMALL_FACE_EYE_DISTANCE
+    ? `small face (eyes ${d.toFixed(0)} px apart): landmarks are unreliable below ` +
+        `${SMALL_FACE_EYE_DISTANCE} px (a face of about 40 px)`
+    : null;
+}
 
 export interface SmallFaceDeps {
   /** Faces the detector finds on `tile` of the frame, in the tile's pixels. */
@@ -47,8 +65,10 @@ export interface SmallFaceResult {
 
 /**
  * Whole-frame faces (source px) in, all faces out: the tiled pass's faces merged in when
- * `mode` calls for it, and the chosen (largest) face given landmarks from its own region
- * when it has none.
+ * `mode` calls for it, and the chosen (largest) face given landmarks from its own upscaled
+ * region when it has none or was small in the detection copy (its landmarks from there are
+ * coarse; when the region gives none, it keeps none: its crops then follow the detector's
+ * keypoints).
  */
 export async function findSmallFaces(
   whole: readonly FaceResult[],
@@ -73,12 +93,16 @@ export async function findSmallFaces(
   const chosen = selectLargestFace(faces);
   const face = faces[chosen];
   let regionLandmarks = false;
-  if (face && !face.landmarks) {
+  // Landmarks from the detection copy are coarse when the face was small there: redo them.
+  const smallInCopy =
+    face !== undefined && needsTiledPass('auto', [face], frame.detectSide, frame.scale, config);
+  if (face && (!face.landmarks || smallInCopy)) {
     const region = landmarkRegion(face.box, frame.width, frame.height);
     if (region) {
       regionLandmarks = true;
       const landmarks = await deps.landmarks(region, face);
       if (landmarks) faces[chosen] = { ...face, landmarks };
+      else if (smallInCopy) faces[chosen] = { ...face, landmarks: null };
     }
   }
   return { faces, tiles, regionLandmarks };

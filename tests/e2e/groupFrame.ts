@@ -190,6 +190,30 @@ export function makeGroupFrame(
   return { width: GROUP_WIDTH, height: GROUP_HEIGHT, faces };
 }
 
+/**
+ * Writes a frame of `size` to `file` with, for each of `faces`, portrait `index` pasted so
+ * that its face box is `side` px with its top-left at (x, y). Returns the face boxes and the
+ * maps from each portrait's pixels to the frame's.
+ */
+export function makePortraitFrame(
+  file: string,
+  faces: readonly { index: number; side: number; x: number; y: number }[],
+  size: { width: number; height: number },
+): { boxes: Box[]; maps: ((p: { x: number; y: number }) => { x: number; y: number })[] } {
+  const dst = canvas(size.width, size.height);
+  const boxes: Box[] = [];
+  const maps: ((p: { x: number; y: number }) => { x: number; y: number })[] = [];
+  for (const f of faces) {
+    const p = PORTRAITS[f.index];
+    if (!p) throw new Error(`no portrait ${f.index}`);
+    boxes.push(paste(dst, readRgba(p.file), p, f.side, f.x, f.y, false));
+    const k = f.side / p.box.width;
+    maps.push((q) => ({ x: f.x + k * (q.x - p.box.x), y: f.y + k * (q.y - p.box.y) }));
+  }
+  writePng(dst, file);
+  return { boxes, maps };
+}
+
 /** Recall: the share of `truth` boxes matched (IoU >= minIou) by a distinct found box. */
 export function recall(truth: readonly Box[], found: readonly Box[], minIou = 0.3): number {
   const iou = (a: Box, b: Box): number => {
