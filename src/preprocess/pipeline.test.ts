@@ -244,6 +244,7 @@ describe('processFrames', () => {
       `small face (eyes 14 px apart): landmarks are unreliable below ${SMALL_FACE_EYE_DISTANCE} px (a face of about 40 px)`,
       undefined,
     ]);
+    expect(r.samples.map((x) => x.smallFace)).toEqual([true, undefined]);
   });
 });
 

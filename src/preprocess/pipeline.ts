@@ -236,7 +236,10 @@ async function processOne<T>(
     return { sample, frame: null };
   }
   const note = smallFaceNote(planned.plan.keypoints);
-  if (note) sample.note = note;
+  if (note) {
+    sample.note = note;
+    sample.smallFace = true;
+  }
   t = performance.now();
   const rendered = renderCrops(source.warp(), planned.plan.affines, config);
   timings.cropMs += performance.now() - t;

@@ -68,6 +68,8 @@ export interface SampledFrame {
   faces: { box: FaceResult['box']; score: number }[];
   /** Why the frame was dropped, or null when it was kept. */
   dropped: DropReason | null;
+  /** Kept with a face too small for reliable landmarks (smallFaceNote gave the note). */
+  smallFace?: boolean;
   /** Only with job.detail: the faces with keypoints and landmarks. */
   detail?: FaceResult[];
   /**
