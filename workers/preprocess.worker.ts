@@ -38,6 +38,7 @@ import type {
   PreprocessJob,
   ToPreprocessWorker,
 } from '../src/preprocess/protocol';
+import { findSmallFaces } from '../src/preprocess/smallFaces';
 import type { PreprocessConfig } from '../src/preprocess/types';
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -104,8 +105,16 @@ const encodeCrop: Encoder = async (img, config) => {
   }
 };
 
-async function detectFaces(m: Models, image: ImageBitmap, maxSide: number): Promise<FaceResult[]> {
-  const size = detectSize(image.width, image.height, maxSide);
+/** Side the landmarker sees a small face's region at (its own detector then finds the face). */
+const LANDMARK_REGION_SIDE = 256;
+
+/** The frame's faces: the whole-frame pass, then the small-face pass (src/preprocess/smallFaces.ts). */
+async function detectFaces(
+  m: Models,
+  image: ImageBitmap,
+  config: Pick<PreprocessConfig, 'detectMaxSide' | 'tiledDetection'>,
+): Promise<FaceResult[]> {
+  const size = detectSize(image.width, image.height, config.detectMaxSide);
   const small =
     size.scale === 1
       ? image
@@ -114,16 +123,72 @@ async function detectFaces(m: Models, image: ImageBitmap, maxSide: number): Prom
           resizeHeight: size.height,
           resizeQuality: 'medium',
         });
+  let whole: FaceResult[];
   try {
     const detections = m.detector.detect(small).detections;
     const landmarks = m.landmarker.detect(small).faceLandmarks;
     const faces = detections
       .map((d) => toFace(d, size.width, size.height))
       .filter((f): f is FaceResult => f !== null);
-    return scaleFaces(attachLandmarks(faces, landmarks, size.width, size.height), size.scale);
+    whole = scaleFaces(attachLandmarks(faces, landmarks, size.width, size.height), size.scale);
   } finally {
     if (small !== image) small.close();
   }
+  if (config.tiledDetection === 'off') return whole;
+  const frame = {
+    width: image.width,
+    height: image.height,
+    detectSide: Math.max(size.width, size.height),
+    scale: size.scale,
+  };
+  const found = await findSmallFaces(whole, frame, config.tiledDetection, {
+    detectTile: async (tile) => {
+      const cut = await createImageBitmap(image, tile.x, tile.y, tile.width, tile.height);
+      try {
+        return m.detector
+          .detect(cut)
+          .detections.map((d) => toFace(d, tile.width, tile.height))
+          .filter((f): f is FaceResult => f !== null);
+      } finally {
+        cut.close();
+      }
+    },
+    landmarks: async (region, face) => {
+      // Upscaled (or shrunk) so that its longest side is LANDMARK_REGION_SIDE.
+      const k = LANDMARK_REGION_SIDE / Math.max(region.width, region.height);
+      const w = Math.max(1, Math.round(region.width * k));
+      const h = Math.max(1, Math.round(region.height * k));
+      const cut = await createImageBitmap(image, region.x, region.y, region.width, region.height, {
+        resizeWidth: w,
+        resizeHeight: h,
+        resizeQuality: 'high',
+      });
+      try {
+        const sets = m.landmarker.detect(cut).faceLandmarks;
+        // The face's box in the cut's pixels, to pick the landmark set that overlaps it.
+        const local = {
+          ...face,
+          box: {
+            x: (face.box.x - region.x) * (w / region.width),
+            y: (face.box.y - region.y) * (h / region.height),
+            width: face.box.width * (w / region.width),
+            height: face.box.height * (h / region.height),
+          },
+        };
+        const [withMesh] = attachLandmarks([local], sets, w, h);
+        return withMesh?.landmarks
+          ? withMesh.landmarks.map((p) => ({
+              x: region.x + (p.x * region.width) / w,
+              y: region.y + (p.y * region.height) / h,
+              z: (p.z * region.width) / w,
+            }))
+          : null;
+      } finally {
+        cut.close();
+      }
+    },
+  });
+  return found.faces;
 }
 
 async function* decodeVideoOrImage(
@@ -215,7 +280,7 @@ async function runJob(jobId: number, job: PreprocessJob): Promise<ItemResult> {
   const deps: PipelineDeps<ImageBitmap> = {
     size: (image) => ({ width: image.width, height: image.height }),
     warper: canvasWarper,
-    detect: (image) => detectFaces(m, image, config.detectMaxSide),
+    detect: (image) => detectFaces(m, image, config),
     encode: encodeCrop,
     release: (image) => {
       image.close();

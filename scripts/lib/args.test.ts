@@ -125,6 +125,8 @@ describe('parseCli', () => {
         'gamma',
         '--crop-size',
         '112',
+        '--tiled-detection',
+        'always',
         '--workers',
         '3',
         '--redo',
@@ -143,6 +145,7 @@ describe('parseCli', () => {
           maxFramesPerVideo: 32,
           illumination: { method: 'gamma' },
           crop: { size: 112 },
+          tiledDetection: 'always',
         },
         workers: 3,
         redo: 'failed',
@@ -186,6 +189,9 @@ describe('parseCli', () => {
       /Unknown illumination method 'enlightengan'.*clahe, gamma, none/,
     );
     expect(usage(['preprocess', 'a', '--redo', 'some'])).toMatch(/Unknown redo mode/);
+    expect(
+      usage(['preprocess-media', 'a.png', '--out', 'o', '--tiled-detection', 'sometimes']),
+    ).toMatch(/Unknown tiled-detection mode 'sometimes'.*auto, always, off/);
     expect(usage(['preprocess', 'a', '--out', 'x'])).toMatch(
       /--out is an option of 'preprocess-media'/,
     );

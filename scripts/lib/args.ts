@@ -2,6 +2,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { PreprocessConfigInput } from '../../src/preprocess/config';
+import { TILED_DETECTION_MODES } from '../../src/preprocess/steps/tiles';
 import { BACKENDS, LAYOUTS, type BackendInfo, type LayoutKind } from './api';
 
 /** Exit codes of every command (docs/cli.md). */
@@ -191,6 +192,7 @@ const OPTIONS = {
   'max-frames': { type: 'string' },
   illumination: { type: 'string' },
   'crop-size': { type: 'string' },
+  'tiled-detection': { type: 'string' },
   workers: { type: 'string' },
   redo: { type: 'string' },
   out: { type: 'string' },
@@ -198,7 +200,14 @@ const OPTIONS = {
 
 const INGEST_ONLY = ['layout', 'dry-run'] as const;
 const DEMO_ONLY = ['seed', 'counts', 'faces'] as const;
-const PREPROCESS_SHARED = ['fps', 'max-frames', 'illumination', 'crop-size', 'workers'] as const;
+const PREPROCESS_SHARED = [
+  'fps',
+  'max-frames',
+  'illumination',
+  'crop-size',
+  'tiled-detection',
+  'workers',
+] as const;
 
 /** A number from an option, checked; `integer` refuses fractions. */
 function numberOption(
@@ -224,7 +233,7 @@ function numberOption(
 
 type OptionValues = Partial<Record<keyof typeof OPTIONS, string | boolean>>;
 
-/** --fps, --max-frames, --illumination, --crop-size, --workers. */
+/** --fps, --max-frames, --illumination, --crop-size, --tiled-detection, --workers. */
 export function parsePreprocessSettings(values: OptionValues): PreprocessSettings {
   const str = (k: keyof typeof OPTIONS): string | undefined => {
     const v = values[k];
@@ -251,6 +260,9 @@ export function parsePreprocessSettings(values: OptionValues): PreprocessSetting
     config.crop = {
       size: numberOption('crop-size', cropSize, { min: 8, max: 1024, integer: true }),
     };
+  const tiled = str('tiled-detection');
+  if (tiled !== undefined)
+    config.tiledDetection = oneOf(tiled, TILED_DETECTION_MODES, 'tiled-detection mode');
   const workers = str('workers');
   return {
     config,

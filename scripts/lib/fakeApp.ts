@@ -120,7 +120,8 @@ const drops = () => ({ 'no-face': 0, 'no-landmarks': 0, 'decode-error': 0 });
 function fullConfig(c) {
   return { crop: { size: c?.crop?.size ?? 224 }, illumination: { method: c?.illumination?.method ?? 'clahe' },
     encode: { format: 'webp', quality: 0.8 }, fps: c?.fps ?? 10,
-    maxFramesPerVideo: c?.maxFramesPerVideo ?? 64, minFramesPerVideo: 5, detectMaxSide: 640 };
+    maxFramesPerVideo: c?.maxFramesPerVideo ?? 64, minFramesPerVideo: 5, detectMaxSide: 640,
+    tiledDetection: c?.tiledDetection ?? 'auto' };
 }
 function hashOf(config) {
   let h = 0;

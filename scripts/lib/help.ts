@@ -46,7 +46,8 @@ as a new dataset. Synthetic: for trying the workbench, no substitute for real da
 See docs/demo-dataset.md.
 `,
   preprocess: `npm run cli -- preprocess <dataset> [--fps N] [--max-frames N]
-    [--illumination clahe|gamma|none] [--crop-size N] [--workers N] [--redo changed|failed|all]
+    [--illumination clahe|gamma|none] [--crop-size N] [--tiled-detection auto|always|off]
+    [--workers N] [--redo changed|failed|all]
 
 Preprocesses a stored dataset (by id or exact name) in the app's workers: samples frames,
 finds the face, aligns it and stores face, eyes and mouth crops per kept frame; mines clips
@@ -56,13 +57,16 @@ run is a no-op and an interrupted run resumes.
   --max-frames N     at most N frames per video, spread over all of it (default 64)
   --illumination M   clahe (default), gamma or none
   --crop-size N      crop side in pixels (default 224)
+  --tiled-detection M  small faces: auto (default: tiles when the whole frame shows no face or
+                     only small ones), always, off
   --workers N        preprocessing workers, 1-16 (default: half the cores, 1-4)
   --redo MODE        changed (default: new or made with other settings), failed, all
 Progress (items, frames/s, ETA) goes to stderr. Exits 1 when the run stops (e.g. storage
 full) or every item failed. See docs/preprocess-engine.md.
 `,
   'preprocess-media': `npm run cli -- preprocess-media <file...> --out DIR [--fps N] [--max-frames N]
-    [--illumination clahe|gamma|none] [--crop-size N] [--workers N]
+    [--illumination clahe|gamma|none] [--crop-size N] [--tiled-detection auto|always|off]
+    [--workers N]
 
 Runs the same pipeline on loose images and videos (nothing is stored in the app) and writes
 DIR/<file-stem>/<frameIndex>_{face,eyes,mouth}.webp for every kept frame, plus

@@ -4,6 +4,7 @@
  */
 import { DEFAULT_ILLUMINATION_CONFIG } from './steps/illumination';
 import { DEFAULT_CROP_CONFIG } from './steps/regionCrops';
+import { TILED_DETECTION_MODES, type TiledDetection } from './steps/tiles';
 import type { PreprocessConfig } from './types';
 
 export const DEFAULT_ENCODE_CONFIG: PreprocessConfig['encode'] = { format: 'webp', quality: 0.8 };
@@ -16,6 +17,7 @@ export const DEFAULT_PREPROCESS_CONFIG: PreprocessConfig = {
   maxFramesPerVideo: 64,
   minFramesPerVideo: 5,
   detectMaxSide: 640,
+  tiledDetection: 'auto',
 };
 
 /**
@@ -33,6 +35,7 @@ export interface PreprocessConfigInput {
   maxFramesPerVideo?: number;
   minFramesPerVideo?: number;
   detectMaxSide?: number;
+  tiledDetection?: TiledDetection;
 }
 
 function check(ok: boolean, message: string): void {
@@ -54,6 +57,7 @@ export function validatePreprocessConfig(input: PreprocessConfigInput = {}): Pre
     maxFramesPerVideo: input.maxFramesPerVideo ?? d.maxFramesPerVideo,
     minFramesPerVideo: input.minFramesPerVideo ?? d.minFramesPerVideo,
     detectMaxSide: input.detectMaxSide ?? d.detectMaxSide,
+    tiledDetection: input.tiledDetection ?? d.tiledDetection,
   };
   const { crop, illumination: il, encode } = c;
   check(
@@ -107,6 +111,10 @@ export function validatePreprocessConfig(input: PreprocessConfigInput = {}): Pre
   check(
     Number.isInteger(c.detectMaxSide) && c.detectMaxSide >= 64,
     'detectMaxSide must be an integer >= 64',
+  );
+  check(
+    TILED_DETECTION_MODES.includes(c.tiledDetection),
+    `tiledDetection: unknown '${c.tiledDetection}' (auto, always or off)`,
   );
   return c;
 }

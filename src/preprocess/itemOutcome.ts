@@ -67,6 +67,7 @@ export function itemOutcome(
     sourceHeight: result.sourceHeight,
     mining: mined,
     faceLog,
+    smallFaceFrames: result.samples.filter((s) => s.smallFace === true).length,
     error: null,
     timings: result.timings,
   };

@@ -27,17 +27,17 @@ function repeat(n: number, boxes: Box[]): Box[][] {
 describe('mineClip', () => {
   it('accepts one large face over 30 frames and returns the whole run as the clip', () => {
     const r = mineClip(video([...repeat(3, []), ...repeat(40, [BIG]), ...repeat(2, [])]));
-    expect(r).toEqual({
-      accepted: true,
-      clip: {
-        startFrame: 3,
-        endFrame: 42,
-        startSec: 0.3,
-        endSec: 4.2,
-        frameCount: 40,
-        largeFaceFrames: 40,
-      },
-    });
+    const clip = {
+      startFrame: 3,
+      endFrame: 42,
+      startSec: 0.3,
+      endSec: 4.2,
+      frameCount: 40,
+      largeFaceFrames: 40,
+      track: 0,
+      faceIndices: Array.from({ length: 40 }, () => 0),
+    };
+    expect(r).toEqual({ accepted: true, clip, clips: [clip] });
   });
 
   it('needs f consecutive frames: 29 is too short, 30 is enough', () => {
@@ -111,6 +111,12 @@ describe('mineClip', () => {
       minRunFrames: 30,
       minFaceAreaFraction: 0.02,
       majority: 0.5,
+      dominance: 2,
+      tracking: { minIou: 0.3, maxCentreShift: 0.5, maxGap: 2 },
     });
+    expect(() => validateMiningConfig({ dominance: 0.5 })).toThrow(RangeError);
+    expect(() =>
+      validateMiningConfig({ tracking: { minIou: 0, maxCentreShift: 1, maxGap: 1 } }),
+    ).toThrow(RangeError);
   });
 });

@@ -86,4 +86,19 @@ describe('outcome notes', () => {
       },
     ]);
   });
+
+  it('adds the kept frames with small faces to a flagged item', () => {
+    expect(
+      outcomeMessage({
+        ...base,
+        status: 'flagged',
+        flags: ['too-few-frames'],
+        kept: 3,
+        smallFaceFrames: 2,
+      }),
+    ).toBe(
+      'only 3 of 30 sampled frames had a usable face: too few to use; ' +
+        '2 kept frames with a face under about 40 px (landmarks unreliable)',
+    );
+  });
 });

@@ -15,7 +15,7 @@ export interface OutcomeNote {
 
 type Outcome = Pick<
   PreprocessedRecord,
-  'status' | 'flags' | 'sampled' | 'kept' | 'dropped' | 'mining' | 'error'
+  'status' | 'flags' | 'sampled' | 'kept' | 'dropped' | 'mining' | 'error' | 'smallFaceFrames'
 >;
 
 const MINING_REASON: Record<string, string> = {
@@ -55,6 +55,12 @@ export function outcomeMessage(r: Outcome): string | null {
   if (r.flags.includes('mining-rejected') && r.mining && !r.mining.accepted && r.kept > 0) {
     const why = MINING_REASON[r.mining.reason] ?? r.mining.reason;
     parts.push(`not used as an unlabelled clip: ${why}`);
+  }
+  const small = r.smallFaceFrames ?? 0;
+  if (small > 0) {
+    parts.push(
+      `${plural(small, 'kept frame')} with a face under about 40 px (landmarks unreliable)`,
+    );
   }
   return parts.length > 0 ? parts.join('; ') : 'flagged';
 }

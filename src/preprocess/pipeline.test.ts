@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { validatePreprocessConfig, configHash } from './config';
+import { SMALL_FACE_EYE_DISTANCE } from './smallFaces';
 import {
   alignedCropPlan,
   detectSize,
@@ -225,6 +226,25 @@ describe('processFrames', () => {
     expect(r.sourceWidth).toBe(640);
     expect(r.frames[0]?.record.sourceHeight).toBe(360);
     expect(r.frames[0]?.crops.mouth.size).toBe(57);
+  });
+
+  it('keeps a frame whose eyes are closer than SMALL_FACE_EYE_DISTANCE but notes it', async () => {
+    // face() puts the eyes 0.4 * side apart: 14.4 px and 16 px.
+    const sides = [36, 40];
+    const deps: PipelineDeps<{ side: number }> = {
+      size: () => ({ width: 640, height: 360 }),
+      warper: () => (_m, size) => grey(size, size),
+      detect: (image) => Promise.resolve([face(100, 100, image.side)]),
+      encode,
+    };
+    const frames = sides.map((side, i) => ({ timestampSec: i, image: { side } }));
+    const r = await processFrames('s', frames, config, deps);
+    expect(r.frames).toHaveLength(2);
+    expect(r.samples.map((x) => x.note)).toEqual([
+      `small face (eyes 14 px apart): landmarks are unreliable below ${SMALL_FACE_EYE_DISTANCE} px (a face of about 40 px)`,
+      undefined,
+    ]);
+    expect(r.samples.map((x) => x.smallFace)).toEqual([true, undefined]);
   });
 });
 

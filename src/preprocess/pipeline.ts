@@ -21,6 +21,7 @@ import {
   type Encoder,
 } from './crops';
 import { emptyDropCounts, zeroTimings } from './protocol';
+import { smallFaceNote } from './smallFaces';
 import type { ItemResult, ItemTimings, ProcessedFrame, SampledFrame } from './protocol';
 import type {
   DropReason,
@@ -233,6 +234,11 @@ async function processOne<T>(
     sample.dropped = planned.reason;
     if (planned.note) sample.note = planned.note;
     return { sample, frame: null };
+  }
+  const note = smallFaceNote(planned.plan.keypoints);
+  if (note) {
+    sample.note = note;
+    sample.smallFace = true;
   }
   t = performance.now();
   const rendered = renderCrops(source.warp(), planned.plan.affines, config);

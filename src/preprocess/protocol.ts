@@ -68,9 +68,14 @@ export interface SampledFrame {
   faces: { box: FaceResult['box']; score: number }[];
   /** Why the frame was dropped, or null when it was kept. */
   dropped: DropReason | null;
+  /** Kept with a face too small for reliable landmarks (smallFaceNote gave the note). */
+  smallFace?: boolean;
   /** Only with job.detail: the faces with keypoints and landmarks. */
   detail?: FaceResult[];
-  /** An error text for a 'decode-error' or 'no-landmarks' drop. */
+  /**
+   * An error text for a 'decode-error' or 'no-landmarks' drop; on a kept frame, that its
+   * face is too small for reliable landmarks (smallFaceNote).
+   */
   note?: string;
 }
 

@@ -3,6 +3,7 @@
  * Pixel coordinates are in source-image pixels unless a name says otherwise.
  */
 import type { FaceResult, Point } from './faceModels';
+import type { TiledDetection } from './steps/tiles';
 
 export type { FaceResult, Point };
 
@@ -62,6 +63,12 @@ export interface PreprocessConfig {
   minFramesPerVideo: number;
   /** Longest side frames are scaled to before detection (speed). */
   detectMaxSide: number;
+  /**
+   * Small faces (docs/preprocessing.md, "Small faces"): 'auto' adds a tiled detection pass
+   * when the whole-frame pass finds no face or only small ones, 'always' on every frame,
+   * 'off' never.
+   */
+  tiledDetection: TiledDetection;
 }
 
 /** Why a frame was dropped. */

@@ -115,6 +115,12 @@ export interface PreprocessedRecord {
   mining: MiningResult | null;
   /** Per sampled frame, the face boxes found: enough to re-run mining with other settings. */
   faceLog: MiningFrame[];
+  /**
+   * Kept frames whose face is too small for reliable landmarks (eyes under
+   * SMALL_FACE_EYE_DISTANCE apart, docs/preprocessing.md "Small faces"). Absent on records
+   * made before it was counted (then unknown); optional, so no migration.
+   */
+  smallFaceFrames?: number;
   /** Why the item failed (status 'failed'). */
   error: string | null;
   /** Worker time spent, ms. */
