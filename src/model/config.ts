@@ -148,9 +148,19 @@ export const modelConfigSchema = block({
   frameAttention: block(withDefaults(HIDDEN_FIELDS, d.frameAttention)).prefault({}),
 }).superRefine(regionsFitFusion);
 
+/** Any subset, nothing filled: the `model` block of a training file, merged with its preset's. */
+export const modelConfigInputSchema = block({
+  ...TOP_FIELDS,
+  backbone: block(BACKBONE_FIELDS).partial(),
+  spatialAttention: block(SPATIAL_FIELDS).partial(),
+  channelAttention: block(HIDDEN_FIELDS).partial(),
+  frameAttention: block(HIDDEN_FIELDS).partial(),
+}).partial();
+
 // The schemas produce the declared types (./types.ts keeps the documented shape).
 exactSchema satisfies z.ZodType<ModelConfig>;
 modelConfigSchema satisfies z.ZodType<ModelConfig, ModelConfigInput>;
+modelConfigInputSchema satisfies z.ZodType<ModelConfigInput>;
 
 function parsed(schema: z.ZodType<ModelConfig>, value: unknown): ModelConfig {
   const r = check(schema, value);
