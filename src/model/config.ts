@@ -5,7 +5,7 @@
  * files) and additionally insists that every field is present. Both are one zod schema
  * (src/schema/fields.ts: every problem names its field); the types live in ./types.ts.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { block, check, int, num, oneOf, oneOfNumbers } from '../schema/fields';
 import type {
   BackboneConfig,
@@ -101,14 +101,14 @@ const TOP_FIELDS = {
   dropout: num('a number in [0, 1)', { min: 0, lt: 1 }),
 };
 
-type Fields = Record<string, z.ZodType>;
-type Filled<F extends Fields> = { [K in keyof F]: z.ZodDefault<F[K]> };
+type Fields = Record<string, z.ZodMiniType>;
+type Filled<F extends Fields> = { [K in keyof F]: z.ZodMiniDefault<F[K]> };
 
 /** The same fields, each filled with (a copy of) its default when absent. */
 function withDefaults<F extends Fields>(fields: F, defaults: { readonly [K in keyof F]: unknown }) {
-  const out: Record<string, z.ZodType> = {};
+  const out: Record<string, z.ZodMiniType> = {};
   for (const [k, s] of Object.entries(fields))
-    out[k] = s.default(() => structuredClone(defaults[k]) as never);
+    out[k] = z._default(s, () => structuredClone(defaults[k]) as never);
   return out as Filled<F>;
 }
 
@@ -134,7 +134,7 @@ const exactSchema = block({
   spatialAttention: block(SPATIAL_FIELDS),
   channelAttention: block(HIDDEN_FIELDS),
   frameAttention: block(HIDDEN_FIELDS),
-}).superRefine(regionsFitFusion);
+}).check(z.superRefine(regionsFitFusion));
 
 /**
  * A `ModelConfigInput` (any subset) in, a whole `ModelConfig` out. Also the `model` block of a
@@ -142,27 +142,29 @@ const exactSchema = block({
  */
 export const modelConfigSchema = block({
   ...withDefaults(TOP_FIELDS, d),
-  backbone: block(withDefaults(BACKBONE_FIELDS, d.backbone)).prefault({}),
-  spatialAttention: block(withDefaults(SPATIAL_FIELDS, d.spatialAttention)).prefault({}),
-  channelAttention: block(withDefaults(HIDDEN_FIELDS, d.channelAttention)).prefault({}),
-  frameAttention: block(withDefaults(HIDDEN_FIELDS, d.frameAttention)).prefault({}),
-}).superRefine(regionsFitFusion);
+  backbone: z.prefault(block(withDefaults(BACKBONE_FIELDS, d.backbone)), {}),
+  spatialAttention: z.prefault(block(withDefaults(SPATIAL_FIELDS, d.spatialAttention)), {}),
+  channelAttention: z.prefault(block(withDefaults(HIDDEN_FIELDS, d.channelAttention)), {}),
+  frameAttention: z.prefault(block(withDefaults(HIDDEN_FIELDS, d.frameAttention)), {}),
+}).check(z.superRefine(regionsFitFusion));
 
 /** Any subset, nothing filled: the `model` block of a training file, merged with its preset's. */
-export const modelConfigInputSchema = block({
-  ...TOP_FIELDS,
-  backbone: block(BACKBONE_FIELDS).partial(),
-  spatialAttention: block(SPATIAL_FIELDS).partial(),
-  channelAttention: block(HIDDEN_FIELDS).partial(),
-  frameAttention: block(HIDDEN_FIELDS).partial(),
-}).partial();
+export const modelConfigInputSchema = z.partial(
+  block({
+    ...TOP_FIELDS,
+    backbone: z.partial(block(BACKBONE_FIELDS)),
+    spatialAttention: z.partial(block(SPATIAL_FIELDS)),
+    channelAttention: z.partial(block(HIDDEN_FIELDS)),
+    frameAttention: z.partial(block(HIDDEN_FIELDS)),
+  }),
+);
 
 // The schemas produce the declared types (./types.ts keeps the documented shape).
-exactSchema satisfies z.ZodType<ModelConfig>;
-modelConfigSchema satisfies z.ZodType<ModelConfig, ModelConfigInput>;
-modelConfigInputSchema satisfies z.ZodType<ModelConfigInput>;
+exactSchema satisfies z.ZodMiniType<ModelConfig>;
+modelConfigSchema satisfies z.ZodMiniType<ModelConfig, ModelConfigInput>;
+modelConfigInputSchema satisfies z.ZodMiniType<ModelConfigInput>;
 
-function parsed(schema: z.ZodType<ModelConfig>, value: unknown): ModelConfig {
+function parsed(schema: z.ZodMiniType<ModelConfig>, value: unknown): ModelConfig {
   const r = check(schema, value);
   if (!r.ok) throw new ModelConfigError(r.problems);
   return r.value;

@@ -1,11 +1,16 @@
 /**
- * Building blocks of the config schemas (zod v4: src/model/config.ts, src/train/configSchema.ts,
+ * Building blocks of the config schemas (zod v4's mini build, which tree-shakes: src/model/config.ts, src/train/configSchema.ts,
  * scripts/lib/experimentSchema.ts) and the one way their problems read:
  * "<field> must be <expected>, got <value>", e.g. "optim.epochs must be an integer ≥ 1, got 0".
  * Every field says what it expects once (`expected`); the same text is its error for a wrong
  * type and for a value out of range, and becomes its description in experiments/schema.json.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
+
+// The app's Content-Security-Policy forbids eval (docs/security.md). zod compiles object
+// parsers with `new Function` when it may; its probe for that is caught, but the browser
+// still reports a CSP violation. jitless: parse without compiling, and never probe.
+z.config({ jitless: true });
 
 type Issue = z.core.$ZodIssue;
 
@@ -63,7 +68,7 @@ function fallbackExpected(issue: z.core.$ZodRawIssue): string {
 /**
  * Parses `value`; on failure returns the problems as sentences (every one, not only the first).
  */
-export function check<S extends z.ZodType>(
+export function check<S extends z.ZodMiniType>(
   schema: S,
   value: unknown,
   prefix: readonly PropertyKey[] = [],
@@ -75,10 +80,10 @@ export function check<S extends z.ZodType>(
 
 /** An integer field; `min` / `max` inclusive. */
 export function int(expected: string, range: { min?: number; max?: number } = {}) {
-  let s = z.int({ error: expected });
-  if (range.min !== undefined) s = s.min(range.min, { error: expected });
-  if (range.max !== undefined) s = s.max(range.max, { error: expected });
-  return s.meta({ description: expected });
+  const checks: z.core.$ZodCheck<number>[] = [];
+  if (range.min !== undefined) checks.push(z.minimum(range.min, { error: expected }));
+  if (range.max !== undefined) checks.push(z.maximum(range.max, { error: expected }));
+  return z.int({ error: expected }).check(...checks, z.describe(expected));
 }
 
 /** A finite number; `gt` / `lt` exclusive, `min` / `max` inclusive bounds. */
@@ -86,24 +91,24 @@ export function num(
   expected: string,
   range: { gt?: number; min?: number; lt?: number; max?: number } = {},
 ) {
-  let s = z.number({ error: expected });
-  if (range.gt !== undefined) s = s.gt(range.gt, { error: expected });
-  if (range.min !== undefined) s = s.min(range.min, { error: expected });
-  if (range.lt !== undefined) s = s.lt(range.lt, { error: expected });
-  if (range.max !== undefined) s = s.max(range.max, { error: expected });
-  return s.meta({ description: expected });
+  const checks: z.core.$ZodCheck<number>[] = [];
+  if (range.gt !== undefined) checks.push(z.gt(range.gt, { error: expected }));
+  if (range.min !== undefined) checks.push(z.minimum(range.min, { error: expected }));
+  if (range.lt !== undefined) checks.push(z.lt(range.lt, { error: expected }));
+  if (range.max !== undefined) checks.push(z.maximum(range.max, { error: expected }));
+  return z.number({ error: expected }).check(...checks, z.describe(expected));
 }
 
 /** One of a few strings, e.g. `oneOf(['average', 'frameAttention'])`. */
 export function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
   const expected = values.map((v) => `'${v}'`).join(' or ');
-  return z.enum(values, { error: expected }).meta({ description: expected });
+  return z.enum(values, { error: expected }).check(z.describe(expected));
 }
 
 /** One of a few numbers, e.g. `oneOfNumbers([18, 34])`. */
 export function oneOfNumbers<const T extends readonly [number, ...number[]]>(values: T) {
   const expected = values.join(' or ');
-  return z.literal(values, { error: expected }).meta({ description: expected });
+  return z.literal(values, { error: expected }).check(z.describe(expected));
 }
 
 /** A true / false field. */
@@ -113,10 +118,15 @@ export function bool() {
 
 /** A non-empty string. */
 export function text(expected = 'a non-empty string') {
-  return z.string({ error: expected }).min(1, { error: expected });
+  return z.string({ error: expected }).check(z.minLength(1, { error: expected }));
 }
 
 /** A nested block that rejects fields it does not know (typos fail instead of doing nothing). */
 export function block<T extends z.core.$ZodLooseShape>(shape: T) {
   return z.strictObject(shape, { error: 'an object' });
+}
+
+/** `schema` with a description (a copy: the same field may read differently elsewhere). */
+export function doc<S extends z.ZodMiniType>(schema: S, description: string): S {
+  return schema.check(z.describe(description));
 }

@@ -3,7 +3,7 @@
  * Everything a run needs to be reproduced lives here, including the seed; docs/training.md
  * says where each default comes from.
  */
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { CANONICAL_CLASSES, type CanonicalClass } from '../ingest/labels';
 import {
   ABLATION_PRESETS,
@@ -235,7 +235,7 @@ export class TrainConfigError extends Error {
 }
 
 // The schema accepts exactly the documented type (./configSchema.ts cannot import this file).
-trainConfigSchema satisfies z.ZodType<TrainConfig>;
+trainConfigSchema satisfies z.ZodMiniType<TrainConfig>;
 
 /**
  * Checks every field (./configSchema.ts); throws TrainConfigError listing every problem, each
