@@ -98,6 +98,20 @@ export function parseExperiment(text: string, file: string): ExperimentFile {
   return exp;
 }
 
+/** Reads and checks an experiment file; the CLI does so before it builds or opens the app. */
+export async function readExperiment(file: string): Promise<ExperimentFile> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    throw new CliError(
+      `Cannot read ${file}: ${e instanceof Error ? e.message : String(e)}`,
+      EXIT.usage,
+    );
+  }
+  return parseExperiment(text, file);
+}
+
 /** One run's training config: the base, the run's overrides, the seed. */
 export function runConfig(
   exp: ExperimentFile,
@@ -268,7 +282,7 @@ export async function runExperiment(
   opts: ExperimentOptions,
   note: (line: string) => void,
 ): Promise<CommandOutcome<ExperimentJson>> {
-  const exp = parseExperiment(await readFile(opts.config, 'utf8'), opts.config);
+  const exp = await readExperiment(opts.config);
   const clock = stopwatch(note);
   const dataset = await clock.time(
     (d) => (d.generated ? 'demo generation' : 'dataset lookup'),
