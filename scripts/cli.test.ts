@@ -167,6 +167,31 @@ describe('npm run cli', () => {
     ]);
     expect(twoNames.run.code).toBe(2);
     expect(twoNames.doc.error).toMatch(/--name names one dataset/);
+
+    // A bad experiment file fails before any build or browser (there is no build here).
+    const exp = path.join(data, 'bad-experiment.json');
+    await writeFile(
+      exp,
+      JSON.stringify({
+        name: 'x',
+        dataset: { demo: {} },
+        seeds: [1],
+        base: { preset: 'tiny', optim: { epochs: 0 } },
+        runs: [{ name: 'a' }],
+      }),
+    );
+    const bad = await cli([
+      'experiment',
+      exp,
+      '--out',
+      path.join(tmp, 'out'),
+      '--dist',
+      path.join(tmp, 'no-dist'),
+      '--no-build',
+    ]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('base.optim.epochs must be an integer ≥ 1, got 0');
+    expect(bad.stderr).not.toMatch(/No build/);
   });
 
   it('fails with exit 2 when the served folder is not the app', async () => {

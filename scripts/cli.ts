@@ -16,7 +16,7 @@ import {
   runIngest,
   type CommandOutcome,
 } from './lib/commands';
-import { runExperiment } from './lib/experiment';
+import { readExperiment, runExperiment } from './lib/experiment';
 import { helpText } from './lib/help';
 import { resolveMediaFiles, runPreprocessCommand, runPreprocessMedia } from './lib/preprocess';
 
@@ -77,12 +77,14 @@ async function run(argv: readonly string[]): Promise<ExitCode> {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    // Paths are checked before anything starts, so a typo costs no build or browser.
+    // Paths and experiment files are checked before anything starts, so a typo costs no build
+    // or browser.
     const groups =
       parsed.command === 'ingest'
         ? await groupIngestPaths(parsed.ingest.paths, parsed.ingest.name)
         : [];
     if (parsed.command === 'preprocess-media') await resolveMediaFiles(parsed.media.files);
+    if (parsed.command === 'experiment') await readExperiment(parsed.experiment.config);
     const distDir = global.dist ?? AUTOMATION_DIST;
     const reason =
       global.build === 'never'

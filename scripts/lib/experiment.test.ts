@@ -68,20 +68,55 @@ describe('experiment files', () => {
       parseExperiment(JSON.stringify({ ...ok, runs: [{ name: 'a' }, { name: 'a' }] }), 'f.json'),
     ).toThrow(/distinct/);
     expect(() => parseExperiment(JSON.stringify({ ...ok, dataset: {} }), 'f.json')).toThrow(
-      /dataset/,
+      /dataset must be {"demo": {...}} or {"name": "<stored dataset>"}/,
     );
+    expect(
+      parseExperiment(JSON.stringify({ $schema: './schema.json', ...ok }), 'f.json').name,
+    ).toBe('x');
     expect(
       parseExperiment(JSON.stringify({ ...ok, preprocessWorkers: 4 }), 'f.json').preprocessWorkers,
     ).toBe(4);
     for (const w of [0, 17, 2.5, '4'])
       expect(() =>
         parseExperiment(JSON.stringify({ ...ok, preprocessWorkers: w }), 'f.json'),
-      ).toThrow(/"preprocessWorkers" must be a whole number from 1 to 16/);
+      ).toThrow(/preprocessWorkers must be a whole number from 1 to 16, got/);
     expect(parseExperiment(JSON.stringify({ ...ok, parallel: 2 }), 'f.json').parallel).toBe(2);
     for (const n of [0, 5, 1.5, '2'])
       expect(() => parseExperiment(JSON.stringify({ ...ok, parallel: n }), 'f.json')).toThrow(
-        /"parallel" must be a whole number from 1 to 4/,
+        /parallel must be a whole number from 1 to 4, got/,
       );
+  });
+
+  it('names the field of every problem, in runs and in the merged training configs', () => {
+    const ok = { name: 'x', dataset: { demo: {} }, seeds: [1], base: { preset: 'tiny' } };
+    const problems = (doc: unknown): string => {
+      try {
+        parseExperiment(JSON.stringify(doc), 'f.json');
+        return '';
+      } catch (e) {
+        return e instanceof Error ? e.message : String(e);
+      }
+    };
+    expect(
+      problems({ ...ok, runs: [{ name: 'a' }, { name: 'b', train: { optim: { epochs: 0 } } }] }),
+    ).toContain('runs[1].train.optim.epochs must be an integer ≥ 1, got 0');
+    expect(problems({ ...ok, runs: [{ name: 'a', train: { optim: { epoch: 3 } } }] })).toContain(
+      'runs[0].train.optim.epoch is not a known field',
+    );
+    expect(
+      problems({ ...ok, dataset: { demo: { counts: { train: 3 } } }, runs: [{ name: 'a' }] }),
+    ).toContain('dataset.demo.counts.train is not a known field');
+    expect(problems({ ...ok, seeds: [1.5], runs: [{ name: 'a' }] })).toContain(
+      'seeds[0] must be a whole number, got 1.5',
+    );
+    // Valid alone, invalid merged: the baseline variant has one region.
+    expect(
+      problems({
+        ...ok,
+        base: { preset: 'tiny', model: { regionFusion: 'channelAttention' } },
+        runs: [{ name: 'base', train: { variant: 'baseline' } }],
+      }),
+    ).toContain('runs[0] "base" (base + train): model.regionFusion must be');
   });
 
   it('summarises runs per name with mean and sample spread over seeds', () => {

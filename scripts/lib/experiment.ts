@@ -6,7 +6,8 @@
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { PreprocessConfigInput } from '../../src/preprocess/config';
+import { check } from '../../src/schema/fields';
+import { parseTrainConfig, TrainConfigError } from '../../src/train/config';
 import type { RunRecord } from '../../src/train/run/record';
 import type { TrainDebugApi } from '../../src/automation/train';
 import type { CliWindow } from './api';
@@ -24,6 +25,7 @@ import {
   summarise,
   summaryMarkdown,
 } from './experimentSummary';
+import { experimentSchema, type ExperimentFile } from './experimentSchema';
 import { formatDuration } from './format';
 import { runPreprocessCommand } from './preprocess';
 
@@ -37,41 +39,13 @@ export {
 
 type Json = Record<string, unknown>;
 
-const DEMO_COUNT_KEYS: readonly string[] = [
-  'trainPerClass',
-  'valPerClass',
-  'testPerClass',
-  'pool',
-  'frames',
-  'size',
-];
-
 export interface DemoSpec {
   seed?: number;
   counts?: DemoCountsArg;
   name?: string;
 }
 
-export interface ExperimentFile {
-  name: string;
-  description?: string;
-  /** Generate the demo dataset (reused when one of that name is stored), or a stored dataset. */
-  dataset: { demo: DemoSpec } | { name: string };
-  preprocess?: PreprocessConfigInput;
-  /** Preprocessing workers (1-16); absent: the app's default. */
-  preprocessWorkers?: number;
-  /**
-   * Runs trained at once (1-4; absent: 1), each in its own tab of the same browser profile, so
-   * each in its own training worker. On a 2-core CPU with WASM's one thread per run, 2 halves
-   * the wall time; results do not depend on it (each run is a function of its config).
-   */
-  parallel?: number;
-  /** Each run is trained once per seed. */
-  seeds: number[];
-  /** Training config shared by every run: a preset and overrides (see docs/training.md). */
-  base: Json;
-  runs: { name: string; train?: Json }[];
-}
+export type { ExperimentFile } from './experimentSchema';
 
 interface TrainWindow {
   __ferTrain?: TrainDebugApi;
@@ -90,6 +64,11 @@ export function deepMerge(a: Json, b: Json): Json {
   return out;
 }
 
+/**
+ * Reads and checks an experiment file (./experimentSchema.ts; `$schema` is allowed and ignored):
+ * every problem, each naming its field. Each run's training config (base, the run's overrides,
+ * a seed) is checked too, so a bad one fails before the data is generated or preprocessed.
+ */
 export function parseExperiment(text: string, file: string): ExperimentFile {
   let doc: unknown;
   try {
@@ -100,50 +79,46 @@ export function parseExperiment(text: string, file: string): ExperimentFile {
       EXIT.usage,
     );
   }
-  const bad = (why: string): never => {
-    throw new CliError(`${file}: ${why}`, EXIT.usage);
+  const bad = (problems: readonly string[]): never => {
+    throw new CliError(`${file}:\n${problems.map((p) => `  ${p}`).join('\n')}`, EXIT.usage);
   };
-  if (!isObject(doc)) return bad('an experiment is a JSON object');
-  if (typeof doc.name !== 'string' || doc.name === '') bad('"name" is required');
-  if (
-    !isObject(doc.dataset) ||
-    !(isObject(doc.dataset.demo) || typeof doc.dataset.name === 'string')
-  )
-    bad('"dataset" must be {"demo": {...}} or {"name": "<stored dataset>"}');
-  if (
-    !Array.isArray(doc.seeds) ||
-    doc.seeds.length === 0 ||
-    !doc.seeds.every((s) => Number.isInteger(s))
-  )
-    bad('"seeds" must be a non-empty list of whole numbers');
-  if (!isObject(doc.base)) bad('"base" must be a training config object');
-  const workers = doc.preprocessWorkers;
-  if (
-    workers !== undefined &&
-    !(typeof workers === 'number' && Number.isInteger(workers) && workers >= 1 && workers <= 16)
-  )
-    bad('"preprocessWorkers" must be a whole number from 1 to 16');
-  const parallel = doc.parallel;
-  if (
-    parallel !== undefined &&
-    !(typeof parallel === 'number' && Number.isInteger(parallel) && parallel >= 1 && parallel <= 4)
-  )
-    bad('"parallel" must be a whole number from 1 to 4');
-  if (!Array.isArray(doc.runs) || doc.runs.length === 0) bad('"runs" must list at least one run');
-  const demo = isObject(doc.dataset) && isObject(doc.dataset.demo) ? doc.dataset.demo : null;
-  if (demo && isObject(demo.counts)) {
-    const unknown = Object.keys(demo.counts).filter((k) => !DEMO_COUNT_KEYS.includes(k));
-    if (unknown.length > 0)
-      bad(`dataset.demo.counts: unknown ${unknown.join(', ')} (use ${DEMO_COUNT_KEYS.join(', ')})`);
-  }
-  const runs = doc.runs as unknown[];
-  runs.forEach((r, i) => {
-    if (!isObject(r) || typeof r.name !== 'string' || r.name === '')
-      bad(`runs[${i}] needs a "name"`);
+  const r = check(experimentSchema, doc);
+  if (!r.ok) return bad(r.problems);
+  const exp = r.value;
+  const problems = exp.runs.flatMap((spec, i) => {
+    try {
+      parseTrainConfig(runConfig(exp, spec, exp.seeds[0] ?? 1), 'experiment');
+      return [];
+    } catch (e) {
+      const why = e instanceof TrainConfigError ? e.problems : [String(e)];
+      return why.map((p) => `runs[${i}] "${spec.name}" (base + train): ${p}`);
+    }
   });
-  const names = runs.map((r) => (r as Json).name as string);
-  if (new Set(names).size !== names.length) bad('run names must be distinct');
-  return doc as unknown as ExperimentFile;
+  if (problems.length > 0) bad(problems);
+  return exp;
+}
+
+/** Reads and checks an experiment file; the CLI does so before it builds or opens the app. */
+export async function readExperiment(file: string): Promise<ExperimentFile> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    throw new CliError(
+      `Cannot read ${file}: ${e instanceof Error ? e.message : String(e)}`,
+      EXIT.usage,
+    );
+  }
+  return parseExperiment(text, file);
+}
+
+/** One run's training config: the base, the run's overrides, the seed. */
+export function runConfig(
+  exp: ExperimentFile,
+  spec: ExperimentFile['runs'][number],
+  seed: number,
+): Json {
+  return deepMerge(deepMerge(exp.base, spec.train ?? {}), { seed });
 }
 
 /**
@@ -182,8 +157,11 @@ async function datasetFor(
     () => (window as CliWindow).__fer?.listDatasets?.() ?? Promise.resolve([]),
   );
   const file = exp.dataset;
-  const ds = 'demo' in file ? { demo: demoWithOverrides(file.demo, overrides) } : file;
-  if (!('demo' in file) && (overrides.seed ?? overrides.counts ?? overrides.faces) !== null)
+  const ds: { demo: ReturnType<typeof demoWithOverrides> } | { name: string } =
+    file.demo !== undefined
+      ? { demo: demoWithOverrides(file.demo, overrides) }
+      : { name: file.name ?? '' };
+  if (file.demo === undefined && (overrides.seed ?? overrides.counts ?? overrides.faces) !== null)
     throw new CliError(
       '--seed, --counts and --faces change a generated demo; this experiment uses a stored dataset.',
       EXIT.usage,
@@ -304,7 +282,7 @@ export async function runExperiment(
   opts: ExperimentOptions,
   note: (line: string) => void,
 ): Promise<CommandOutcome<ExperimentJson>> {
-  const exp = parseExperiment(await readFile(opts.config, 'utf8'), opts.config);
+  const exp = await readExperiment(opts.config);
   const clock = stopwatch(note);
   const dataset = await clock.time(
     (d) => (d.generated ? 'demo generation' : 'dataset lookup'),
@@ -316,6 +294,7 @@ export async function runExperiment(
       session,
       {
         dataset: datasetId,
+        // The app checks these (validatePreprocessConfig); the file's schema keeps them an object.
         config: exp.preprocess ?? {},
         workers: exp.preprocessWorkers ?? null,
         redo: 'changed',
@@ -337,7 +316,7 @@ export async function runExperiment(
       const job = jobs[j];
       if (!job) break;
       const { spec, seed } = job;
-      const config = deepMerge(deepMerge(exp.base, spec.train ?? {}), { seed });
+      const config = runConfig(exp, spec, seed);
       const label = `${spec.name} (seed ${seed})`;
       note(`Training ${label} ...`);
       const run = await clock.time(`run ${label}`, () =>

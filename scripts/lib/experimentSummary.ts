@@ -7,12 +7,12 @@ import {
   type Claim,
   CLAIM_NEEDS,
   CLAIM_TEST,
-  claimText,
   type ClaimRun,
   computeClaims,
   NON_INFERIORITY_MARGIN,
   type RunRole,
 } from '../../src/evaluate/claims';
+import { claimText } from '../../src/evaluate/claimText';
 import { meanAndSpread } from '../../src/evaluate/metrics';
 import type { RunRecord } from '../../src/train/run/record';
 import { formatDuration, table } from './format';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { claimText } from './claimText';
 import {
-  claimText,
   computeClaims,
   configDifferences,
   NON_INFERIORITY_MARGIN,

@@ -388,5 +388,3 @@ export function computeClaims(runs: readonly (RunRecord | ClaimRun)[]): ClaimsRe
   const { roles, unmatched, groups } = assign(unique);
   return { claims: SPECS.map((s) => claimOf(s, groups)), roles, unmatched };
 }
-
-export { claimText } from './claimText';

@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useFastTestBackend } from '../automation/compute/testBackend';
 import {
   ABLATION_PRESETS,
+  DEFAULT_BACKBONE_CONFIG,
+  DEFAULT_SPATIAL_ATTENTION_CONFIG,
   mergeConfig,
   type ModelConfigInput,
   ModelConfigError,
@@ -120,12 +122,33 @@ describe('config', () => {
     expect(() =>
       validateModelConfig({ numClasses: 1, backbone: { regions: 2 as 3 }, dropout: 1 }),
     ).toThrow(ModelConfigError);
+    let problems: readonly string[] = [];
     try {
       validateModelConfig({ numClasses: 1, dropout: 1 });
     } catch (e) {
-      expect(e instanceof ModelConfigError ? e.problems.length : 0).toBe(2);
+      if (e instanceof ModelConfigError) problems = e.problems;
     }
-    expect(() => validateModelConfig({ backbone: { regions: 1 } })).toThrow(/channelAttention/);
+    expect(problems).toEqual([
+      'numClasses must be an integer ≥ 2, got 1',
+      'dropout must be a number in [0, 1), got 1',
+    ]);
+    expect(() => validateModelConfig({ backbone: { regions: 1 } })).toThrow(
+      /regionFusion must be 'average' when backbone.regions = 1/,
+    );
+    expect(() => validateModelConfig({ backbone: { stageWidths: [8, 8, 8, 0] } })).toThrow(
+      /backbone.stageWidths\[3\] must be a positive integer, got 0/,
+    );
+    expect(() => validateModelConfig({ features: 'middle' as 'allBlocks' })).toThrow(
+      /features must be 'lastBlock' or 'allBlocks', got "middle"/,
+    );
+  });
+
+  it('fills nested defaults afresh, leaving the defaults untouched', () => {
+    const a = validateModelConfig({ backbone: { depth: 34 } });
+    expect(a.backbone).toEqual({ ...DEFAULT_BACKBONE_CONFIG, depth: 34 });
+    expect(a.spatialAttention).toEqual(DEFAULT_SPATIAL_ATTENTION_CONFIG);
+    expect(a.backbone.stageWidths).not.toBe(DEFAULT_BACKBONE_CONFIG.stageWidths);
+    expect(validateModelConfig().backbone).not.toBe(validateModelConfig().backbone);
   });
 
   it('parseModelConfig needs every field and rejects unknown ones', () => {
@@ -133,8 +156,12 @@ describe('config', () => {
     expect(parseModelConfig(full)).toEqual(validateModelConfig());
     const missing = { ...full };
     delete missing.dropout;
-    expect(() => parseModelConfig(missing)).toThrow(/dropout: missing/);
-    expect(() => parseModelConfig({ ...full, extra: 1 })).toThrow(/extra: unknown field/);
+    expect(() => parseModelConfig(missing)).toThrow(/dropout is missing/);
+    expect(() => parseModelConfig({ ...full, extra: 1 })).toThrow(/extra is not a known field/);
+    const backbone = { ...(full.backbone as Record<string, unknown>) };
+    delete backbone.depth;
+    expect(() => parseModelConfig({ ...full, backbone })).toThrow(/backbone.depth is missing/);
+    expect(() => parseModelConfig([])).toThrow(/must be an object/);
   });
 
   it('Table 2 presets give the expected feature lengths', () => {

@@ -2,7 +2,7 @@
  * Named model configurations: the rows of Table 2's "Component Importance" ablation, and the
  * tiny network with the full topology that tests and the demo use. Re-exported by ./config.ts.
  */
-import type { BackboneConfig, ModelConfigInput } from './config';
+import type { BackboneConfig, ModelConfigInput } from './types';
 
 /** One row of Table 2's "Component Importance" ablation. */
 export interface AblationPreset {

@@ -54,21 +54,52 @@ describe('training config', () => {
   });
 
   it('refuses what cannot train, saying which field', () => {
-    expect(() => parseTrainConfig({ preset: 'huge' }, 'ds')).toThrow(/unknown preset "huge"/);
-    expect(() => parseTrainConfig({ variant: 'nope' }, 'ds')).toThrow(/unknown variant/);
+    expect(() => parseTrainConfig({ preset: 'huge' }, 'ds')).toThrow(
+      /preset must be 'full' or 'small' or 'tiny', got "huge"/,
+    );
+    expect(() => parseTrainConfig({ variant: 'nope' }, 'ds')).toThrow(
+      /variant must be .*got "nope"/,
+    );
     expect(() => parseTrainConfig({ optim: { epochs: 0 } }, 'ds')).toThrow(TrainConfigError);
-    expect(() => parseTrainConfig({ classes: ['happy'] }, 'ds')).toThrow(/two classes/);
+    expect(() => parseTrainConfig({ optim: { epochs: 0 } }, 'ds')).toThrow(
+      'optim.epochs must be an integer ≥ 1, got 0',
+    );
+    expect(() => parseTrainConfig({ classes: ['happy'] }, 'ds')).toThrow(
+      /classes must .*two classes/,
+    );
     expect(() =>
       validateTrainConfig({ ...defaultTrainConfig('ds'), classes: ['happy', 'happy'] }),
-    ).toThrow(/distinct/);
-    expect(() => parseTrainConfig([], 'ds')).toThrow(/JSON object/);
+    ).toThrow(/classes must be distinct/);
+    expect(() => parseTrainConfig([], 'ds')).toThrow(/must be an object/);
     expect(() =>
       parseTrainConfig({ noisyStudent: { noise: { magnitude: [5, 2] } } }, 'ds'),
     ).toThrow(/noise.magnitude/);
     expect(() =>
       parseTrainConfig({ noisyStudent: { noise: { magnitude: [0, 11] } } }, 'ds'),
     ).toThrow(/noise.magnitude/);
-    expect(() => parseTrainConfig({ reuseTeacher: 'yes' }, 'ds')).toThrow(/reuseTeacher/);
+    expect(() => parseTrainConfig({ reuseTeacher: 'yes' }, 'ds')).toThrow(
+      'reuseTeacher must be true or false, got "yes"',
+    );
+  });
+
+  it('lists every problem, unknown fields (typos) included, and checks the model block', () => {
+    let problems: readonly string[] = [];
+    try {
+      parseTrainConfig({ optim: { epoch: 5, batchSize: 0 }, data: { folds: 1 } }, 'ds');
+    } catch (e) {
+      if (e instanceof TrainConfigError) problems = e.problems;
+    }
+    expect(problems).toEqual([
+      'data.folds must be null or an integer ≥ 2, got 1',
+      'optim.batchSize must be an integer ≥ 1, got 0',
+      'optim.epoch is not a known field',
+    ]);
+    expect(() => parseTrainConfig({ model: { backbone: { depth: 50 } } }, 'ds')).toThrow(
+      'model.backbone.depth must be 18 or 34, got 50',
+    );
+    expect(() =>
+      parseTrainConfig({ variant: 'baseline', model: { regionFusion: 'channelAttention' } }, 'ds'),
+    ).toThrow(/model.regionFusion must be 'average' when backbone.regions = 1/);
   });
 
   it("starts students at noisyStudent.learningRate when set, decayed as the teacher's", () => {

@@ -3,15 +3,17 @@
  * Everything a run needs to be reproduced lives here, including the seed; docs/training.md
  * says where each default comes from.
  */
-import { CANONICAL_CLASSES, type CanonicalClass, isCanonicalClass } from '../ingest/labels';
+import type * as z from 'zod/mini';
+import { CANONICAL_CLASSES, type CanonicalClass } from '../ingest/labels';
 import {
   ABLATION_PRESETS,
   type AblationId,
   mergeConfig,
   type ModelConfigInput,
   TINY_OVERRIDES,
-  validateModelConfig,
 } from '../model/config';
+import { check } from '../schema/fields';
+import { PRESET_NAMES, trainConfigSchema, trainFileSchema } from './configSchema';
 import type { PseudoLabelOptions } from './pseudoLabels';
 
 /** The seven classes of AFEW (the paper's label set), in the app's canonical order. */
@@ -216,80 +218,32 @@ export const SMALL_NOISY_STUDENT: Partial<NoisyStudentConfig> = {
   noise: { randAugment: true, dropout: 0.3, magnitude: [0, 5] },
 };
 
-export const PRESETS = {
-  full: defaultTrainConfig,
-  small: smallTrainConfig,
-  tiny: tinyTrainConfig,
-} as const;
-export type PresetName = keyof typeof PRESETS;
+export type PresetName = (typeof PRESET_NAMES)[number];
+export const PRESETS: Readonly<
+  Record<PresetName, (datasetId: string, seed?: number) => TrainConfig>
+> = { full: defaultTrainConfig, small: smallTrainConfig, tiny: tinyTrainConfig };
 
 export class TrainConfigError extends Error {
-  constructor(message: string) {
-    super(message);
+  readonly problems: readonly string[];
+  /** One problem or several, each naming its field ("optim.epochs must be ..."). */
+  constructor(problems: string | readonly string[]) {
+    const list = typeof problems === 'string' ? [problems] : problems;
+    super(list.join('; '));
     this.name = 'TrainConfigError';
+    this.problems = list;
   }
 }
 
-function check(ok: boolean, message: string): void {
-  if (!ok) throw new TrainConfigError(message);
-}
+// The schema accepts exactly the documented type (./configSchema.ts cannot import this file).
+trainConfigSchema satisfies z.ZodMiniType<TrainConfig>;
 
-const positiveInt = (v: number): boolean => Number.isInteger(v) && v > 0;
-
-/** Throws TrainConfigError with the first problem; returns the config when it is usable. */
+/**
+ * Checks every field (./configSchema.ts); throws TrainConfigError listing every problem, each
+ * naming its field. Returns the config as given (nothing filled) when it is usable.
+ */
 export function validateTrainConfig(c: TrainConfig): TrainConfig {
-  check(Number.isInteger(c.seed) && c.seed >= 0, 'seed must be a non-negative integer');
-  check(c.classes.length >= 2, 'a run needs at least two classes');
-  check(
-    c.classes.every((k) => isCanonicalClass(k)) && new Set(c.classes).size === c.classes.length,
-    'classes must be distinct canonical class names',
-  );
-  validateModelConfig({ ...c.model, numClasses: c.classes.length });
-  check(c.data.datasetId.length > 0, 'data.datasetId is required');
-  check(positiveInt(c.data.framesPerClip), 'data.framesPerClip must be a positive integer');
-  check(c.data.valFraction > 0 && c.data.valFraction < 1, 'data.valFraction must be in (0, 1)');
-  check(
-    c.data.folds === null || (Number.isInteger(c.data.folds) && c.data.folds >= 2),
-    'data.folds must be null or a whole number >= 2',
-  );
-  check(c.optim.learningRate > 0, 'optim.learningRate must be positive');
-  check(c.optim.decayFactor > 0 && c.optim.decayFactor <= 1, 'optim.decayFactor must be in (0, 1]');
-  check(positiveInt(c.optim.decayEvery), 'optim.decayEvery must be a positive integer');
-  check(positiveInt(c.optim.epochs), 'optim.epochs must be a positive integer');
-  check(positiveInt(c.optim.batchSize), 'optim.batchSize must be a positive integer');
-  check(
-    c.optim.microBatch === undefined ||
-      c.optim.microBatch === null ||
-      positiveInt(c.optim.microBatch),
-    'optim.microBatch must be null or a positive integer (clips per forward pass)',
-  );
-  if (c.pretrain) check(positiveInt(c.pretrain.epochs), 'pretrain.epochs must be positive');
-  const ns = c.noisyStudent;
-  check(Number.isInteger(ns.iterations) && ns.iterations >= 0, 'iterations must be >= 0');
-  check(ns.batchRatio > 0, 'noisyStudent.batchRatio must be positive');
-  check(
-    ns.unlabelledFraction > 0 && ns.unlabelledFraction <= 1,
-    'noisyStudent.unlabelledFraction must be in (0, 1]',
-  );
-  check(ns.noise.dropout >= 0 && ns.noise.dropout < 1, 'noise.dropout must be in [0, 1)');
-  const mag = ns.noise.magnitude;
-  if (mag !== undefined)
-    check(
-      Array.isArray(mag) &&
-        (mag as number[]).length === 2 &&
-        mag.every((m) => Number.isInteger(m) && m >= 0 && m <= 10) &&
-        mag[0] <= mag[1],
-      'noise.magnitude must be [min, max], whole numbers with 0 <= min <= max <= 10',
-    );
-  if (ns.studentEpochs !== null) check(positiveInt(ns.studentEpochs), 'studentEpochs must be > 0');
-  check(
-    ns.learningRate === undefined || ns.learningRate === null || ns.learningRate > 0,
-    'noisyStudent.learningRate must be null or positive',
-  );
-  check(
-    c.reuseTeacher === undefined || typeof c.reuseTeacher === 'boolean',
-    'reuseTeacher must be true or false',
-  );
+  const r = check(trainConfigSchema, c);
+  if (!r.ok) throw new TrainConfigError(r.problems);
   return c;
 }
 
@@ -337,15 +291,10 @@ export function variantModel(id: AblationId | undefined): ModelConfigInput {
  * (`{"preset": "tiny", "seed": 3, "optim": {"epochs": 5}}`) or a whole config.
  */
 export function parseTrainConfig(json: unknown, datasetId: string): TrainConfig {
-  if (typeof json !== 'object' || json === null || Array.isArray(json))
-    throw new TrainConfigError('a training config must be a JSON object');
-  const o = json as Partial<TrainConfig> & { preset?: string; variant?: AblationId };
-  const presetName = o.preset ?? 'full';
-  check(
-    presetName in PRESETS,
-    `unknown preset "${presetName}" (use ${Object.keys(PRESETS).join(', ')})`,
-  );
-  const base = PRESETS[presetName as PresetName](datasetId, o.seed ?? 1);
+  const r = check(trainFileSchema, json);
+  if (!r.ok) throw new TrainConfigError(r.problems);
+  const o = r.value;
+  const base = PRESETS[o.preset ?? 'full'](datasetId, o.seed ?? 1);
   const merged: TrainConfig = {
     seed: o.seed ?? base.seed,
     classes: o.classes ?? base.classes,

@@ -7,7 +7,7 @@
  * whole-frame faces by non-maximum suppression: the way MTCNN's image pyramid reaches small
  * faces (Zhang et al. 2016), with one extra scale. Pure: the worker supplies the detector.
  */
-import type { FaceResult } from '../types';
+import type { FaceResult } from '../faceModels';
 
 export type TiledDetection = 'auto' | 'always' | 'off';
 export const TILED_DETECTION_MODES: readonly TiledDetection[] = ['auto', 'always', 'off'];

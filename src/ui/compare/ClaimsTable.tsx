@@ -7,12 +7,12 @@ import { useMemo } from 'react';
 import {
   CLAIM_NEEDS,
   CLAIM_TEST,
-  claimText,
   computeClaims,
   FEW_SEEDS,
   NON_INFERIORITY_MARGIN,
   type RunRole,
 } from '../../evaluate/claims';
+import { claimText } from '../../evaluate/claimText';
 import type { RunRecord } from '../../train/run/record';
 
 const ROLE_ORDER: readonly RunRole[] = ['reference', 'baseline', 'noise-off', 'balance-off'];
