@@ -1,13 +1,14 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './ui/App';
-import { installTestApi } from './testing/testApi';
 import './ui/styles.css';
 import { initTheme } from './ui/settings/theme';
 import { registerServiceWorker } from './ui/pwa';
 
 initTheme();
-installTestApi();
+// The automation hooks (window.__fer*) import TensorFlow.js and ffmpeg: loaded after the shell,
+// as their own chunk; the e2e suite and the CLI wait for them (tests/e2e/appHooks.ts).
+void import('./testing/testApi').then((m) => m.installTestApi());
 registerServiceWorker();
 
 const root = document.getElementById('root');
