@@ -49,19 +49,22 @@ export interface LoadSample {
   jsBytesTotal: number;
 }
 
-/** What the in-page probe leaves on `window.__firstLoadProbe`. */
-export interface ProbeResult {
-  firstPaint: number | null;
-  firstContentfulPaint: number | null;
+/** What the in-page probe's `window.__firstLoadProbe.sample()` returns once both are set. */
+export type ProbeSample = Omit<LoadSample, 'build'>;
+
+/** The probe as the page holds it (`window.__firstLoadProbe`). */
+export interface Probe {
   interactive: number | null;
   backendReady: number | null;
+  sample: () => ProbeSample;
 }
 
 /**
  * The page's init script (runs before the app's own scripts). It records the paint entries;
  * when the drop zone appears it dispatches a dragover in a new task and records when React
  * has marked the zone (`.over`), then a dragleave to undo it; and records when the header's
- * backend name appears. Plain JavaScript source, run in the page by Playwright.
+ * backend name appears. `sample()` adds the JS bytes from resource timing (`transferSize`:
+ * what came over the wire). Plain JavaScript source, run in the page by Playwright.
  */
 export function probeScript(): string {
   return `(() => {
@@ -92,6 +95,18 @@ export function probeScript(): string {
       r.backendReady = performance.now();
   };
   new MutationObserver(check).observe(document, { subtree: true, childList: true, attributes: true });
+  r.sample = () => {
+    const js = performance.getEntriesByType('resource').filter((e) => new URL(e.name).pathname.endsWith('.js'));
+    const bytes = (es) => es.reduce((sum, e) => sum + e.transferSize, 0);
+    return {
+      firstPaint: r.firstPaint,
+      firstContentfulPaint: r.firstContentfulPaint,
+      interactive: r.interactive,
+      backendReady: r.backendReady,
+      jsBytesInteractive: bytes(js.filter((e) => e.responseEnd <= r.interactive)),
+      jsBytesTotal: bytes(js),
+    };
+  };
 })();`;
 }
 

@@ -20,15 +20,17 @@ import {
   type Build,
   type FirstLoadOptions,
   type LoadSample,
-  type ProbeResult,
+  type Probe,
 } from './firstLoad';
 
 const repo = path.resolve(import.meta.dirname, '../..');
 
 function run(cmd: string, args: readonly string[], cwd: string): string {
-  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-  if (r.status !== 0)
+  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  if (r.status !== 0) {
+    process.stderr.write(r.stderr);
     throw new Error(`${cmd} ${args.join(' ')} failed (exit ${r.status ?? 'signal'})`);
+  }
   return r.stdout.trim();
 }
 
@@ -98,34 +100,22 @@ async function loadOnce(
     const page = await context.newPage();
     await page.addInitScript(probeScript());
     await page.goto(url);
+    // Functions without inner named functions: tsx would wrap those in a helper (__name) the
+    // page lacks, and the CSP forbids string predicates.
     await page.waitForFunction(
       () => {
-        const r = (window as { __firstLoadProbe?: ProbeResult }).__firstLoadProbe;
-        return r !== undefined && r.interactive !== null && r.backendReady !== null;
+        const p = (window as { __firstLoadProbe?: Probe }).__firstLoadProbe;
+        return p !== undefined && p.interactive !== null && p.backendReady !== null;
       },
       null,
       { timeout: timeoutMs },
     );
-    return await page.evaluate((b): LoadSample => {
-      const r = (window as { __firstLoadProbe?: ProbeResult }).__firstLoadProbe;
-      if (!r || r.interactive === null || r.backendReady === null) throw new Error('no probe');
-      const interactive = r.interactive;
-      const js = performance
-        .getEntriesByType('resource')
-        .filter((e): e is PerformanceResourceTiming => e instanceof PerformanceResourceTiming)
-        .filter((e) => new URL(e.name).pathname.endsWith('.js'));
-      const bytes = (es: PerformanceResourceTiming[]): number =>
-        es.reduce((sum, e) => sum + e.transferSize, 0);
-      return {
-        build: b,
-        firstPaint: r.firstPaint,
-        firstContentfulPaint: r.firstContentfulPaint,
-        interactive,
-        backendReady: r.backendReady,
-        jsBytesInteractive: bytes(js.filter((e) => e.responseEnd <= interactive)),
-        jsBytesTotal: bytes(js),
-      };
-    }, build);
+    const sample = await page.evaluate(() => {
+      const p = (window as { __firstLoadProbe?: Probe }).__firstLoadProbe;
+      if (!p) throw new Error('the first-load probe is missing');
+      return p.sample();
+    });
+    return { build, ...sample };
   } finally {
     await context.close();
   }
