@@ -6,9 +6,14 @@ import { initTheme } from './ui/settings/theme';
 import { registerServiceWorker } from './ui/pwa';
 
 initTheme();
-// The automation hooks (window.__fer*) import TensorFlow.js and ffmpeg: loaded after the shell,
-// as their own chunk; the e2e suite and the CLI wait for them (tests/e2e/appHooks.ts).
-void import('./testing/testApi').then((m) => m.installTestApi());
+// The automation hooks (window.__fer*) import TensorFlow.js and ffmpeg: their own chunk,
+// loaded once the page has loaded, so the shell paints first; the e2e suite and the CLI wait
+// for them (tests/e2e/appHooks.ts).
+const installHooks = (): void => {
+  void import('./testing/testApi').then((m) => m.installTestApi());
+};
+if (document.readyState === 'complete') installHooks();
+else addEventListener('load', installHooks, { once: true });
 registerServiceWorker();
 
 const root = document.getElementById('root');

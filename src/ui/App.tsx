@@ -130,7 +130,7 @@ export function App() {
       </nav>
       <main>
         <div role="tabpanel" id={`panel-${view}`} aria-labelledby={`tab-${view}`}>
-          <TabSuspense>
+          <TabSuspense key={view}>
             {view === 'model' && <ModelSummaryPanel />}
             {view === 'train' && <TrainPanel datasetId={current?.id ?? null} />}
             {view === 'results' && <ResultsPanel />}
