@@ -23,49 +23,18 @@ import { hasSmallMatMul } from './smallMatMul';
 import { hasTransposeSimd } from './transposeKernel';
 import { hasMaxPoolSimd, installRawKernels } from './rawKernels';
 import { prepareWasm, wantedWasmThreads, withWasmCoreCap } from './wasmThreads';
+import {
+  BACKEND_ORDER,
+  type AdapterInfo,
+  type BackendInfo,
+  type BackendName,
+  type BackendProbe,
+} from './backendInfo';
 
-export type BackendName = 'webgpu' | 'wasm' | 'webgl' | 'cpu';
-
-export interface AdapterInfo {
-  vendor: string;
-  architecture: string;
-  description: string;
-  isFallbackAdapter: boolean;
-}
-
-/** One backend's probe result (`rankBackends`): ms per training step, or why it could not run. */
-export interface BackendProbe {
-  name: BackendName;
-  ms: number | null;
-  error?: string;
-}
-
-/** What actually ran: recorded in every run and shown in the header. */
-export interface BackendInfo {
-  name: BackendName;
-  /** Why this backend was chosen (default order, the setting, or the probe). */
-  reason: string;
-  /** Backends tried or skipped before this one, with why each was not used. */
-  fallbacks: { name: BackendName; reason: string }[];
-  /** The WebGPU adapter when WebGPU runs, else null. */
-  adapter: AdapterInfo | null;
-  /** WASM details when WASM runs, else null. */
-  wasm: {
-    /** XNNPACK's thread-pool size as the binary reports it. */
-    threads: number;
-    /** What we asked for: one per logical core (src/compute/wasmThreads.ts). */
-    requestedThreads: number;
-    simd: boolean;
-    /** tfjs's WASM_HAS_MULTITHREAD_SUPPORT: the threaded binary could be used. */
-    multithread: boolean;
-    crossOriginIsolated: boolean;
-  } | null;
-  /** The probe's measurements, fastest first, when the choice was measured; else null. */
-  ranking: BackendProbe[] | null;
-}
-
-/** Every backend, in the order used when WebGPU has a hardware adapter. */
-export const BACKEND_ORDER: readonly BackendName[] = ['webgpu', 'wasm', 'webgl', 'cpu'];
+// The names, records and their description live in ./backendInfo.ts (no TensorFlow.js), so the
+// shell can show them before this module loads.
+export { BACKEND_ORDER, describeBackend } from './backendInfo';
+export type { AdapterInfo, BackendInfo, BackendName, BackendProbe } from './backendInfo';
 
 export interface InitBackendOptions {
   /** Order the candidates by a measured probe training step (`rankBackends`). */
@@ -296,24 +265,4 @@ export async function initBackend(
   throw new Error(
     `No TensorFlow.js backend could start: ${fallbacks.map((f) => `${f.name}: ${f.reason}`).join('; ')}`,
   );
-}
-
-export function describeBackend(info: BackendInfo): string {
-  switch (info.name) {
-    case 'webgpu': {
-      const a = info.adapter;
-      if (!a) return 'WebGPU';
-      const what = [a.vendor, a.architecture, a.description].filter(Boolean).join(' ');
-      return `WebGPU (${what}${a.isFallbackAdapter ? ', software fallback' : ''})`;
-    }
-    case 'wasm': {
-      const w = info.wasm;
-      if (!w) return 'WebAssembly';
-      return `WebAssembly (${w.simd ? 'SIMD' : 'no SIMD'}, ${w.threads} thread${w.threads === 1 ? '' : 's'})`;
-    }
-    case 'webgl':
-      return 'WebGL';
-    case 'cpu':
-      return 'CPU (plain JavaScript)';
-  }
 }

@@ -22,6 +22,23 @@ import {
 import wasmLoaderUrl from '@mediapipe/tasks-vision/vision_wasm_module_internal.js?url';
 import wasmBinaryUrl from '@mediapipe/tasks-vision/vision_wasm_module_internal.wasm?url';
 import { restrictFetchToOrigin } from '../security/sameOriginFetch';
+import {
+  DETECTOR_KEYPOINTS,
+  type DetectorKeypoint,
+  type FaceResult,
+  type Point,
+} from './faceGeometry';
+
+// The result types and the mesh geometry live in ./faceGeometry.ts (no tasks-vision), so the
+// preprocessing steps the main thread imports do not pull MediaPipe into the app's first chunk.
+export {
+  DETECTOR_KEYPOINTS,
+  MESH_INDEX,
+  MESH_LANDMARK_COUNT,
+  eyeCentres,
+  mouthCorners,
+} from './faceGeometry';
+export type { DetectorKeypoint, FaceResult, Point, Point3 } from './faceGeometry';
 
 export type RunningMode = 'IMAGE' | 'VIDEO';
 export type DetectorRange = 'short' | 'full';
@@ -139,57 +156,6 @@ export async function loadFaceLandmarker(
 // ---------------------------------------------------------------------------------------
 // Results and protocol
 
-export interface Point {
-  x: number;
-  y: number;
-}
-
-export interface Point3 extends Point {
-  z: number;
-}
-
-/** Names of the detector's six keypoints, in its output order (the person's left/right). */
-export const DETECTOR_KEYPOINTS = [
-  'rightEye',
-  'leftEye',
-  'noseTip',
-  'mouthCenter',
-  'rightEarTragion',
-  'leftEarTragion',
-] as const;
-export type DetectorKeypoint = (typeof DETECTOR_KEYPOINTS)[number];
-
-/**
- * Indices into the 478-point mesh used for alignment and the mouth crop. "Right"/"left" are
- * the person's: the right eye is on the image's left in an unmirrored frontal photo.
- */
-export const MESH_INDEX = {
-  rightEyeOuter: 33,
-  rightEyeInner: 133,
-  leftEyeInner: 362,
-  leftEyeOuter: 263,
-  rightIrisCenter: 468,
-  leftIrisCenter: 473,
-  mouthRight: 61,
-  mouthLeft: 291,
-  upperLipTop: 0,
-  upperLipInner: 13,
-  lowerLipInner: 14,
-  lowerLipBottom: 17,
-  noseTip: 1,
-} as const;
-
-export const MESH_LANDMARK_COUNT = 478;
-
-/** One face, in pixels of the image that was sent. */
-export interface FaceResult {
-  box: { x: number; y: number; width: number; height: number };
-  score: number;
-  keypoints: Record<DetectorKeypoint, Point>;
-  /** 478 points (x, y in pixels; z in the same scale as x, relative), or null. */
-  landmarks: Point3[] | null;
-}
-
 export interface FaceTimings {
   detectorMs: number;
   landmarkerMs: number;
@@ -281,20 +247,4 @@ export function attachLandmarks(
     }
   }
   return out;
-}
-
-/** Eye centres (iris centres when landmarks exist, else the detector's eye keypoints). */
-export function eyeCentres(face: FaceResult): { right: Point; left: Point } {
-  const l = face.landmarks;
-  const r = l?.[MESH_INDEX.rightIrisCenter];
-  const left = l?.[MESH_INDEX.leftIrisCenter];
-  if (r && left) return { right: r, left };
-  return { right: face.keypoints.rightEye, left: face.keypoints.leftEye };
-}
-
-/** Mouth corners from the landmarks, or null without landmarks. */
-export function mouthCorners(face: FaceResult): { right: Point; left: Point } | null {
-  const r = face.landmarks?.[MESH_INDEX.mouthRight];
-  const l = face.landmarks?.[MESH_INDEX.mouthLeft];
-  return r && l ? { right: r, left: l } : null;
 }

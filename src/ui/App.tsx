@@ -13,12 +13,15 @@ import { usePreprocessStore } from './preprocess/preprocessStore';
 import { DemoStatus } from './demo/DemoStatus';
 import { shouldAutoDemo, useDemoStore } from './demo/demoStore';
 import { DEMO_DATASET_NAME } from '../ingest/demo/api';
-import { ModelSummaryPanel } from './model/ModelSummaryPanel';
-import { TrainPanel } from './train/TrainPanel';
 import { useTrainStore } from './train/trainStore';
-import { ResultsPanel } from './results/ResultsPanel';
-import { RunComparison } from './compare/RunComparison';
-import { InferencePanel } from './inference/InferencePanel';
+import {
+  InferencePanel,
+  ModelSummaryPanel,
+  ResultsPanel,
+  RunComparison,
+  TabSuspense,
+  TrainPanel,
+} from './lazyTabs';
 
 type View = (typeof VIEWS)[number];
 
@@ -126,11 +129,13 @@ export function App() {
       </nav>
       <main>
         <div role="tabpanel" id={`panel-${view}`} aria-labelledby={`tab-${view}`}>
-          {view === 'model' && <ModelSummaryPanel />}
-          {view === 'train' && <TrainPanel datasetId={current?.id ?? null} />}
-          {view === 'results' && <ResultsPanel />}
-          {view === 'compare' && <RunComparison />}
-          {view === 'inference' && <InferencePanel />}
+          <TabSuspense key={view}>
+            {view === 'model' && <ModelSummaryPanel />}
+            {view === 'train' && <TrainPanel datasetId={current?.id ?? null} />}
+            {view === 'results' && <ResultsPanel />}
+            {view === 'compare' && <RunComparison />}
+            {view === 'inference' && <InferencePanel />}
+          </TabSuspense>
           <div className="columns" hidden={view !== 'data'}>
             <div>
               {phase === 'review' ? <ImportReview /> : <DropZone />}

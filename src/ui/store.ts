@@ -2,11 +2,17 @@ import { create } from 'zustand';
 import {
   BACKEND_ORDER,
   describeBackend,
-  initBackend,
   type BackendInfo,
   type BackendName,
   type BackendProbe,
-} from '../compute/backend';
+} from '../compute/backendInfo';
+
+/**
+ * Starts a backend. TensorFlow.js (../compute/backend) loads here, on first use, as its own
+ * chunk: the shell paints without waiting for it (docs/benchmarks.md "First load").
+ */
+const initBackend: (typeof import('../compute/backend'))['initBackend'] = async (...args) =>
+  (await import('../compute/backend')).initBackend(...args);
 
 /** The backend setting: the default order ('auto') or one backend first. */
 export type BackendSetting = 'auto' | BackendName;

@@ -6,6 +6,7 @@ test('the shell shows which compute backend runs, with a reason for any fallback
   await page.goto('/');
   const backend = page.getByTestId('header.backend');
   await expect(backend).toHaveAttribute('data-backend', /^(webgpu|wasm|webgl|cpu)$/);
+  await page.waitForFunction(() => window.__fer !== undefined);
   const name = await backend.getAttribute('data-backend');
   const info = await page.evaluate(() => window.__fer?.backend());
   expect(info?.name).toBe(name);

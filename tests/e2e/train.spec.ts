@@ -129,6 +129,7 @@ test('a reload mid-training resumes from the last checkpoint, with no duplicate 
   await page.reload();
   await page.getByTestId('nav.train').click();
   await expect(page.getByTestId('train.notice')).toContainText('resumes from its last checkpoint');
+  await page.waitForFunction(() => window.__ferTrain !== undefined);
   const run = await page.evaluate((id) => window.__ferTrain?.wait(id), runId);
   expect(run?.status).toBe('done');
   expect(run?.resumes.length).toBe(1);

@@ -7,7 +7,9 @@
  * file a job writes is deleted when it ends. A job that outlives its timeout kills the
  * instance (the wasm cannot be interrupted) and the next job loads a fresh one.
  */
-import { FFFSType, FFmpeg } from '@ffmpeg/ffmpeg';
+// The library (and the worker it starts) loads on the first job, as its own chunk: the app's
+// first chunk only carries the URLs.
+import type { FFmpeg } from '@ffmpeg/ffmpeg';
 // Served from our own origin (never the CDN default the library falls back to).
 import coreURL from '@ffmpeg/core?url';
 import wasmURL from '@ffmpeg/core/wasm?url';
@@ -41,24 +43,31 @@ export const ffmpegStats = { loads: 0, jobs: 0, timeouts: 0, lastLoadMs: 0 };
 
 function load(): Promise<FFmpeg> {
   if (loaded) return loaded;
-  const ff = new FFmpeg();
   const t0 = performance.now();
-  const p = withTimer(
-    ff.load({ coreURL, wasmURL }),
-    mediaSettings.ffmpegLoadTimeoutMs,
-    () => new Error('ffmpeg.wasm did not load in time'),
-  ).then(
-    () => {
-      ffmpegStats.loads++;
-      ffmpegStats.lastLoadMs = performance.now() - t0;
-      return ff;
-    },
-    (e: unknown) => {
-      ff.terminate();
+  const p = import('@ffmpeg/ffmpeg')
+    .catch((e: unknown) => {
       loaded = null;
       throw e instanceof Error ? e : new Error(String(e));
-    },
-  );
+    })
+    .then(({ FFmpeg }) => {
+      const ff = new FFmpeg();
+      return withTimer(
+        ff.load({ coreURL, wasmURL }),
+        mediaSettings.ffmpegLoadTimeoutMs,
+        () => new Error('ffmpeg.wasm did not load in time'),
+      ).then(
+        () => {
+          ffmpegStats.loads++;
+          ffmpegStats.lastLoadMs = performance.now() - t0;
+          return ff;
+        },
+        (e: unknown) => {
+          ff.terminate();
+          loaded = null;
+          throw e instanceof Error ? e : new Error(String(e));
+        },
+      );
+    });
   loaded = p;
   return p;
 }
@@ -116,6 +125,7 @@ async function runJob<T>(
   fn: (job: FfmpegJob) => Promise<T>,
 ): Promise<T> {
   const ff = await load();
+  const { FFFSType } = await import('@ffmpeg/ffmpeg');
   const id = ++jobCounter;
   ffmpegStats.jobs++;
   const dir = `/job${id}`;

@@ -1,5 +1,5 @@
 /** The named keypoints kept per frame (FrameRecord.keypoints), from landmarks when there are any. */
-import { eyeCentres, MESH_INDEX, mouthCorners } from '../faceModels';
+import { eyeCentres, MESH_INDEX, mouthCorners } from '../faceGeometry';
 import type { FaceResult, FrameRecord, Point } from '../types';
 
 function midpoint(a: Point, b: Point): Point {

@@ -6,6 +6,8 @@ export class Workbench {
 
   async open(): Promise<void> {
     await this.page.goto('/');
+    // The hooks are their own chunk, installed after the page has loaded (src/main.tsx).
+    await this.page.waitForFunction(() => window.__fer !== undefined);
     await this.page.evaluate(() => window.__fer?.ready());
   }
 
