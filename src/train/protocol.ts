@@ -1,10 +1,13 @@
 /** Messages between the UI and the training worker (workers/train.worker.ts). */
 import type { BackendName } from '../compute/backend';
 import type { TrainProgress } from './run/engine';
+import type { StepTiming, StepTimingRequest } from './run/measure';
 import type { RunRecord } from './run/record';
 
 export type ToTrainWorker =
   | { type: 'start'; runId: string; backend: BackendName | null }
+  /** Times a warm-up step of each network (the Train form's duration estimate), then ends. */
+  | { type: 'measure'; requests: StepTimingRequest[]; backend: BackendName | null }
   | { type: 'pause' }
   /** Tests: destroys the WebGPU device, as a driver reset would (no-op on other backends). */
   | { type: 'lose-device' }
@@ -21,6 +24,7 @@ export type FromTrainWorker =
   /** The run record after every save (epochs, phases, status). */
   | { type: 'saved'; run: RunRecord }
   | { type: 'finished'; run: RunRecord }
+  | { type: 'measured'; backend: string; timings: StepTiming[] }
   | {
       type: 'error';
       runId: string;

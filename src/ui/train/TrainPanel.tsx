@@ -18,6 +18,8 @@ export function TrainPanel({ datasetId }: { datasetId: string | null }) {
     void refresh();
   }, [refresh, refreshDatasets]);
   const selected = s.runs.find((r) => r.id === s.selectedId) ?? s.runs[0];
+  // With no form kept from a previous visit, the form shows the run that trains (or the latest).
+  const restoreRun = s.runs.find((r) => r.id === s.activeId) ?? s.runs[0];
   // The selected run lives in the URL (#train?run=…): a reload or back / forward selects it again.
   const urlRun = useNavigation().params.run ?? null;
   const loaded = s.runs.length > 0;
@@ -38,6 +40,7 @@ export function TrainPanel({ datasetId }: { datasetId: string | null }) {
           datasets={datasets}
           defaultDatasetId={datasetId}
           busy={s.handle !== null}
+          restoreFrom={restoreRun ? { name: restoreRun.name, config: restoreRun.config } : null}
           onStart={(c, n) =>
             void s.start(c, n).then((id) => {
               if (id !== null) setNavParam('run', id);
