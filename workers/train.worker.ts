@@ -6,7 +6,7 @@
  * checkpoint to resume from. A lost WebGPU device stops the run with a clear message.
  */
 import * as tf from '@tensorflow/tfjs';
-import { describeBackend, initBackend } from '../src/compute/backend';
+import { type BackendName, describeBackend, initBackend } from '../src/compute/backend';
 import { setWasmThreadsOverride } from '../src/compute/wasmThreads';
 import { modelFlops } from '../src/model/flops';
 import { type FerDatabase, getDb } from '../src/storage/db';
@@ -15,6 +15,7 @@ import { StorageError } from '../src/storage/errors';
 import { idbFrameSource } from '../src/train/data/source';
 import type { FromTrainWorker, ToTrainWorker } from '../src/train/protocol';
 import { runTraining } from '../src/train/run/engine';
+import { measureStep, type StepTimingRequest } from '../src/train/run/measure';
 import { RunDataError } from '../src/train/run/data';
 import { runEnvironment } from '../src/train/run/environment';
 import type { RunRecord } from '../src/train/run/record';
@@ -36,9 +37,31 @@ interface LostDevice {
  * WASM threads for this run: one per core for networks big enough to gain from them, one for
  * small ones (below 0.2 GFLOP per frame, e.g. the tiny preset), where threads only cost.
  */
-function trainingThreads(run: RunRecord): number | null {
+function trainingThreads(run: {
+  phases: Pick<RunRecord['phases'][number], 'modelConfig'>[];
+}): number | null {
   const flops = Math.max(...run.phases.map((p) => modelFlops(p.modelConfig, 1).perFrame));
   return flops < 2e8 ? 1 : null;
+}
+
+/** Warm-up steps for the duration estimate, on the backend and threads a run would get. */
+async function measure(requests: StepTimingRequest[], backend: BackendName | null): Promise<void> {
+  try {
+    setWasmThreadsOverride(
+      trainingThreads({ phases: requests.map((r) => ({ modelConfig: r.model })) }),
+    );
+    const info = await initBackend(backend ?? undefined);
+    const timings = [];
+    for (const r of requests) timings.push(await measureStep(r));
+    post({ type: 'measured', backend: info.name, timings });
+  } catch (e) {
+    post({
+      type: 'error',
+      runId: '',
+      message: e instanceof Error ? e.message : String(e),
+      kind: 'other',
+    });
+  }
 }
 
 /** The stored run says the GPU device was lost (not the GPU read that failed because of it). */
@@ -111,6 +134,7 @@ async function start(runId: string, backend: ToTrainWorker & { type: 'start' }):
 /** The worker's messages; the automation build's wrapper (src/automation/train/worker.ts) calls it too. */
 export function handleTrainMessage(msg: ToTrainWorker): void {
   if (msg.type === 'start') void start(msg.runId, msg);
+  else if (msg.type === 'measure') void measure(msg.requests, msg.backend);
   else controller?.abort('pause'); // 'pause': stop after the current batch
 }
 

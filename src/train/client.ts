@@ -8,6 +8,7 @@ import { getRun, listRuns, putRun } from '../storage/runs';
 import { validateTrainConfig, type TrainConfig } from './config';
 import type { FromTrainWorker, ToTrainWorker } from './protocol';
 import type { TrainProgress } from './run/engine';
+import type { StepTiming, StepTimingRequest } from './run/measure';
 import { newRunRecord } from './run/plan';
 import type { RunRecord } from './run/record';
 
@@ -130,4 +131,27 @@ export function startRun(
     },
     done,
   };
+}
+
+/**
+ * Times one warm-up step of each network in a fresh training worker (on the backend a run
+ * would get), for the Train form's duration estimate; resolves with the backend's name.
+ */
+export function measureSteps(
+  requests: StepTimingRequest[],
+  backend: BackendName | null,
+): Promise<{ backend: string; timings: StepTiming[] }> {
+  const worker = new Worker(new URL('../../workers/train.worker.ts', import.meta.url), {
+    type: 'module',
+    name: 'train-measure',
+  });
+  return new Promise<{ backend: string; timings: StepTiming[] }>((resolve, reject) => {
+    worker.onmessage = (ev: MessageEvent<FromTrainWorker>) => {
+      const m = ev.data;
+      if (m.type === 'measured') resolve({ backend: m.backend, timings: m.timings });
+      else if (m.type === 'error') reject(new TrainError(m.message, m.kind));
+    };
+    worker.onerror = (ev) => reject(new Error(`The warm-up step failed (${ev.message})`));
+    worker.postMessage({ type: 'measure', requests, backend } satisfies ToTrainWorker);
+  }).finally(() => worker.terminate());
 }

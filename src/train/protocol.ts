@@ -1,6 +1,7 @@
 /** Messages between the UI and the training worker (workers/train.worker.ts). */
 import type { BackendName } from '../compute/backend';
 import type { TrainProgress } from './run/engine';
+import type { StepTiming, StepTimingRequest } from './run/measure';
 import type { RunRecord } from './run/record';
 
 /**
@@ -8,7 +9,10 @@ import type { RunRecord } from './run/record';
  * only tests send (a lost GPU device, a full disk).
  */
 export type ToTrainWorker =
-  { type: 'start'; runId: string; backend: BackendName | null } | { type: 'pause' };
+  | { type: 'start'; runId: string; backend: BackendName | null }
+  /** Times a warm-up step of each network (the Train form's duration estimate), then ends. */
+  | { type: 'measure'; requests: StepTimingRequest[]; backend: BackendName | null }
+  | { type: 'pause' };
 
 export type FromTrainWorker =
   | { type: 'backend'; backend: string; reason: string; device: string }
@@ -16,6 +20,7 @@ export type FromTrainWorker =
   /** The run record after every save (epochs, phases, status). */
   | { type: 'saved'; run: RunRecord }
   | { type: 'finished'; run: RunRecord }
+  | { type: 'measured'; backend: string; timings: StepTiming[] }
   | {
       type: 'error';
       runId: string;

@@ -1,4 +1,5 @@
 import { type KeyboardEvent, useEffect, useState } from 'react';
+import { navigate, normaliseHash, useNavigation, type View, VIEWS } from './navigation';
 import { Header } from './Header';
 import { useAppStore } from './store';
 import { DropZone } from './ingest/DropZone';
@@ -23,8 +24,6 @@ import {
   TrainPanel,
 } from './lazyTabs';
 
-type View = (typeof VIEWS)[number];
-
 const VIEW_LABELS: Record<View, string> = {
   data: 'Data',
   model: 'Model',
@@ -33,14 +32,6 @@ const VIEW_LABELS: Record<View, string> = {
   compare: 'Compare',
   inference: 'Inference',
 };
-
-const VIEWS = ['data', 'model', 'train', 'results', 'compare', 'inference'] as const;
-
-/** The tab named by the URL's hash (`#compare`), else Data. */
-function viewFromHash(): View {
-  const name = window.location.hash.replace(/^#/, '');
-  return (VIEWS as readonly string[]).includes(name) ? (name as View) : 'data';
-}
 
 /**
  * The ARIA tabs pattern (manual activation): the selected tab is the one tab stop; Left/Right
@@ -71,22 +62,9 @@ export function App() {
   const datasets = useDatasetsStore((s) => s.datasets);
   const phase = useImportStore((s) => s.phase);
   const [selected, setSelected] = useState<string | null>(null);
-  const [view, setView] = useState<View>(viewFromHash);
-  // The tab lives in the URL's hash (#train), so a reload or a shared link opens the same tab.
-  useEffect(() => {
-    const follow = (): void => {
-      setView(viewFromHash());
-    };
-    window.addEventListener('hashchange', follow);
-    return () => {
-      window.removeEventListener('hashchange', follow);
-    };
-  }, []);
-  useEffect(() => {
-    const url = new URL(window.location.href);
-    url.hash = view;
-    window.history.replaceState(window.history.state, '', url);
-  }, [view]);
+  // The open tab lives in the URL's hash (#train): reload, links and back / forward keep it.
+  const { view } = useNavigation();
+  useEffect(normaliseHash, []);
   useEffect(() => {
     void init();
     void refresh().then(() => {
@@ -120,7 +98,7 @@ export function App() {
               aria-controls={view === v ? `panel-${v}` : undefined}
               tabIndex={view === v ? 0 : -1}
               data-testid={`nav.${v}`}
-              onClick={() => setView(v)}
+              onClick={() => navigate(v)}
             >
               {VIEW_LABELS[v]}
             </button>

@@ -44,3 +44,21 @@ test('the open tab is kept in the URL: a reload returns to it, a link opens it',
   await page.goto('/?demo=0#nonsense');
   await expect(page.getByTestId('nav.data')).toHaveAttribute('aria-selected', 'true');
 });
+
+test('the Train tab survives a reload, and back / forward move between the tabs opened', async ({
+  page,
+}) => {
+  await page.goto('/?demo=0');
+  await expect(page).toHaveURL(/#data$/);
+  await page.getByTestId('nav.train').click();
+  await page.reload();
+  await expect(page.getByTestId('nav.train')).toHaveAttribute('aria-selected', 'true');
+  await page.getByTestId('nav.model').click();
+  await page.goBack();
+  await expect(page.getByTestId('nav.train')).toHaveAttribute('aria-selected', 'true');
+  await expect(page).toHaveURL(/#train$/);
+  await page.goBack();
+  await expect(page.getByTestId('nav.data')).toHaveAttribute('aria-selected', 'true');
+  await page.goForward();
+  await expect(page.getByTestId('nav.train')).toHaveAttribute('aria-selected', 'true');
+});

@@ -18,7 +18,11 @@ export function shouldAutoDemo(search: string, webdriver: boolean): boolean {
 }
 
 export interface DemoState {
-  phase: 'idle' | 'generating' | 'done' | 'error';
+  /**
+   * 'preprocessing': generated, being preprocessed (the Data tab's panel shows the progress);
+   * 'ready': preprocessed, so it can be trained (the status says so, with a way to the Train tab).
+   */
+  phase: 'idle' | 'generating' | 'preprocessing' | 'ready' | 'error';
   progress: DemoProgress | null;
   error: string | null;
   /** Generates (if missing) and preprocesses the demo dataset. */
@@ -30,15 +34,17 @@ export const useDemoStore = create<DemoState>((set, get) => ({
   progress: null,
   error: null,
   create: async () => {
-    if (get().phase === 'generating') return;
+    if (get().phase === 'generating' || get().phase === 'preprocessing') return;
     set({ phase: 'generating', progress: null, error: null });
     try {
       const { datasetId } = await ensureDemoDataset({
         onProgress: (progress) => set({ progress }),
       });
-      set({ phase: 'done', progress: null });
+      set({ phase: 'preprocessing', progress: null });
       await useDatasetsStore.getState().refresh();
-      await usePreprocessStore.getState().start(datasetId);
+      const summary = await usePreprocessStore.getState().start(datasetId);
+      // Cancelled, stopped or not started (another preprocessing run): nothing to announce.
+      set({ phase: summary?.phase === 'done' ? 'ready' : 'idle' });
     } catch (e) {
       set({ phase: 'error', error: e instanceof Error ? e.message : String(e) });
     }

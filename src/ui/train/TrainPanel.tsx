@@ -1,6 +1,7 @@
 /** The Train tab: new run settings, the runs stored in this browser, the selected run. */
 import { useEffect } from 'react';
 import { useDatasetsStore } from '../datasets/datasetsStore';
+import { setNavParam, useNavigation } from '../navigation';
 import { RunProgress } from './RunProgress';
 import { RunView } from './RunView';
 import { TrainForm } from './TrainForm';
@@ -17,6 +18,20 @@ export function TrainPanel({ datasetId }: { datasetId: string | null }) {
     void refresh();
   }, [refresh, refreshDatasets]);
   const selected = s.runs.find((r) => r.id === s.selectedId) ?? s.runs[0];
+  // With no form kept from a previous visit, the form shows the run that trains (or the latest).
+  const restoreRun = s.runs.find((r) => r.id === s.activeId) ?? s.runs[0];
+  // The selected run lives in the URL (#train?run=…): a reload or back / forward selects it again.
+  const urlRun = useNavigation().params.run ?? null;
+  const loaded = s.runs.length > 0;
+  const { select } = s;
+  useEffect(() => {
+    if (!loaded || urlRun === null) return;
+    if (useTrainStore.getState().runs.some((r) => r.id === urlRun)) select(urlRun);
+  }, [urlRun, loaded, select]);
+  const show = (id: string): void => {
+    select(id);
+    setNavParam('run', id);
+  };
   return (
     <div className="columns train-panel">
       <div>
@@ -25,7 +40,12 @@ export function TrainPanel({ datasetId }: { datasetId: string | null }) {
           datasets={datasets}
           defaultDatasetId={datasetId}
           busy={s.handle !== null}
-          onStart={(c, n) => void s.start(c, n)}
+          restoreFrom={restoreRun ? { name: restoreRun.name, config: restoreRun.config } : null}
+          onStart={(c, n) =>
+            void s.start(c, n).then((id) => {
+              if (id !== null) setNavParam('run', id);
+            })
+          }
         />
         {s.error && (
           <p className="error" role="alert" data-testid="train.error">
@@ -38,11 +58,7 @@ export function TrainPanel({ datasetId }: { datasetId: string | null }) {
         <ul className="runs" data-testid="train.runs">
           {s.runs.map((r) => (
             <li key={r.id} data-testid="train.runItem" data-status={r.status}>
-              <button
-                type="button"
-                aria-pressed={r.id === selected?.id}
-                onClick={() => s.select(r.id)}
-              >
+              <button type="button" aria-pressed={r.id === selected?.id} onClick={() => show(r.id)}>
                 {r.name}
               </button>{' '}
               <span>{r.status}</span>{' '}
@@ -50,7 +66,10 @@ export function TrainPanel({ datasetId }: { datasetId: string | null }) {
                 <button
                   type="button"
                   disabled={s.handle !== null}
-                  onClick={() => void s.resume(r.id)}
+                  onClick={() => {
+                    setNavParam('run', r.id);
+                    void s.resume(r.id);
+                  }}
                   data-testid="train.resume"
                 >
                   Resume
