@@ -6,7 +6,7 @@ import { getItemBlobs } from '../../storage/datasets';
 import type { MediaItemRecord, StoredFrame } from '../../storage/schema';
 import { usePreprocessStore } from './preprocessStore';
 import { useObjectUrl } from '../useObjectUrl';
-import { boxInCrop, keypointsInCrop } from './cropOverlay';
+import { drawOverlay } from './cropOverlay';
 
 /** Draws a stored crop with the frame's keypoints and face box mapped into it. */
 function CropCanvas({ frame, region }: { frame: StoredFrame; region: Region }) {
@@ -21,22 +21,8 @@ function CropCanvas({ frame, region }: { frame: StoredFrame; region: Region }) {
       canvas.height = bmp.height;
       ctx.drawImage(bmp, 0, 0);
       bmp.close();
-      const s = bmp.width / 224;
-      ctx.strokeStyle = '#38a169';
-      ctx.lineWidth = 2 * s;
-      const box = boxInCrop(frame.record, region);
-      if (box.length > 0) {
-        ctx.beginPath();
-        box.forEach((p, i) => (i === 0 ? ctx.moveTo(p.x, p.y) : ctx.lineTo(p.x, p.y)));
-        ctx.closePath();
-        ctx.stroke();
-      }
-      ctx.fillStyle = '#e53e3e';
-      for (const k of keypointsInCrop(frame.record, region)) {
-        ctx.beginPath();
-        ctx.arc(k.at.x, k.at.y, 3 * s, 0, 2 * Math.PI);
-        ctx.fill();
-      }
+      const drawn = drawOverlay(ctx, frame.record, region, canvas.width);
+      canvas.dataset.keypoints = String(drawn.length);
     });
     return () => {
       alive = false;
