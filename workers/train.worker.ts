@@ -6,8 +6,13 @@
  * checkpoint to resume from. A lost WebGPU device stops the run with a clear message.
  */
 import * as tf from '@tensorflow/tfjs';
-import { describeBackend, initBackend } from '../src/compute/backend';
-import { setWasmThreadsOverride } from '../src/compute/wasmThreads';
+import {
+  describeBackend,
+  explainBackend,
+  inheritedReason,
+  initBackend,
+} from '../src/compute/backend';
+import { setWasmThreadsOverride, trainingWasmThreads } from '../src/compute/wasmThreads';
 import { modelFlops } from '../src/model/flops';
 import { type FerDatabase, getDb } from '../src/storage/db';
 import { getRun, putRun } from '../src/storage/runs';
@@ -37,9 +42,10 @@ interface LostDevice {
  * WASM threads for this run: one per core for networks big enough to gain from them, one for
  * small ones (below 0.2 GFLOP per frame, e.g. the tiny preset), where threads only cost.
  */
-function trainingThreads(run: RunRecord): number | null {
-  const flops = Math.max(...run.phases.map((p) => modelFlops(p.modelConfig, 1).perFrame));
-  return flops < 2e8 ? 1 : null;
+function trainingThreads(run: RunRecord): { threads: number; reason: string } | null {
+  return trainingWasmThreads(
+    Math.max(...run.phases.map((p) => modelFlops(p.modelConfig, 1).perFrame)),
+  );
 }
 
 /** The stored run says the GPU device was lost (not the GPU read that failed because of it). */
@@ -59,10 +65,20 @@ async function start(runId: string, backend: ToTrainWorker & { type: 'start' }):
     const db = await getDb();
     const stored = await getRun(db, runId);
     if (!stored) throw new Error(`No run ${runId} is stored.`);
-    setWasmThreadsOverride(trainingThreads(stored));
-    const info = await initBackend(backend.backend ?? undefined);
-    const environment = runEnvironment(info, describeBackend(info), self.navigator.userAgent);
-    post({ type: 'backend', backend: info.name, reason: info.reason, device: environment.device });
+    const threads = trainingThreads(stored);
+    setWasmThreadsOverride(threads?.threads ?? null, threads?.reason);
+    // The page's backend, with the page's reason: not "requested by the setting" when no
+    // setting was changed (issue 17 item 12).
+    const info = await initBackend(backend.backend ?? undefined, {
+      preferredReason: backend.backendReason ? inheritedReason(backend.backendReason) : undefined,
+    });
+    const why = explainBackend(info);
+    const environment = runEnvironment(
+      { ...info, reason: why },
+      describeBackend(info),
+      self.navigator.userAgent,
+    );
+    post({ type: 'backend', backend: info.name, reason: why, device: environment.device });
     let lost: Promise<unknown> | null = null;
     if (info.name === 'webgpu') {
       const deviceLost = (tf.backend() as unknown as LostDevice).device?.lost;

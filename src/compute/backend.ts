@@ -22,7 +22,7 @@ import { hasReluGradSimd } from './reluGrad';
 import { hasSmallMatMul } from './smallMatMul';
 import { hasTransposeSimd } from './transposeKernel';
 import { hasMaxPoolSimd, installRawKernels } from './rawKernels';
-import { prepareWasm, wantedWasmThreads, withWasmCoreCap } from './wasmThreads';
+import { prepareWasm, wasmThreadsRequest, withWasmCoreCap } from './wasmThreads';
 
 export type BackendName = 'webgpu' | 'wasm' | 'webgl' | 'cpu';
 
@@ -55,6 +55,8 @@ export interface BackendInfo {
     threads: number;
     /** What we asked for: one per logical core (src/compute/wasmThreads.ts). */
     requestedThreads: number;
+    /** Why it runs that many threads (the request's reason, or what capped it). */
+    threadsReason: string;
     simd: boolean;
     /** tfjs's WASM_HAS_MULTITHREAD_SUPPORT: the threaded binary could be used. */
     multithread: boolean;
@@ -145,13 +147,31 @@ async function setBackendNow(name: BackendName): Promise<string | null> {
 }
 
 async function wasmDetails(): Promise<BackendInfo['wasm']> {
+  const threads = getThreadsCount();
+  const request = wasmThreadsRequest();
+  const multithread = Boolean(await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT'));
+  const isolated = typeof crossOriginIsolated === 'boolean' && crossOriginIsolated;
   return {
-    threads: getThreadsCount(),
-    requestedThreads: wantedWasmThreads(),
+    threads,
+    requestedThreads: request.threads,
+    threadsReason: threadsReason(threads, request, multithread),
     simd: Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')),
-    multithread: Boolean(await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')),
-    crossOriginIsolated: typeof crossOriginIsolated === 'boolean' && crossOriginIsolated,
+    multithread,
+    crossOriginIsolated: isolated,
   };
+}
+
+/** Why the WASM backend runs `threads` threads when `request` was asked for. */
+export function threadsReason(
+  threads: number,
+  request: { threads: number; reason: string },
+  multithread: boolean,
+): string {
+  if (threads === request.threads) return request.reason;
+  const asked = `${request.threads} asked for (${request.reason})`;
+  if (!multithread && threads === 1)
+    return `${asked}, but the threaded binary needs a cross-origin-isolated page`;
+  return `${asked}, but the WASM binary was started earlier with ${threads}`;
 }
 
 /**
@@ -296,6 +316,23 @@ export async function initBackend(
   throw new Error(
     `No TensorFlow.js backend could start: ${fallbacks.map((f) => `${f.name}: ${f.reason}`).join('; ')}`,
   );
+}
+
+/**
+ * The one account of what runs and why, shown in the header's tooltip and next to a training
+ * run: the backend's reason and, on WASM, why it has that many threads. (The header once said
+ * "2 threads" while a run said "1 thread: requested by the setting" with no setting changed:
+ * issue 17 item 12.)
+ */
+export function explainBackend(info: BackendInfo): string {
+  const w = info.wasm;
+  if (info.name !== 'wasm' || !w) return info.reason;
+  return `${info.reason}; ${w.threads} thread${w.threads === 1 ? '' : 's'}: ${w.threadsReason}`;
+}
+
+/** Why a worker runs the page's backend (the page's own reason, quoted). */
+export function inheritedReason(pageReason: string): string {
+  return `the page's backend (${pageReason})`;
 }
 
 export function describeBackend(info: BackendInfo): string {

@@ -71,6 +71,7 @@ export function startRun(
   runId: string,
   backend: BackendName | null,
   callbacks: TrainCallbacks = {},
+  backendReason: string | null = null,
 ): TrainHandle {
   const worker = new Worker(new URL('../../workers/train.worker.ts', import.meta.url), {
     type: 'module',
@@ -109,7 +110,7 @@ export function startRun(
       crashed(`The training worker crashed (${ev.message || 'no message'}).`);
     };
   });
-  const start: ToTrainWorker = { type: 'start', runId, backend };
+  const start: ToTrainWorker = { type: 'start', runId, backend, backendReason };
   worker.postMessage(start);
   return {
     runId,

@@ -4,7 +4,13 @@ import type { TrainProgress } from './run/engine';
 import type { RunRecord } from './run/record';
 
 export type ToTrainWorker =
-  | { type: 'start'; runId: string; backend: BackendName | null }
+  | {
+      type: 'start';
+      runId: string;
+      /** The page's backend (the worker runs the same one), and why the page runs it. */
+      backend: BackendName | null;
+      backendReason?: string | null;
+    }
   | { type: 'pause' }
   /** Tests: destroys the WebGPU device, as a driver reset would (no-op on other backends). */
   | { type: 'lose-device' }
