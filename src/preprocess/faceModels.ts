@@ -22,6 +22,7 @@ import {
 import wasmLoaderUrl from '@mediapipe/tasks-vision/vision_wasm_module_internal.js?url';
 import wasmBinaryUrl from '@mediapipe/tasks-vision/vision_wasm_module_internal.wasm?url';
 import { restrictFetchToOrigin } from '../security/sameOriginFetch';
+import { quietMediaPipeInfo } from './mediapipeLog';
 
 export type RunningMode = 'IMAGE' | 'VIDEO';
 export type DetectorRange = 'short' | 'full';
@@ -113,6 +114,7 @@ export async function loadFaceDetector(
   urls: FaceModelUrls = faceModelUrls(config.detectorRange),
 ): Promise<FaceDetector> {
   restrictFetchToOrigin();
+  quietMediaPipeInfo();
   return FaceDetector.createFromOptions(wasmFileset(urls, 'detector'), {
     baseOptions: { modelAssetPath: urls.detector, delegate: 'CPU' },
     runningMode: config.runningMode,
@@ -126,6 +128,7 @@ export async function loadFaceLandmarker(
   urls: FaceModelUrls = faceModelUrls(config.detectorRange),
 ): Promise<FaceLandmarker> {
   restrictFetchToOrigin();
+  quietMediaPipeInfo();
   return FaceLandmarker.createFromOptions(wasmFileset(urls, 'landmarker'), {
     baseOptions: { modelAssetPath: urls.landmarker, delegate: 'CPU' },
     runningMode: config.runningMode,
