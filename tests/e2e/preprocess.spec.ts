@@ -516,31 +516,33 @@ test('the preprocess panel: settings, a run, the computed outcome, and the inspe
   // eye targets (0.2, 0.6) and (0.8, 0.6).
   for (const region of ['face', 'eyes', 'mouth'] as const) {
     const canvas = inspector.getByTestId(`inspector.crop-${region}`);
-    await expect(canvas).toHaveAttribute('data-keypoints', /^[1-9]/);
-    const marks = await canvas.evaluate((c: HTMLCanvasElement) => {
-      const ctx = c.getContext('2d');
-      if (!ctx) return { count: -1, at: [] as boolean[] };
-      const { data } = ctx.getImageData(0, 0, c.width, c.height);
-      const red = (x: number, y: number): boolean => {
-        const i = (y * c.width + x) * 4;
-        return data[i] === 0xe5 && data[i + 1] === 0x3e && data[i + 2] === 0x3e;
-      };
-      let count = 0;
-      for (let y = 0; y < c.height; y++) for (let x = 0; x < c.width; x++) if (red(x, y)) count++;
-      // Any marker pixel within 2 px of each eye target.
-      const near = (tx: number, ty: number): boolean => {
-        for (let dy = -2; dy <= 2; dy++)
-          for (let dx = -2; dx <= 2; dx++)
-            if (red(Math.floor(tx) + dx, Math.floor(ty) + dy)) return true;
-        return false;
-      };
-      return {
-        count,
-        at: [near(0.2 * c.width, 0.6 * c.height), near(0.8 * c.width, 0.6 * c.height)],
-      };
-    });
-    expect(marks.count, region).toBeGreaterThanOrEqual(4);
-    if (region === 'eyes') expect(marks.at).toEqual([true, true]);
+    const marks = async () =>
+      canvas.evaluate((c: HTMLCanvasElement) => {
+        const ctx = c.getContext('2d');
+        if (!ctx) return { count: -1, at: [] as boolean[] };
+        const { data } = ctx.getImageData(0, 0, c.width, c.height);
+        const red = (x: number, y: number): boolean => {
+          const i = (y * c.width + x) * 4;
+          return data[i] === 0xe5 && data[i + 1] === 0x3e && data[i + 2] === 0x3e;
+        };
+        let count = 0;
+        for (let y = 0; y < c.height; y++) for (let x = 0; x < c.width; x++) if (red(x, y)) count++;
+        // Any marker pixel within 2 px of each eye target.
+        const near = (tx: number, ty: number): boolean => {
+          for (let dy = -2; dy <= 2; dy++)
+            for (let dx = -2; dx <= 2; dx++)
+              if (red(Math.floor(tx) + dx, Math.floor(ty) + dy)) return true;
+          return false;
+        };
+        return {
+          count,
+          at: [near(0.2 * c.width, 0.6 * c.height), near(0.8 * c.width, 0.6 * c.height)],
+        };
+      });
+    await expect
+      .poll(async () => (await marks()).count, { message: region })
+      .toBeGreaterThanOrEqual(4);
+    if (region === 'eyes') expect((await marks()).at).toEqual([true, true]);
   }
   // The frame strip's thumbnails keep their square shape with 36 frames (issue 17 item 13).
   await expect(inspector.locator('.strip img')).toHaveCount(36);
