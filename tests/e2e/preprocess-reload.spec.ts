@@ -85,6 +85,11 @@ test('a run resumed after a reload is shown under its own dataset, counting what
   page,
 }) => {
   test.setTimeout(300_000);
+  // MediaPipe's XNNPACK info line, by console level (the workers' console reaches the page's).
+  const xnnpack: string[] = [];
+  page.on('console', (m) => {
+    if (m.text().includes('XNNPACK delegate')) xnnpack.push(m.type());
+  });
   const wb = new Workbench(page);
   await wb.open();
   await page.waitForFunction(() => window.__ferPreprocess !== undefined);
@@ -138,6 +143,9 @@ test('a run resumed after a reload is shown under its own dataset, counting what
   // When it ends, the panel goes back to the selected dataset.
   await expect(heading).toHaveText(`Preprocess “${other}”`, { timeout: 240_000 });
   expect(await stored(page, run.id)).toBe(total);
+  // Issue 17 item 13: logged as debug, never as an error.
+  expect(xnnpack.length).toBeGreaterThan(0);
+  expect(xnnpack.filter((t) => t === 'error')).toEqual([]);
 });
 
 test('a plan with no items: the disabled Import button looks disabled', async ({ page }) => {
