@@ -6,8 +6,14 @@
  * checkpoint to resume from. A lost WebGPU device stops the run with a clear message.
  */
 import * as tf from '@tensorflow/tfjs';
-import { type BackendName, describeBackend, initBackend } from '../src/compute/backend';
-import { setWasmThreadsOverride } from '../src/compute/wasmThreads';
+import {
+  type BackendName,
+  describeBackend,
+  explainBackend,
+  inheritedReason,
+  initBackend,
+} from '../src/compute/backend';
+import { setWasmThreadsOverride, trainingWasmThreads } from '../src/compute/wasmThreads';
 import { modelFlops } from '../src/model/flops';
 import { type FerDatabase, getDb } from '../src/storage/db';
 import { getRun, putRun } from '../src/storage/runs';
@@ -39,17 +45,17 @@ interface LostDevice {
  */
 function trainingThreads(run: {
   phases: Pick<RunRecord['phases'][number], 'modelConfig'>[];
-}): number | null {
-  const flops = Math.max(...run.phases.map((p) => modelFlops(p.modelConfig, 1).perFrame));
-  return flops < 2e8 ? 1 : null;
+}): { threads: number; reason: string } | null {
+  return trainingWasmThreads(
+    Math.max(...run.phases.map((p) => modelFlops(p.modelConfig, 1).perFrame)),
+  );
 }
 
 /** Warm-up steps for the duration estimate, on the backend and threads a run would get. */
 async function measure(requests: StepTimingRequest[], backend: BackendName | null): Promise<void> {
   try {
-    setWasmThreadsOverride(
-      trainingThreads({ phases: requests.map((r) => ({ modelConfig: r.model })) }),
-    );
+    const threads = trainingThreads({ phases: requests.map((r) => ({ modelConfig: r.model })) });
+    setWasmThreadsOverride(threads?.threads ?? null, threads?.reason);
     const info = await initBackend(backend ?? undefined);
     const timings = [];
     for (const r of requests) timings.push(await measureStep(r));
@@ -81,10 +87,20 @@ async function start(runId: string, backend: ToTrainWorker & { type: 'start' }):
     const db = await getDb();
     const stored = await getRun(db, runId);
     if (!stored) throw new Error(`No run ${runId} is stored.`);
-    setWasmThreadsOverride(trainingThreads(stored));
-    const info = await initBackend(backend.backend ?? undefined);
-    const environment = runEnvironment(info, describeBackend(info), self.navigator.userAgent);
-    post({ type: 'backend', backend: info.name, reason: info.reason, device: environment.device });
+    const threads = trainingThreads(stored);
+    setWasmThreadsOverride(threads?.threads ?? null, threads?.reason);
+    // The page's backend, with the page's reason: not "requested by the setting" when no
+    // setting was changed (issue 17 item 12).
+    const info = await initBackend(backend.backend ?? undefined, {
+      preferredReason: backend.backendReason ? inheritedReason(backend.backendReason) : undefined,
+    });
+    const why = explainBackend(info);
+    const environment = runEnvironment(
+      { ...info, reason: why },
+      describeBackend(info),
+      self.navigator.userAgent,
+    );
+    post({ type: 'backend', backend: info.name, reason: why, device: environment.device });
     let lost: Promise<unknown> | null = null;
     if (info.name === 'webgpu') {
       const deviceLost = (tf.backend() as unknown as LostDevice).device?.lost;

@@ -22,7 +22,7 @@ import { hasReluGradSimd } from './reluGrad';
 import { hasSmallMatMul } from './smallMatMul';
 import { hasTransposeSimd } from './transposeKernel';
 import { hasMaxPoolSimd, installRawKernels } from './rawKernels';
-import { prepareWasm, wantedWasmThreads, withWasmCoreCap } from './wasmThreads';
+import { prepareWasm, wasmThreadsRequest, withWasmCoreCap } from './wasmThreads';
 import {
   BACKEND_ORDER,
   type AdapterInfo,
@@ -33,7 +33,7 @@ import {
 
 // The names, records and their description live in ./backendInfo.ts (no TensorFlow.js), so the
 // shell can show them before this module loads.
-export { BACKEND_ORDER, describeBackend } from './backendInfo';
+export { BACKEND_ORDER, describeBackend, explainBackend, inheritedReason } from './backendInfo';
 export type { AdapterInfo, BackendInfo, BackendName, BackendProbe } from './backendInfo';
 
 export interface InitBackendOptions {
@@ -114,13 +114,31 @@ async function setBackendNow(name: BackendName): Promise<string | null> {
 }
 
 async function wasmDetails(): Promise<BackendInfo['wasm']> {
+  const threads = getThreadsCount();
+  const request = wasmThreadsRequest();
+  const multithread = Boolean(await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT'));
+  const isolated = typeof crossOriginIsolated === 'boolean' && crossOriginIsolated;
   return {
-    threads: getThreadsCount(),
-    requestedThreads: wantedWasmThreads(),
+    threads,
+    requestedThreads: request.threads,
+    threadsReason: threadsReason(threads, request, multithread),
     simd: Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')),
-    multithread: Boolean(await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')),
-    crossOriginIsolated: typeof crossOriginIsolated === 'boolean' && crossOriginIsolated,
+    multithread,
+    crossOriginIsolated: isolated,
   };
+}
+
+/** Why the WASM backend runs `threads` threads when `request` was asked for. */
+export function threadsReason(
+  threads: number,
+  request: { threads: number; reason: string },
+  multithread: boolean,
+): string {
+  if (threads === request.threads) return request.reason;
+  const asked = `${request.threads} asked for (${request.reason})`;
+  if (!multithread && threads === 1)
+    return `${asked}, but the threaded binary needs a cross-origin-isolated page`;
+  return `${asked}, but the WASM binary was started earlier with ${threads}`;
 }
 
 /**

@@ -34,6 +34,8 @@ export interface BackendInfo {
     threads: number;
     /** What we asked for: one per logical core (src/compute/wasmThreads.ts). */
     requestedThreads: number;
+    /** Why it runs that many threads (the request's reason, or what capped it). */
+    threadsReason: string;
     simd: boolean;
     /** tfjs's WASM_HAS_MULTITHREAD_SUPPORT: the threaded binary could be used. */
     multithread: boolean;
@@ -45,6 +47,23 @@ export interface BackendInfo {
 
 /** Every backend, in the order used when WebGPU has a hardware adapter. */
 export const BACKEND_ORDER: readonly BackendName[] = ['webgpu', 'wasm', 'webgl', 'cpu'];
+
+/**
+ * The one account of what runs and why, shown in the header's tooltip and next to a training
+ * run: the backend's reason and, on WASM, why it has that many threads. (The header once said
+ * "2 threads" while a run said "1 thread: requested by the setting" with no setting changed:
+ * issue 17 item 12.)
+ */
+export function explainBackend(info: BackendInfo): string {
+  const w = info.wasm;
+  if (info.name !== 'wasm' || !w) return info.reason;
+  return `${info.reason}; ${w.threads} thread${w.threads === 1 ? '' : 's'}: ${w.threadsReason}`;
+}
+
+/** Why a worker runs the page's backend (the page's own reason, quoted). */
+export function inheritedReason(pageReason: string): string {
+  return `the page's backend (${pageReason})`;
+}
 
 export function describeBackend(info: BackendInfo): string {
   switch (info.name) {

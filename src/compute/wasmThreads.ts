@@ -20,15 +20,33 @@ import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-si
 import wasmThreadedSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 
 let wasmPathsSet = false;
-let threadsOverride: number | null = null;
+let threadsOverride: { threads: number; reason: string } | null = null;
 
 /**
- * Sets the thread count the next WASM start asks for (null: the default below). The training
- * worker uses it: on small networks XNNPACK's threads cost more in hand-offs than they save
- * (docs/backends.md: the tiny step took 77 ms on 1 thread, 903 ms on 2, here).
+ * Sets the thread count the next WASM start asks for, and why (null: the default below). The
+ * training worker uses it: on small networks XNNPACK's threads cost more in hand-offs than they
+ * save (docs/backends.md: the tiny step took 77 ms on 1 thread, 903 ms on 2, here).
  */
-export function setWasmThreadsOverride(n: number | null): void {
-  threadsOverride = n;
+export function setWasmThreadsOverride(n: number | null, reason = 'set by the caller'): void {
+  threadsOverride = n === null ? null : { threads: n, reason };
+}
+
+/** Below this many FLOPs per frame a training run uses one WASM thread (see trainingWasmThreads). */
+export const SMALL_NETWORK_FLOPS = 2e8;
+
+/**
+ * WASM threads for a training run: one for networks below 0.2 GFLOP per frame (e.g. the tiny
+ * preset), where threads only cost; null (one per core) for bigger ones. With the reason, which
+ * the run shows next to its backend.
+ */
+export function trainingWasmThreads(
+  perFrameFlops: number,
+): { threads: number; reason: string } | null {
+  if (!(perFrameFlops < SMALL_NETWORK_FLOPS)) return null;
+  return {
+    threads: 1,
+    reason: `the network is small (${(perFrameFlops / 1e9).toFixed(2)} GFLOP per frame, below ${SMALL_NETWORK_FLOPS / 1e9}): XNNPACK's threads cost more than they save on it`,
+  };
 }
 
 /**
@@ -36,15 +54,25 @@ export function setWasmThreadsOverride(n: number | null): void {
  * page's `?wasmThreads=N` (benchmarks compare thread counts with it).
  */
 export function wantedWasmThreads(): number {
+  return wasmThreadsRequest().threads;
+}
+
+/** The thread count we ask for and why. */
+export function wasmThreadsRequest(): { threads: number; reason: string } {
   if (threadsOverride !== null) return threadsOverride;
   const asked =
     typeof location !== 'undefined'
       ? Number(new URLSearchParams(location.search).get('wasmThreads') ?? NaN)
       : NaN;
-  if (Number.isInteger(asked) && asked >= 1) return asked;
-  return typeof navigator !== 'undefined' && navigator.hardwareConcurrency > 0
-    ? navigator.hardwareConcurrency
-    : 1;
+  if (Number.isInteger(asked) && asked >= 1)
+    return { threads: asked, reason: `asked for by the page address (wasmThreads=${asked})` };
+  const cores =
+    typeof navigator !== 'undefined' && navigator.hardwareConcurrency > 0
+      ? navigator.hardwareConcurrency
+      : 0;
+  return cores > 0
+    ? { threads: cores, reason: `one per logical core (${cores})` }
+    : { threads: 1, reason: 'the number of cores is unknown' };
 }
 
 /** Serves the .wasm files from our own build (Vite `?url`); without it setBackend('wasm') fails. */

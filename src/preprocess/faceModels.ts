@@ -39,6 +39,7 @@ export {
   mouthCorners,
 } from './faceGeometry';
 export type { DetectorKeypoint, FaceResult, Point, Point3 } from './faceGeometry';
+import { quietMediaPipeInfo } from './mediapipeLog';
 
 export type RunningMode = 'IMAGE' | 'VIDEO';
 export type DetectorRange = 'short' | 'full';
@@ -130,6 +131,7 @@ export async function loadFaceDetector(
   urls: FaceModelUrls = faceModelUrls(config.detectorRange),
 ): Promise<FaceDetector> {
   restrictFetchToOrigin();
+  quietMediaPipeInfo();
   return FaceDetector.createFromOptions(wasmFileset(urls, 'detector'), {
     baseOptions: { modelAssetPath: urls.detector, delegate: 'CPU' },
     runningMode: config.runningMode,
@@ -143,6 +145,7 @@ export async function loadFaceLandmarker(
   urls: FaceModelUrls = faceModelUrls(config.detectorRange),
 ): Promise<FaceLandmarker> {
   restrictFetchToOrigin();
+  quietMediaPipeInfo();
   return FaceLandmarker.createFromOptions(wasmFileset(urls, 'landmarker'), {
     baseOptions: { modelAssetPath: urls.landmarker, delegate: 'CPU' },
     runningMode: config.runningMode,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { outcomeMessage, outcomeNotes } from './outcomeNotes';
+import { clipFramesNote, outcomeMessage, outcomeNotes } from './outcomeNotes';
 
 const base = {
   status: 'done' as const,
@@ -99,6 +99,31 @@ describe('outcome notes', () => {
     ).toBe(
       'only 3 of 30 sampled frames had a usable face: too few to use; ' +
         '2 kept frames with a face under about 40 px (landmarks unreliable)',
+    );
+  });
+});
+
+describe('the inference clip note', () => {
+  it('says 4 of 25 frames were used by the frame budget, not that 21 faces were missed', () => {
+    const note = clipFramesNote({ name: 'a.mp4', sampled: 25, withFace: 25, used: 4, perClip: 4 });
+    expect(note).toBe(
+      'a.mp4: 25 frames sampled, all with a face, 4 fed to the model (it takes 4 frames per clip, spread over the clip)',
+    );
+    expect(note).not.toMatch(/4 of 25/);
+  });
+
+  it('counts missed faces only when there were some', () => {
+    expect(clipFramesNote({ name: 'b.mp4', sampled: 30, withFace: 21, used: 8, perClip: 8 })).toBe(
+      'b.mp4: 30 frames sampled, 21 with a face, 8 fed to the model (it takes 8 frames per clip, spread over the clip)',
+    );
+  });
+
+  it('says when the clip has fewer faces than the model takes', () => {
+    expect(clipFramesNote({ name: 'c.mp4', sampled: 5, withFace: 3, used: 3, perClip: 8 })).toBe(
+      'c.mp4: 5 frames sampled, 3 with a face, all 3 fed to the model (it takes 8 frames per clip; the missing ones are masked out)',
+    );
+    expect(clipFramesNote({ name: 'p.png', sampled: 1, withFace: 1, used: 1, perClip: 8 })).toBe(
+      'p.png: 1 frame sampled, with a face, 1 fed to the model (it takes 8 frames per clip; the missing ones are masked out)',
     );
   });
 });

@@ -80,3 +80,36 @@ export function outcomeNotes(
   }
   return out;
 }
+
+/** What happened to one file's frames on their way into the model (live inference). */
+export interface ClipFramesCount {
+  name: string;
+  /** Frames sampled from the file. */
+  sampled: number;
+  /** Of those, frames with a usable face (kept by preprocessing). */
+  withFace: number;
+  /** Of those, frames fed to the model. */
+  used: number;
+  /** Frames per clip the model was trained with (its frame budget). */
+  perClip: number;
+}
+
+/**
+ * One line for the inference panel, e.g. "clip.mp4: 25 frames sampled, 25 with a face, 4 fed
+ * to the model (it takes 4 frames per clip, spread over the clip)". It once read "4 of 25
+ * frames with a face (25 sampled)", which looked like 21 missed faces (issue 17 item 11).
+ */
+export function clipFramesNote(c: ClipFramesCount): string {
+  const sampled = `${plural(c.sampled, 'frame')} sampled`;
+  const faces =
+    c.withFace !== c.sampled
+      ? `${c.withFace} with a face`
+      : c.sampled === 1
+        ? 'with a face'
+        : 'all with a face';
+  const fed =
+    c.used < c.perClip
+      ? `${c.used === 1 ? '1' : `all ${c.used}`} fed to the model (it takes ${c.perClip} frames per clip; the missing ones are masked out)`
+      : `${c.used} fed to the model (it takes ${c.perClip} frames per clip, spread over the clip)`;
+  return `${c.name}: ${sampled}, ${faces}, ${fed}`;
+}

@@ -85,6 +85,7 @@ export function startRun(
   runId: string,
   backend: BackendName | null,
   callbacks: TrainCallbacks = {},
+  backendReason: string | null = null,
 ): TrainHandle {
   const worker = makeTrainWorker();
   let crashed: (message: string) => void = () => undefined;
@@ -120,7 +121,7 @@ export function startRun(
       crashed(`The training worker crashed (${ev.message || 'no message'}).`);
     };
   });
-  const start: ToTrainWorker = { type: 'start', runId, backend };
+  const start: ToTrainWorker = { type: 'start', runId, backend, backendReason };
   worker.postMessage(start);
   return {
     runId,

@@ -9,7 +9,13 @@ import type { RunRecord } from './run/record';
  * only tests send (a lost GPU device, a full disk).
  */
 export type ToTrainWorker =
-  | { type: 'start'; runId: string; backend: BackendName | null }
+  | {
+      type: 'start';
+      runId: string;
+      /** The page's backend (the worker runs the same one), and why the page runs it. */
+      backend: BackendName | null;
+      backendReason?: string | null;
+    }
   /** Times a warm-up step of each network (the Train form's duration estimate), then ends. */
   | { type: 'measure'; requests: StepTimingRequest[]; backend: BackendName | null }
   | { type: 'pause' };

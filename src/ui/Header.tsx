@@ -1,3 +1,4 @@
+import { explainBackend } from '../compute/backend';
 import { describeBackend, useAppStore } from './store';
 import { StorageMeter } from './datasets/StorageMeter';
 import { BackendSettings } from './settings/BackendSettings';
@@ -10,7 +11,12 @@ export function Header() {
   return (
     <header className="app-header">
       <h1>FER Workbench</h1>
-      <span className="backend" data-testid="header.backend" data-backend={backend?.name ?? ''}>
+      <span
+        className="backend"
+        data-testid="header.backend"
+        data-backend={backend?.name ?? ''}
+        title={backend ? explainBackend(backend) : undefined}
+      >
         {backend ? describeBackend(backend) : error ? 'No compute backend' : 'Starting compute…'}
       </span>
       <StorageMeter />

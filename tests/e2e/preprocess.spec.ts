@@ -511,6 +511,51 @@ test('the preprocess panel: settings, a run, the computed outcome, and the inspe
       inspector.getByTestId('inspector.crop-eyes').evaluate((c: HTMLCanvasElement) => c.width),
     )
     .toBe(112);
+  // The keypoints are drawn on each crop (issue 17 item 8: they once had a radius of 0):
+  // marker-red pixels (#e53e3e) on face, eyes and mouth, and on the eyes crop at the paper's
+  // eye targets (0.2, 0.6) and (0.8, 0.6).
+  for (const region of ['face', 'eyes', 'mouth'] as const) {
+    const canvas = inspector.getByTestId(`inspector.crop-${region}`);
+    const marks = async () =>
+      canvas.evaluate((c: HTMLCanvasElement) => {
+        const ctx = c.getContext('2d');
+        if (!ctx) return { count: -1, at: [] as boolean[] };
+        const { data } = ctx.getImageData(0, 0, c.width, c.height);
+        const red = (x: number, y: number): boolean => {
+          const i = (y * c.width + x) * 4;
+          return data[i] === 0xe5 && data[i + 1] === 0x3e && data[i + 2] === 0x3e;
+        };
+        let count = 0;
+        for (let y = 0; y < c.height; y++) for (let x = 0; x < c.width; x++) if (red(x, y)) count++;
+        // Any marker pixel within 2 px of each eye target.
+        const near = (tx: number, ty: number): boolean => {
+          for (let dy = -2; dy <= 2; dy++)
+            for (let dx = -2; dx <= 2; dx++)
+              if (red(Math.floor(tx) + dx, Math.floor(ty) + dy)) return true;
+          return false;
+        };
+        return {
+          count,
+          at: [near(0.2 * c.width, 0.6 * c.height), near(0.8 * c.width, 0.6 * c.height)],
+        };
+      });
+    await expect
+      .poll(async () => (await marks()).count, { message: region })
+      .toBeGreaterThanOrEqual(4);
+    if (region === 'eyes') expect((await marks()).at).toEqual([true, true]);
+  }
+  // The frame strip's thumbnails keep their square shape with 36 frames (issue 17 item 13).
+  await expect(inspector.locator('.strip img')).toHaveCount(36);
+  const thumbs = await inspector
+    .locator('.strip img')
+    .evaluateAll((imgs) =>
+      imgs.map((i) => i.getBoundingClientRect()).map((r) => [r.width, r.height]),
+    );
+  expect(thumbs).toHaveLength(36);
+  for (const [w = 0, h = 0] of thumbs) {
+    expect(w).toBeGreaterThan(40);
+    expect(Math.abs(w - h)).toBeLessThan(1);
+  }
   // Illumination before / after on one frame (it once failed: one frame is below the run's
   // minimum of frames per video).
   await inspector.getByTestId('inspector.compare').click();

@@ -19,6 +19,7 @@ import { CANONICAL_CLASSES } from '../../ingest/labels';
 import type { ClipPrediction, RunRecord } from '../../train/run/record';
 import { mediaClip, predictFrames, storedClipFrames, type InferenceResult } from './infer';
 import { useObjectUrl } from '../useObjectUrl';
+import { clipFramesNote } from '../../preprocess/outcomeNotes';
 
 interface Loaded {
   model: FerModel;
@@ -164,7 +165,13 @@ export function InferencePanel() {
       const result = await predictFrames(m.model, clip.frames, clip.frameIds);
       setShown({
         result,
-        what: `${file.name}: ${clip.frames.length} of ${clip.report.kept} frames with a face (${clip.report.sampled} sampled)`,
+        what: clipFramesNote({
+          name: file.name,
+          sampled: clip.report.sampled,
+          withFace: clip.report.kept,
+          used: clip.frames.length,
+          perClip: frames,
+        }),
         stored: null,
         faces: clip.faces,
       });

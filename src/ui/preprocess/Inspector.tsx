@@ -6,7 +6,8 @@ import { getItemBlobs } from '../../storage/datasets';
 import type { MediaItemRecord, StoredFrame } from '../../storage/schema';
 import { usePreprocessStore } from './preprocessStore';
 import { useObjectUrl } from '../useObjectUrl';
-import { boxInCrop, keypointsInCrop } from './cropOverlay';
+import { drawOverlay } from './cropOverlay';
+import { comparisonConfig } from './comparison';
 
 /** Draws a stored crop with the frame's keypoints and face box mapped into it. */
 function CropCanvas({ frame, region }: { frame: StoredFrame; region: Region }) {
@@ -21,22 +22,8 @@ function CropCanvas({ frame, region }: { frame: StoredFrame; region: Region }) {
       canvas.height = bmp.height;
       ctx.drawImage(bmp, 0, 0);
       bmp.close();
-      const s = bmp.width / 224;
-      ctx.strokeStyle = '#38a169';
-      ctx.lineWidth = 2 * s;
-      const box = boxInCrop(frame.record, region);
-      if (box.length > 0) {
-        ctx.beginPath();
-        box.forEach((p, i) => (i === 0 ? ctx.moveTo(p.x, p.y) : ctx.lineTo(p.x, p.y)));
-        ctx.closePath();
-        ctx.stroke();
-      }
-      ctx.fillStyle = '#e53e3e';
-      for (const k of keypointsInCrop(frame.record, region)) {
-        ctx.beginPath();
-        ctx.arc(k.at.x, k.at.y, 3 * s, 0, 2 * Math.PI);
-        ctx.fill();
-      }
+      const drawn = drawOverlay(ctx, frame.record, region, canvas.width);
+      canvas.dataset.keypoints = String(drawn.length);
     });
     return () => {
       alive = false;
@@ -86,18 +73,10 @@ async function compareIllumination(item: MediaItemRecord): Promise<Comparison> {
   const [first] = await getItemBlobs(await getDb(), item.id);
   if (!first) throw new Error('No stored media for this item.');
   const settings = usePreprocessStore.getState().settings;
-  // One frame: the run's minimum of frames per video (default 5) does not apply to it.
-  const one = { maxFramesPerVideo: 1, minFramesPerVideo: 0 };
-  const result = await preprocessMedia([{ name: first.name, blob: first.blob }], {
-    ...settings,
-    ...one,
-  });
+  const blob = [{ name: first.name, blob: first.blob }];
+  const result = await preprocessMedia(blob, comparisonConfig(settings));
   const frame = result.files[0]?.frames.find((f) => f.crops !== null);
-  const none = await preprocessMedia([{ name: first.name, blob: first.blob }], {
-    ...settings,
-    ...one,
-    illumination: { method: 'none' },
-  });
+  const none = await preprocessMedia(blob, comparisonConfig(settings, 'none'));
   const plain = none.files[0]?.frames.find((f) => f.crops !== null);
   if (!frame?.crops || !plain?.crops)
     throw new Error(result.files[0]?.error ?? 'No face was found in the first frame.');

@@ -4,7 +4,9 @@ import { DEFAULT_PREPROCESS_CONFIG } from '../../preprocess/config';
 import type { DatasetSummary } from '../datasets/datasetsStore';
 import { formatDuration } from '../format';
 import type { OutcomeNote } from '../../preprocess/outcomeNotes';
+import { useDatasetsStore } from '../datasets/datasetsStore';
 import { usePreprocessStore } from './preprocessStore';
+import { itemsCounted, shownDataset } from './panelState';
 
 const d = DEFAULT_PREPROCESS_CONFIG;
 
@@ -80,11 +82,13 @@ function Progress() {
     <div data-testid="preprocess.progress" data-phase={progress.phase} aria-live="polite">
       <progress
         max={Math.max(1, progress.itemsTotal)}
-        value={progress.itemsDone}
+        value={itemsCounted(progress)}
         aria-label="Preprocessing progress"
       />{' '}
-      <span data-testid="preprocess.items-done">{progress.itemsDone}</span> / {progress.itemsTotal}{' '}
-      items, {progress.framesDone} frames, {progress.framesPerSec.toFixed(1)} frames/s
+      <span data-testid="preprocess.items-done">{itemsCounted(progress)}</span> /{' '}
+      {progress.itemsTotal} items
+      {progress.itemsSkipped > 0 && ` (${progress.itemsSkipped} done before this run)`},{' '}
+      {progress.framesDone} frames, {progress.framesPerSec.toFixed(1)} frames/s
       {progress.etaSec != null ? `, about ${formatDuration(progress.etaSec)} left` : ''}
       <div className="row">
         {paused ? (
@@ -179,15 +183,28 @@ function ItemNotes({ dataset }: { dataset: DatasetSummary }) {
 }
 
 /** Face preprocessing of one dataset: settings, run controls with frames/s and ETA, outcome. */
-export function PreprocessPanel({ dataset }: { dataset: DatasetSummary }) {
+export function PreprocessPanel({ dataset: selected }: { dataset: DatasetSummary }) {
   const { handle, error, summary, start, refresh } = usePreprocessStore();
+  const runningId = usePreprocessStore((s) => (s.handle ? s.datasetId : null));
+  const datasets = useDatasetsStore((s) => s.datasets);
+  const dataset = shownDataset(selected, runningId, datasets);
   useEffect(() => {
     void refresh(dataset.id);
   }, [dataset.id, dataset.itemCount, refresh]);
   const running = handle !== null;
   return (
-    <section className="panel" data-testid="preprocess" aria-label={`Preprocess ${dataset.name}`}>
+    <section
+      className="panel"
+      data-testid="preprocess"
+      data-dataset={dataset.id}
+      aria-label={`Preprocess ${dataset.name}`}
+    >
       <h2>Preprocess “{dataset.name}”</h2>
+      {dataset.id !== selected.id && (
+        <p className="notice" role="status" data-testid="preprocess.other-selected">
+          Running now; “{selected.name}” is selected and can be preprocessed when this run ends.
+        </p>
+      )}
       <p className="muted">
         Face detection and landmarks (MediaPipe), eye-line alignment, face / eyes / mouth crops and
         illumination correction, in Web Workers. See docs/preprocessing.md for each setting&apos;s
@@ -211,7 +228,7 @@ export function PreprocessPanel({ dataset }: { dataset: DatasetSummary }) {
           {error}
         </p>
       )}
-      {summary && !running && (
+      {summary && !running && summary.datasetId === dataset.id && (
         <p role="status" data-testid="preprocess.summary" data-phase={summary.phase}>
           {summary.phase === 'done'
             ? 'Finished'

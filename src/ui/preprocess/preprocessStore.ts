@@ -30,7 +30,10 @@ function readMark(): RunningMark | null {
 }
 
 export interface PreprocessState {
+  /** The dataset of the running (or last) run. */
   datasetId: string | null;
+  /** The dataset the panel shows: refreshes for any other are dropped when they arrive. */
+  viewing: string | null;
   status: PreprocessStatus | null;
   /** The status's dataset's flagged and failed items, each with why. */
   notes: OutcomeNote[];
@@ -51,6 +54,7 @@ export interface PreprocessState {
 
 export const usePreprocessStore = create<PreprocessState>((set, get) => ({
   datasetId: null,
+  viewing: null,
   status: null,
   notes: [],
   progress: null,
@@ -60,13 +64,14 @@ export const usePreprocessStore = create<PreprocessState>((set, get) => ({
   settings: { workers: null },
   setSettings: (s) => set({ settings: { ...get().settings, ...s } }),
   refresh: async (datasetId) => {
+    set({ viewing: datasetId });
     try {
       const [status, records] = await Promise.all([
         getPreprocessStatus(datasetId),
         listItemOutcomes(datasetId),
       ]);
-      if (get().datasetId === datasetId || get().datasetId === null)
-        set({ datasetId, status, notes: outcomeNotes(datasetId, records) });
+      // A slower refresh of a dataset no longer shown does not overwrite the shown one's.
+      if (get().viewing === datasetId) set({ status, notes: outcomeNotes(datasetId, records) });
     } catch (e) {
       set({ error: e instanceof Error ? e.message : String(e) });
     }

@@ -45,12 +45,17 @@ export const useTrainStore = create<TrainState>((set, get) => {
   let userPaused = false;
   const launch = (runId: string): void => {
     userPaused = false;
-    const preferred = useAppStore.getState().backend?.name ?? null;
-    const handle = startRun(runId, preferred, {
-      onBackend: (m) => set({ backend: `${m.device}: ${m.reason}` }),
-      onProgress: (progress) => set({ progress }),
-      onSaved: (run) => set({ runs: upsert(get().runs, run) }),
-    });
+    const page = useAppStore.getState().backend;
+    const handle = startRun(
+      runId,
+      page?.name ?? null,
+      {
+        onBackend: (m) => set({ backend: `${m.device}: ${m.reason}` }),
+        onProgress: (progress) => set({ progress }),
+        onSaved: (run) => set({ runs: upsert(get().runs, run) }),
+      },
+      page?.reason ?? null,
+    );
     set({ handle, activeId: runId, selectedId: runId, progress: null, error: null });
     handle.done
       .then((run) => {
