@@ -17,6 +17,7 @@ import { DEMO_DATASET_NAME } from '../ingest/demo/api';
 import { ModelSummaryPanel } from './model/ModelSummaryPanel';
 import { TrainPanel } from './train/TrainPanel';
 import { useTrainStore } from './train/trainStore';
+import { useRunsStore } from './runs/runsStore';
 import { ResultsPanel } from './results/ResultsPanel';
 import { RunComparison } from './compare/RunComparison';
 import { InferencePanel } from './inference/InferencePanel';
@@ -96,6 +97,8 @@ export function App() {
     void useTrainStore.getState().resumeAfterReload();
     void ensurePersistence();
   }, [init, refresh]);
+  // Every panel's list of runs follows the writer's changes (training worker, other tabs).
+  useEffect(() => useRunsStore.getState().watch(), []);
   // The first dataset (the demo on a first open) is shown until the user picks another.
   const current = datasets.find((d) => d.id === selected) ?? datasets[0];
   return (

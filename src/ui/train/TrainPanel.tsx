@@ -4,19 +4,21 @@ import { useDatasetsStore } from '../datasets/datasetsStore';
 import { RunProgress } from './RunProgress';
 import { RunView } from './RunView';
 import { TrainForm } from './TrainForm';
+import { useRunsStore } from '../runs/runsStore';
 import { useTrainStore } from './trainStore';
 
 export function TrainPanel({ datasetId }: { datasetId: string | null }) {
   const datasets = useDatasetsStore((s) => s.datasets);
   const refreshDatasets = useDatasetsStore((s) => s.refresh);
   const s = useTrainStore();
+  const runs = useRunsStore((r) => r.runs);
   const { refresh } = s;
   useEffect(() => {
     // Datasets may have been added (demo, CLI) since the list was read.
     void refreshDatasets();
     void refresh();
   }, [refresh, refreshDatasets]);
-  const selected = s.runs.find((r) => r.id === s.selectedId) ?? s.runs[0];
+  const selected = runs.find((r) => r.id === s.selectedId) ?? runs[0];
   return (
     <div className="columns train-panel">
       <div>
@@ -34,9 +36,9 @@ export function TrainPanel({ datasetId }: { datasetId: string | null }) {
         )}
         {s.notice && <p data-testid="train.notice">{s.notice}</p>}
         <h3>Runs</h3>
-        {s.runs.length === 0 && <p>No runs yet.</p>}
+        {runs.length === 0 && <p>No runs yet.</p>}
         <ul className="runs" data-testid="train.runs">
-          {s.runs.map((r) => (
+          {runs.map((r) => (
             <li key={r.id} data-testid="train.runItem" data-status={r.status}>
               <button
                 type="button"
