@@ -18,10 +18,8 @@ import {
 import { comparisonRows, type ComparisonRow } from '../../export/compare';
 import { validateModelConfig } from '../../model/config';
 import { modelFlops, PAPER_OUR_MODEL, PAPER_PEERS } from '../../model/flops';
-import { getDb } from '../../storage/db';
-import { listRuns } from '../../storage/runs';
-import type { RunRecord } from '../../train/run/record';
 import { RunExports } from '../export/RunExports';
+import { useRunsStore } from '../runs/runsStore';
 import { ClaimsTable } from './ClaimsTable';
 
 const pct = (v: number | null): string => (v === null ? '—' : `${(100 * v).toFixed(1)}%`);
@@ -66,29 +64,14 @@ function points(rows: readonly ComparisonRow[], axis: Axis) {
 }
 
 export function RunComparison() {
-  const [runs, setRuns] = useState<RunRecord[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const runs = useRunsStore((r) => (r.loaded ? r.runs : null));
+  const error = useRunsStore((r) => r.error);
+  const refresh = useRunsStore((r) => r.refresh);
   const [axis, setAxis] = useState<Axis>('flops');
   const [selected, setSelected] = useState<string | null>(null);
-  const [version, setVersion] = useState(0);
   useEffect(() => {
-    let live = true;
-    getDb()
-      .then(listRuns)
-      .then(
-        (r) => {
-          if (!live) return;
-          setRuns(r);
-          setError(null);
-        },
-        (e: unknown) => {
-          if (live) setError(e instanceof Error ? e.message : String(e));
-        },
-      );
-    return () => {
-      live = false;
-    };
-  }, [version]);
+    void refresh();
+  }, [refresh]);
 
   if (error) return <p className="error">{error}</p>;
   if (!runs) return <section data-testid="compare.panel">Loading runs…</section>;
@@ -101,11 +84,7 @@ export function RunComparison() {
       <p>
         {rows.length} stored run(s). Accuracy and macro-F1 are on each run&apos;s validation split
         (best epoch); params and FLOPs are computed from the final phase&apos;s model config.{' '}
-        <button
-          type="button"
-          data-testid="compare.refresh"
-          onClick={() => setVersion((v) => v + 1)}
-        >
+        <button type="button" data-testid="compare.refresh" onClick={() => void refresh()}>
           Refresh
         </button>
       </p>

@@ -10,9 +10,10 @@ import { downloadBlob, safeFileName } from '../../export/download';
 import { runReportHtml } from '../../export/html';
 import { predictionsCsv, pseudoLabelsCsv } from '../../export/tables';
 import { phaseModelZip } from '../../export/weights';
-import { getDb } from '../../storage/db';
-import { getPhaseModel } from '../../storage/runs';
+import { pickPhase } from '../../runs/phases';
 import type { RunRecord } from '../../train/run/record';
+import { PhaseSelect } from '../runs/PhaseSelect';
+import { useRunsStore } from '../runs/runsStore';
 
 function usePageCharts(): PageChart[] {
   const [charts, setCharts] = useState<PageChart[]>([]);
@@ -39,12 +40,13 @@ function usePageCharts(): PageChart[] {
 }
 
 export function RunExports({ run }: { run: RunRecord }) {
-  const finished = run.phases.filter((p) => p.finishedAt !== null && p.evaluation !== null);
   const [phase, setPhase] = useState<number | null>(null);
+  const phaseModel = useRunsStore((s) => s.phaseModel);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const charts = usePageCharts();
-  const chosen = finished.find((p) => p.index === phase) ?? finished[finished.length - 1];
+  // The phase picked, else the best on validation (issue 17 item 10).
+  const chosen = pickPhase(run, phase);
   const base = safeFileName(run.name);
 
   const act = async (what: () => Promise<void> | void): Promise<void> => {
@@ -62,11 +64,7 @@ export function RunExports({ run }: { run: RunRecord }) {
   const exportWeights = () =>
     act(async () => {
       if (!chosen) throw new Error('No finished phase has a stored model yet.');
-      const rec = await getPhaseModel(await getDb(), run.id, chosen.index);
-      if (!rec)
-        throw new Error(
-          `The model of phase "${chosen.name}" is not stored (it is kept when a phase finishes).`,
-        );
+      const rec = await phaseModel(run, chosen.index);
       const zip = await phaseModelZip(rec);
       downloadBlob(`${base}-${safeFileName(chosen.name)}-weights.zip`, zip, 'application/zip');
     });
@@ -81,21 +79,7 @@ export function RunExports({ run }: { run: RunRecord }) {
     <section className="run-exports" data-testid="export.panel" aria-label="Exports">
       <h3>Export</h3>
       <div className="row">
-        <label>
-          Phase{' '}
-          <select
-            data-testid="export.phase"
-            value={chosen?.index ?? ''}
-            onChange={(e) => setPhase(Number(e.target.value))}
-            disabled={finished.length === 0}
-          >
-            {finished.map((p) => (
-              <option key={p.index} value={p.index}>
-                {p.name}
-              </option>
-            ))}
-          </select>
-        </label>{' '}
+        <PhaseSelect run={run} value={phase} onChange={setPhase} testId="export.phase" />{' '}
         <button
           type="button"
           data-testid="export.weights"

@@ -6,8 +6,7 @@
 import { useEffect, useState } from 'react';
 import { Bar, BarChart, CartesianGrid, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
 import { colouredBar } from './chartParts';
-import { getDb } from '../../storage/db';
-import { getFrame } from '../../storage/frames';
+import { storedFrame } from '../../preprocess/api';
 import type { ClipPrediction } from '../../train/run/record';
 import { highlightCount, topFrames } from '../../visualise/attention';
 
@@ -18,8 +17,7 @@ function useFaceCrops(itemId: string, frames: readonly number[]): (string | null
   useEffect(() => {
     const state = { cancelled: false, made: [] as string[] };
     void (async () => {
-      const db = await getDb();
-      const blobs = await Promise.all(frames.map((f) => getFrame(db, itemId, f)));
+      const blobs = await Promise.all(frames.map((f) => storedFrame(itemId, f)));
       if (state.cancelled) return;
       const out = blobs.map((stored) => (stored ? URL.createObjectURL(stored.crops.face) : null));
       state.made = out.filter((u): u is string => u !== null);
