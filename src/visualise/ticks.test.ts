@@ -23,6 +23,8 @@ describe('nice ticks', () => {
       expect(isNiceStep(niceStep(span, 5)), String(span)).toBe(true);
     expect(niceStep(1, 5)).toBe(0.2);
     expect(niceStep(1, 4)).toBe(0.25);
+    expect(niceStep(1, 4, true)).toBe(1);
+    expect(niceStep(10, 4, true)).toBe(5);
   });
 
   it('covers the data with ticks whose labels are short (no "0.0016188")', () => {

@@ -11,6 +11,8 @@ export type Unit = 'none' | 'percent' | 'gflops' | 'mparams' | 'count' | 'lr' | 
 export interface TickConfig {
   /** About how many ticks the axis should carry (default 5). */
   count: number;
+  /** Whole-number steps only (counts): no 2.5, nothing under 1. */
+  integer?: boolean;
 }
 
 export interface NiceScale {
@@ -41,25 +43,27 @@ export function decimalsFor(step: number): number {
 }
 
 /** The nice step (1, 2, 2.5, 5 x 10^k) that cuts `span` into about `count` parts. */
-export function niceStep(span: number, count = DEFAULT_TICKS.count): number {
+export function niceStep(span: number, count = DEFAULT_TICKS.count, integer = false): number {
   if (!(span > 0) || !Number.isFinite(span)) return 1;
   const raw = span / Math.max(1, count);
   const mag = 10 ** Math.floor(Math.log10(raw));
-  const m = MANTISSAS.find((x) => x * mag >= raw * (1 - 1e-9)) ?? 10;
-  return m * mag;
+  const m =
+    MANTISSAS.filter((x) => !integer || x !== 2.5).find((x) => x * mag >= raw * (1 - 1e-9)) ?? 10;
+  return integer ? Math.max(1, m * mag) : m * mag;
 }
 
 /** Ticks at multiples of a nice step covering [lo, hi]; the domain is the outer ticks. */
 export function niceTicks(lo: number, hi: number, config: Partial<TickConfig> = {}): NiceScale {
   const count = config.count ?? DEFAULT_TICKS.count;
-  if (!Number.isFinite(lo) || !Number.isFinite(hi)) return { domain: [0, 1], ticks: [0, 1], step: 1 };
+  if (!Number.isFinite(lo) || !Number.isFinite(hi))
+    return { domain: [0, 1], ticks: [0, 1], step: 1 };
   if (hi < lo) [lo, hi] = [hi, lo];
   if (hi === lo) {
     const d = lo === 0 ? 1 : Math.abs(lo) * 0.1;
     lo -= d;
     hi += d;
   }
-  const step = niceStep(hi - lo, count);
+  const step = niceStep(hi - lo, count, config.integer);
   const first = Math.floor(lo / step + 1e-9);
   const last = Math.ceil(hi / step - 1e-9);
   const ticks: number[] = [];

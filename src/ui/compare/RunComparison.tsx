@@ -23,6 +23,22 @@ import { listRuns } from '../../storage/runs';
 import type { RunRecord } from '../../train/run/record';
 import { RunExports } from '../export/RunExports';
 import { ClaimsTable } from './ClaimsTable';
+import { formatTick, formatValue, logTicks, niceScale, paddedDomain } from '../../visualise/ticks';
+
+/** Fig. 7's axes: log ticks (1, 2, 5 per decade) over padded x, nice percent ticks for y. */
+function fig7Axes(all: readonly Point[]) {
+  const x = logTicks(
+    ...paddedDomain(
+      all.map((p) => p.x),
+      { log: true, pad: 0.06 },
+    ),
+  );
+  const y = niceScale(
+    all.map((p) => p.accuracy),
+    { min: 0, max: 1, pad: 0.08 },
+  );
+  return { x, y };
+}
 
 const pct = (v: number | null): string => (v === null ? '—' : `${(100 * v).toFixed(1)}%`);
 const millions = (v: number): string => `${(v / 1e6).toFixed(v < 1e6 ? 3 : 2)} M`;
@@ -95,6 +111,8 @@ export function RunComparison() {
   const rows = comparisonRows(runs);
   const { measured, reported } = points(rows, axis);
   const run = runs.find((r) => r.id === selected);
+  const axes = fig7Axes([...measured, ...reported]);
+  const xUnit = axis === 'flops' ? 'gflops' : 'mparams';
   return (
     <section className="run-comparison" data-testid="compare.panel">
       <h2>Runs</h2>
@@ -201,29 +219,49 @@ export function RunComparison() {
       >
         <ScatterChart
           width={640}
-          height={320}
-          margin={{ top: 10, right: 20, bottom: 30, left: 10 }}
+          height={340}
+          margin={{ top: 10, right: 24, bottom: 30, left: 16 }}
         >
           <CartesianGrid strokeDasharray="3 3" />
           <XAxis
             type="number"
             dataKey="x"
             scale="log"
-            domain={['auto', 'auto']}
-            allowDataOverflow
-            name={axis === 'flops' ? 'GFLOPs / frame' : 'params (M)'}
+            domain={axes.x.domain}
+            ticks={axes.x.ticks}
+            interval={0}
+            tickFormatter={(v: number) => formatTick(v)}
+            tick={{ fontSize: 11 }}
+            name={axis === 'flops' ? 'GFLOPs per frame' : 'parameters (M)'}
             label={{
-              value: axis === 'flops' ? 'GFLOPs per frame (log)' : 'parameters, millions (log)',
-              position: 'bottom',
+              value: axis === 'flops' ? 'GFLOPs per frame (log scale)' : 'M parameters (log scale)',
+              position: 'insideBottom',
+              offset: -18,
             }}
           />
-          <YAxis type="number" dataKey="accuracy" domain={[0, 1]} name="accuracy" />
+          <YAxis
+            type="number"
+            dataKey="accuracy"
+            domain={axes.y.domain}
+            ticks={axes.y.ticks}
+            interval={0}
+            tickFormatter={(v: number) => formatTick(v, 'percent', axes.y.step)}
+            tick={{ fontSize: 11 }}
+            name="validation accuracy"
+            label={{ value: 'validation accuracy', angle: -90, position: 'insideLeft', dy: 50 }}
+          />
           <ZAxis range={[60, 60]} />
           <Tooltip
-            formatter={(v) => (typeof v === 'number' ? v.toPrecision(3) : String(v))}
+            formatter={(v, name) =>
+              typeof v !== 'number'
+                ? String(v)
+                : name === 'validation accuracy'
+                  ? formatValue(v, 'percent')
+                  : formatValue(v, xUnit)
+            }
             labelFormatter={() => ''}
           />
-          <Legend />
+          <Legend position="top" height={28} />
           <Scatter
             name="this app's runs (measured)"
             data={measured}
