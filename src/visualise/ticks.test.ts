@@ -110,8 +110,12 @@ describe('padded domains', () => {
       '55%',
       '60%',
     ]);
-    const full = niceScale([0, 1], { min: 0, max: 1 });
-    expect(full.domain).toEqual([0, 1]);
+    // A 100% point is not cut by the plot's edge: the domain reaches past it, ticks do not.
+    const full = niceScale([0.4, 1], { min: 0, max: 1 });
+    expect(full.domain[1]).toBeGreaterThan(1);
+    expect(Math.max(...full.ticks)).toBe(1);
+    // Bars start at their 0 base line.
+    expect(niceScale([0, 3, 9], { includeZero: true }, { integer: true }).domain[0]).toBe(0);
   });
 
   it('the learning rate (cosine schedule down to 0) gets a domain that holds every value', () => {

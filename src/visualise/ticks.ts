@@ -130,20 +130,35 @@ export function paddedDomain(
   return [lo, hi];
 }
 
-/** A nice linear scale for `values`: padded, then extended to whole ticks. */
+/**
+ * A nice linear scale for `values`: padded, then extended to whole ticks. Ticks stay within the
+ * hard limits (no "110%"), but the domain keeps `edge` of the span beyond the outermost data,
+ * so a point at a limit (100% accuracy) is drawn whole, not cut in half by the plot's edge.
+ */
 export function niceScale(
   values: readonly number[],
   pad: Partial<PadConfig> = {},
   ticks: Partial<TickConfig> = {},
+  edge = 0.03,
 ): NiceScale {
   const [lo, hi] = paddedDomain(values, pad);
   const s = niceTicks(lo, hi, ticks);
-  // The outer ticks may cross a hard limit (accuracy > 100%): clip them back to it.
   const min = pad.min ?? -Infinity;
   const max = pad.max ?? Infinity;
   const kept = s.ticks.filter((t) => t >= min - 1e-12 && t <= max + 1e-12);
+  const finite = values.filter((v) => Number.isFinite(v));
+  const span = s.domain[1] - s.domain[0];
+  const dataLo = finite.length ? Math.min(...finite) : s.domain[0];
+  const dataHi = finite.length ? Math.max(...finite) : s.domain[1];
+  const first = Math.max(min, s.domain[0]);
+  const last = Math.min(max, s.domain[1]);
+  // A bar chart's 0 is its base line: no room below it.
+  const keepLo = pad.includeZero && dataLo >= 0 && first === 0;
   return {
-    domain: [Math.max(min, s.domain[0]), Math.min(max, s.domain[1])],
+    domain: [
+      keepLo ? first : Math.min(first, dataLo - edge * span),
+      Math.max(last, dataHi + edge * span),
+    ],
     ticks: kept,
     step: s.step,
   };

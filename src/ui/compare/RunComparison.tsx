@@ -23,6 +23,7 @@ import { listRuns } from '../../storage/runs';
 import type { RunRecord } from '../../train/run/record';
 import { RunExports } from '../export/RunExports';
 import { ClaimsTable } from './ClaimsTable';
+import { TOP_LEGEND } from '../results/chartParts';
 import { formatTick, formatValue, logTicks, niceScale, paddedDomain } from '../../visualise/ticks';
 
 /** Fig. 7's axes: log ticks (1, 2, 5 per decade) over padded x, nice percent ticks for y. */
@@ -261,7 +262,7 @@ export function RunComparison() {
             }
             labelFormatter={() => ''}
           />
-          <Legend position="top" height={28} />
+          <Legend {...TOP_LEGEND} />
           <Scatter
             name="this app's runs (measured)"
             data={measured}
@@ -269,7 +270,7 @@ export function RunComparison() {
             isAnimationActive={false}
           />
           <Scatter
-            name="paper's models (reported, not measured)"
+            name="paper (reported, not measured)"
             data={reported}
             fill="var(--chart-muted)"
             isAnimationActive={false}

@@ -6,7 +6,7 @@
 import { Bar, BarChart, CartesianGrid, Legend, Tooltip, XAxis, YAxis } from 'recharts';
 import type { ClipPrediction } from '../../train/run/record';
 import { REGION_NAMES, regionWeightsByClass } from '../../visualise/attention';
-import { categoryAxis, percentAxis, tooltipValue } from './chartParts';
+import { categoryAxis, percentAxis, tooltipValue, TOP_LEGEND } from './chartParts';
 
 export const REGION_COLOURS = ['var(--chart-1)', 'var(--chart-3)', 'var(--chart-4)'] as const;
 
@@ -47,7 +47,7 @@ export function ChannelAttentionByClass({
           <XAxis dataKey="className" {...categoryAxis(classes, 520)} />
           <YAxis {...percentAxis()} width={44} allowDataOverflow />
           <Tooltip formatter={tooltipValue('percent')} />
-          <Legend position="top" height={24} />
+          <Legend {...TOP_LEGEND} />
           {names.map((n, g) => (
             <Bar
               key={n}
@@ -131,7 +131,7 @@ export function ChannelAttentionFrames({
         />
         <YAxis {...percentAxis()} width={44} allowDataOverflow />
         <Tooltip formatter={tooltipValue('percent')} />
-        <Legend position="top" height={24} />
+        <Legend {...TOP_LEGEND} />
         {names.map((n, g) => (
           <Bar
             key={n}

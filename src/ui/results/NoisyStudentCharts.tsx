@@ -16,7 +16,7 @@ import {
 } from 'recharts';
 import type { RunRecord } from '../../train/run/record';
 import { iterationSeries, perClassRecallSeries, pseudoLabelRows } from '../../visualise/series';
-import { categoryAxis, percentAxis, tooltipValue, valueAxis } from './chartParts';
+import { categoryAxis, percentAxis, tooltipValue, valueAxis, TOP_LEGEND } from './chartParts';
 
 const PALETTE = [
   'var(--chart-1)',
@@ -43,7 +43,7 @@ export function NoisyStudentCharts({ run }: { run: RunRecord }) {
     ticks: iterations,
     interval: 0 as const,
     tick: { fontSize: 11 },
-    label: { value: 'iteration (0 = teacher)', position: 'insideBottom' as const, dy: 12 },
+    label: { value: 'iteration (0 = teacher)', position: 'insideBottom' as const },
     height: 40,
   };
   const recallData = recall.map((r) => {
@@ -66,9 +66,9 @@ export function NoisyStudentCharts({ run }: { run: RunRecord }) {
           <LineChart width={360} height={220} data={series}>
             <CartesianGrid strokeDasharray="3 3" />
             <XAxis {...iterationAxis} />
-            <YAxis {...percentAxis()} width={44} />
+            <YAxis {...percentAxis(0.25, 0.03)} width={44} />
             <Tooltip formatter={tooltipValue('percent')} />
-            <Legend position="top" height={24} />
+            <Legend {...TOP_LEGEND} />
             <Line
               dataKey="accuracy"
               stroke="var(--chart-2)"
@@ -92,9 +92,9 @@ export function NoisyStudentCharts({ run }: { run: RunRecord }) {
           <LineChart width={420} height={240} data={recallData}>
             <CartesianGrid strokeDasharray="3 3" />
             <XAxis {...iterationAxis} />
-            <YAxis {...percentAxis()} width={44} />
+            <YAxis {...percentAxis(0.25, 0.03)} width={44} />
             <Tooltip formatter={tooltipValue('percent')} />
-            <Legend position="top" />
+            <Legend {...TOP_LEGEND} />
             {run.classes.map((c, k) => (
               <Line
                 key={c}
@@ -134,7 +134,7 @@ export function NoisyStudentCharts({ run }: { run: RunRecord }) {
                   label={{ value: 'clips', angle: -90, position: 'insideLeft', dy: 16 }}
                 />
                 <Tooltip />
-                <Legend position="top" height={24} />
+                <Legend {...TOP_LEGEND} />
                 <Bar dataKey="before" fill="var(--chart-muted)" isAnimationActive={false} />
                 <Bar dataKey="after" fill="var(--chart-1)" isAnimationActive={false} />
               </BarChart>

@@ -58,19 +58,29 @@ export function valueAxis(
   };
 }
 
-/** A fraction axis from 0 to 100% (accuracies, probabilities, attention weights). */
-export function percentAxis(step = 0.25) {
+/**
+ * A fraction axis from 0 to 100% (accuracies, probabilities, attention weights); `room` widens
+ * the domain past both ends (line charts: a point at 0 or 100% is drawn whole).
+ */
+export function percentAxis(step = 0.25, room = 0) {
   const ticks: number[] = [];
   for (let v = 0; v <= 1 + 1e-9; v += step) ticks.push(Number(v.toFixed(6)));
   return {
     type: 'number' as const,
-    domain: [0, 1] as [number, number],
+    domain: [-room, 1 + room] as [number, number],
     ticks,
+    allowDataOverflow: true,
     interval: 0 as const,
     tickFormatter: (v: number) => formatTick(v, 'percent', step),
     tick: { fontSize: 11 },
   };
 }
+
+/** Legend props: above the plot (clear of the X axis title), small text. */
+export const TOP_LEGEND = {
+  position: 'top' as const,
+  wrapperStyle: { fontSize: 12 },
+};
 
 /** Tooltip value formatter in `unit`. */
 export function tooltipValue(unit: Unit) {

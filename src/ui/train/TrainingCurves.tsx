@@ -85,7 +85,7 @@ export function TrainingCurves({ run }: { run: RunRecord }) {
       <LineChart width={460} height={220} data={data}>
         <CartesianGrid strokeDasharray="3 3" />
         <XAxis {...stepAxis} />
-        <YAxis {...percentAxis()} width={44} />
+        <YAxis {...percentAxis(0.25, 0.03)} width={44} />
         <Tooltip
           formatter={tooltipValue('percent')}
           labelFormatter={(_, p) => (p[0]?.payload as Point | undefined)?.label ?? ''}
