@@ -238,6 +238,7 @@ export function RunComparison() {
               value: axis === 'flops' ? 'GFLOPs per frame (log scale)' : 'M parameters (log scale)',
               position: 'insideBottom',
               offset: -18,
+              fontSize: 12,
             }}
           />
           <YAxis
@@ -249,7 +250,13 @@ export function RunComparison() {
             tickFormatter={(v: number) => formatTick(v, 'percent', axes.y.step)}
             tick={{ fontSize: 11 }}
             name="validation accuracy"
-            label={{ value: 'validation accuracy', angle: -90, position: 'insideLeft', dy: 50 }}
+            label={{
+              value: 'validation accuracy',
+              angle: -90,
+              position: 'insideLeft',
+              dy: 50,
+              fontSize: 12,
+            }}
           />
           <ZAxis range={[60, 60]} />
           <Tooltip

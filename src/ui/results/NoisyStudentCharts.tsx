@@ -43,7 +43,7 @@ export function NoisyStudentCharts({ run }: { run: RunRecord }) {
     ticks: iterations,
     interval: 0 as const,
     tick: { fontSize: 11 },
-    label: { value: 'iteration (0 = teacher)', position: 'insideBottom' as const },
+    label: { value: 'iteration (0 = teacher)', position: 'insideBottom' as const, fontSize: 12 },
     height: 40,
   };
   const recallData = recall.map((r) => {
