@@ -126,6 +126,18 @@ test('every category axis carries all 7 class names and every value axis nice ti
   });
   await fig7.screenshot({ path: 'test-results/charts-fig7.png' });
   expect(inside).toBe(true);
+
+  // The Model tab's Fig. 7: tick values on both axes and a label for every point.
+  await page.getByTestId('nav.model').click();
+  const model = page.getByTestId('model.summary.fig7');
+  await expect(model.getByTestId('model.fig7.point').first()).toBeVisible();
+  const nPoints = await model.getByTestId('model.fig7.point').count();
+  expect(nPoints).toBeGreaterThanOrEqual(9); // Table 1's peers with FLOPs and ours
+  await expect(model.getByTestId('model.fig7.label')).toHaveCount(nPoints);
+  expect(await model.getByTestId('model.fig7.xtick').count()).toBeGreaterThanOrEqual(3);
+  for (const t of await model.getByTestId('model.fig7.ytick').allTextContents())
+    expect(t).toMatch(/^\d{1,3}%$/);
+  await model.locator('svg').first().screenshot({ path: 'test-results/charts-model-fig7.png' });
 });
 
 /** The page's current value of each CSS variable, as rgb numbers. */
