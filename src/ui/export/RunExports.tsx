@@ -5,7 +5,7 @@
  * built from the stored record (and the stored phase model) by src/export/*.
  */
 import { useEffect, useState } from 'react';
-import { findCharts, serialiseSvg, svgToPng, type PageChart } from '../../export/charts';
+import { findCharts, serialiseSvg, type PageChart } from '../../export/charts';
 import { downloadBlob, safeFileName } from '../../export/download';
 import { runReportHtml } from '../../export/html';
 import { predictionsCsv, pseudoLabelsCsv } from '../../export/tables';
@@ -14,6 +14,7 @@ import { pickPhase } from '../../runs/phases';
 import type { RunRecord } from '../../train/run/record';
 import { PhaseSelect } from '../runs/PhaseSelect';
 import { useRunsStore } from '../runs/runsStore';
+import { ChartExports } from './ChartExports';
 
 function usePageCharts(): PageChart[] {
   const [charts, setCharts] = useState<PageChart[]>([]);
@@ -152,45 +153,7 @@ export function RunExports({ run }: { run: RunRecord }) {
           Report (HTML)
         </button>
       </div>
-      {charts.length > 0 && (
-        <ul className="chart-exports" data-testid="export.charts">
-          {charts.map((c, i) => (
-            <li key={`${c.testId}-${i}`} data-chart={c.testId}>
-              {c.title}{' '}
-              <button
-                type="button"
-                data-testid="export.chart.svg"
-                onClick={() =>
-                  void act(() =>
-                    downloadBlob(
-                      `${base}-${safeFileName(c.title)}.svg`,
-                      serialiseSvg(c.svg).text,
-                      'image/svg+xml',
-                    ),
-                  )
-                }
-              >
-                SVG
-              </button>{' '}
-              <button
-                type="button"
-                data-testid="export.chart.png"
-                onClick={() =>
-                  void act(async () => {
-                    const s = serialiseSvg(c.svg);
-                    downloadBlob(
-                      `${base}-${safeFileName(c.title)}.png`,
-                      await svgToPng(s.text, s.width, s.height),
-                    );
-                  })
-                }
-              >
-                PNG
-              </button>
-            </li>
-          ))}
-        </ul>
-      )}
+      <ChartExports charts={charts} run={run} phase={chosen?.name ?? null} act={act} />
       {error && (
         <p className="error" role="alert" data-testid="export.error">
           {error}
