@@ -9,7 +9,8 @@
  *     filter below, decoded natively; on any failure the ffmpeg.wasm path takes over from the
  *     first frame not yet given;
  *   - everything else (AVI/Xvid, codecs VideoDecoder lacks): ffmpeg.wasm's `fps` filter
- *     resamples to the rate and `showinfo` prints each output frame's pts, which becomes the timestamp.
+ *     resamples to the rate and `showinfo` prints each output frame's pts, which becomes the
+ *     timestamp.
  */
 import { withFfmpeg } from './ffmpeg';
 import { fitSize } from './fitSize';
