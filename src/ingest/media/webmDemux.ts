@@ -55,6 +55,15 @@ export async function demuxWebm(file: Blob): Promise<CodedTrack> {
     });
     if (meta.length === 0) throw new WebCodecsUnsupported('WebM video track has no frames');
     if (meta[0]?.type !== 'key') throw new WebCodecsUnsupported('first frame is not a keyframe');
+    // Damaged cluster data reads as a file that ends early: hand it to ffmpeg.wasm, which
+    // decodes what it can or reports the damage, rather than give a short clip.
+    const blocksEnd = Math.max(...meta.map((p) => p.timestamp + p.duration));
+    const header = await input.getDurationFromMetadata().catch(() => null);
+    if (header !== null && blocksEnd < header * 0.9 - 0.1) {
+      throw new WebCodecsUnsupported(
+        `WebM frames end at ${blocksEnd.toFixed(2)} s of the ${header.toFixed(2)} s its header says (damaged?)`,
+      );
+    }
     // Times in the track's own units (integers: milliseconds for most WebM).
     const samples: CodedSample[] = meta.map((p) => ({
       cts: Math.round(p.timestamp * timescale),
