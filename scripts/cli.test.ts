@@ -168,6 +168,11 @@ describe('npm run cli', () => {
     expect(twoNames.run.code).toBe(2);
     expect(twoNames.doc.error).toMatch(/--name names one dataset/);
 
+    const runsExtra = await cliJson(['runs', 'abc']);
+    expect(runsExtra.run.code).toBe(2);
+    expect(runsExtra.doc).toMatchObject({ command: 'runs', ok: false, exitCode: 2 });
+    expect(runsExtra.doc.error).toMatch(/runs takes no arguments/);
+
     // A bad experiment file fails before any build or browser (there is no build here).
     const exp = path.join(data, 'bad-experiment.json');
     await writeFile(

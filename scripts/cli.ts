@@ -18,6 +18,7 @@ import {
 } from './lib/commands';
 import { readExperiment, runExperiment } from './lib/experiment';
 import { helpText } from './lib/help';
+import { runRuns } from './lib/runs';
 import { resolveMediaFiles, runPreprocessCommand, runPreprocessMedia } from './lib/preprocess';
 
 /** The envelope of every --json document. */
@@ -40,6 +41,7 @@ const REQUIRED: Record<Exclude<ParsedCommand['command'], 'help'>, CliFerMethod[]
   preprocess: ['listDatasets'],
   'preprocess-media': [],
   experiment: ['listDatasets'],
+  runs: [],
 };
 
 function commandName(argv: readonly string[]): string {
@@ -138,6 +140,9 @@ async function run(argv: readonly string[]): Promise<ExitCode> {
         break;
       case 'experiment':
         outcome = await runExperiment(session, parsed.experiment, note);
+        break;
+      case 'runs':
+        outcome = await runRuns(session);
         break;
     }
     if (global.json) {

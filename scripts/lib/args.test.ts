@@ -106,6 +106,7 @@ describe('parseCli', () => {
     expect(usage(['datasets', '--backend', 'metal'])).toMatch(/Unknown backend 'metal'/);
     expect(usage(['datasets', '--layout', 'afew'])).toMatch(/option of 'ingest' only/);
     expect(usage(['datasets', 'extra'])).toMatch(/takes no arguments/);
+    expect(usage(['runs', 'extra'])).toMatch(/runs takes no arguments \(got 'extra'\)/);
     expect(usage(['datasets', '--frob'])).toMatch(/frob/);
     expect(usage(['datasets', '--build', '--no-build'])).toMatch(/conflict/);
     expect(usage(['datasets', '--startup-timeout', 'soon'])).toMatch(/seconds/);

@@ -42,6 +42,7 @@ export const COMMANDS = [
   'preprocess',
   'preprocess-media',
   'experiment',
+  'runs',
   'help',
 ] as const;
 export type CommandName = (typeof COMMANDS)[number];
@@ -150,6 +151,7 @@ export type ParsedCommand =
   | { command: 'help'; topic: CommandName | null }
   | { command: 'ingest'; global: GlobalOptions; ingest: IngestOptions }
   | { command: 'datasets'; global: GlobalOptions }
+  | { command: 'runs'; global: GlobalOptions }
   | { command: 'delete'; global: GlobalOptions; ids: string[] }
   | { command: 'generate-demo'; global: GlobalOptions; demo: GenerateDemoOptions }
   | { command: 'preprocess'; global: GlobalOptions; preprocess: PreprocessOptions }
@@ -432,6 +434,9 @@ export function parseCli(
     case 'datasets':
       if (rest.length > 0) throw usageError(`datasets takes no arguments (got '${rest[0]}').`);
       return { command: 'datasets', global };
+    case 'runs':
+      if (rest.length > 0) throw usageError(`runs takes no arguments (got '${rest[0]}').`);
+      return { command: 'runs', global };
     case 'delete':
       if (rest.length === 0) throw usageError('delete needs at least one dataset id.');
       return { command: 'delete', global, ids: rest };

@@ -83,6 +83,12 @@ iterations, evaluation), one after another, on the app's backend. Writes DIR/run
 spreads over seeds). Shipped files: experiments/*.json. See docs/experiments.md.
 Exits 1 when a run failed.
 `,
+  runs: `npm run cli -- runs
+
+Lists the stored runs (newest first) with each evaluated phase's validation and test
+accuracy and macro-F1, as the Compare tab shows them; * marks the phase that is best on
+validation (what export and predict take by default).
+`,
   delete: `npm run cli -- delete <id...>
 
 Deletes datasets (ids as 'datasets' prints them) from the profile.
@@ -105,6 +111,7 @@ Commands:
                      preprocess loose images/videos into crop files + JSON
   experiment <file> --out DIR
                      generate/preprocess data, train and evaluate runs, write a summary
+  runs               list stored runs with val/test accuracy per phase
   help [command]     show help
 
 ${GLOBAL}`;
