@@ -172,6 +172,10 @@ describe('npm run cli', () => {
     expect(runsExtra.run.code).toBe(2);
     expect(runsExtra.doc).toMatchObject({ command: 'runs', ok: false, exitCode: 2 });
     expect(runsExtra.doc.error).toMatch(/runs takes no arguments/);
+    const noOut = await cliJson(['export', 'some-run']);
+    expect(noOut.run.code).toBe(2);
+    expect(noOut.doc).toMatchObject({ command: 'export', ok: false, exitCode: 2 });
+    expect(noOut.doc.error).toMatch(/export needs --out DIR/);
 
     // A bad experiment file fails before any build or browser (there is no build here).
     const exp = path.join(data, 'bad-experiment.json');

@@ -18,7 +18,7 @@ import {
 } from './lib/commands';
 import { readExperiment, runExperiment } from './lib/experiment';
 import { helpText } from './lib/help';
-import { runRuns } from './lib/runs';
+import { runExport, runRuns } from './lib/runs';
 import { resolveMediaFiles, runPreprocessCommand, runPreprocessMedia } from './lib/preprocess';
 
 /** The envelope of every --json document. */
@@ -42,6 +42,7 @@ const REQUIRED: Record<Exclude<ParsedCommand['command'], 'help'>, CliFerMethod[]
   'preprocess-media': [],
   experiment: ['listDatasets'],
   runs: [],
+  export: [],
 };
 
 function commandName(argv: readonly string[]): string {
@@ -143,6 +144,9 @@ async function run(argv: readonly string[]): Promise<ExitCode> {
         break;
       case 'runs':
         outcome = await runRuns(session);
+        break;
+      case 'export':
+        outcome = await runExport(session, parsed.export);
         break;
     }
     if (global.json) {

@@ -107,6 +107,12 @@ describe('parseCli', () => {
     expect(usage(['datasets', '--layout', 'afew'])).toMatch(/option of 'ingest' only/);
     expect(usage(['datasets', 'extra'])).toMatch(/takes no arguments/);
     expect(usage(['runs', 'extra'])).toMatch(/runs takes no arguments \(got 'extra'\)/);
+    expect(usage(['export', '--out', 'o'])).toMatch(/export takes one run/);
+    expect(usage(['export', 'r'])).toMatch(/export needs --out DIR/);
+    expect(usage(['export', 'r', '--out', 'o', '--phase', '-1'])).toMatch(/--phase/);
+    expect(usage(['runs', '--phase', '1'])).toMatch(/--phase is an option of 'export' only/);
+    const e = parseCli(['export', 'r', '--out', 'o', '--phase', '2'], {}, '/work');
+    expect(e.command === 'export' && e.export).toEqual({ run: 'r', phase: 2, out: '/work/o' });
     expect(usage(['datasets', '--frob'])).toMatch(/frob/);
     expect(usage(['datasets', '--build', '--no-build'])).toMatch(/conflict/);
     expect(usage(['datasets', '--startup-timeout', 'soon'])).toMatch(/seconds/);

@@ -43,6 +43,7 @@ export const COMMANDS = [
   'preprocess-media',
   'experiment',
   'runs',
+  'export',
   'help',
 ] as const;
 export type CommandName = (typeof COMMANDS)[number];
@@ -152,11 +153,21 @@ export type ParsedCommand =
   | { command: 'ingest'; global: GlobalOptions; ingest: IngestOptions }
   | { command: 'datasets'; global: GlobalOptions }
   | { command: 'runs'; global: GlobalOptions }
+  | { command: 'export'; global: GlobalOptions; export: ExportOptions }
   | { command: 'delete'; global: GlobalOptions; ids: string[] }
   | { command: 'generate-demo'; global: GlobalOptions; demo: GenerateDemoOptions }
   | { command: 'preprocess'; global: GlobalOptions; preprocess: PreprocessOptions }
   | { command: 'preprocess-media'; global: GlobalOptions; media: PreprocessMediaOptions }
   | { command: 'experiment'; global: GlobalOptions; experiment: ExperimentOptions };
+
+export interface ExportOptions {
+  /** A run id or its exact name (see runs). */
+  run: string;
+  /** The phase index; null: the best on validation. */
+  phase: number | null;
+  /** The output folder, absolute. */
+  out: string;
+}
 
 export interface ExperimentOptions {
   /** The experiment file, absolute. */
@@ -198,6 +209,8 @@ const OPTIONS = {
   workers: { type: 'string' },
   redo: { type: 'string' },
   out: { type: 'string' },
+  // export
+  phase: { type: 'string' },
 } as const;
 
 const INGEST_ONLY = ['layout', 'dry-run'] as const;
@@ -356,8 +369,10 @@ export function parseCli(
   }
   if (first !== 'preprocess' && values.redo !== undefined)
     throw usageError(`--redo is an option of 'preprocess' only.`);
-  if (first !== 'preprocess-media' && first !== 'experiment' && values.out !== undefined)
-    throw usageError(`--out is an option of 'preprocess-media' and 'experiment' only.`);
+  if (!['preprocess-media', 'experiment', 'export'].includes(first) && values.out !== undefined)
+    throw usageError(`--out is an option of 'preprocess-media', 'experiment' and 'export' only.`);
+  if (first !== 'export' && values.phase !== undefined)
+    throw usageError(`--phase is an option of 'export' only.`);
 
   switch (first) {
     case 'preprocess': {
@@ -434,6 +449,22 @@ export function parseCli(
     case 'datasets':
       if (rest.length > 0) throw usageError(`datasets takes no arguments (got '${rest[0]}').`);
       return { command: 'datasets', global };
+    case 'export': {
+      const run = (rest[0] ?? '').trim();
+      if (rest.length !== 1 || run === '')
+        throw usageError('export takes one run (its id or exact name; see runs).');
+      if (values.out === undefined || values.out.trim() === '')
+        throw usageError('export needs --out DIR (where the files go).');
+      const phase =
+        values.phase === undefined
+          ? null
+          : numberOption('phase', values.phase, { integer: true, min: 0, max: 1000 });
+      return {
+        command: 'export',
+        global,
+        export: { run, phase, out: path.resolve(cwd, values.out) },
+      };
+    }
     case 'runs':
       if (rest.length > 0) throw usageError(`runs takes no arguments (got '${rest[0]}').`);
       return { command: 'runs', global };

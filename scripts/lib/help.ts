@@ -89,6 +89,14 @@ Lists the stored runs (newest first) with each evaluated phase's validation and 
 accuracy and macro-F1, as the Compare tab shows them; * marks the phase that is best on
 validation (what export and predict take by default).
 `,
+  export: `npm run cli -- export <run> --out DIR [--phase N]
+
+Writes what the Export panel downloads for a run (by id or exact name): the phase's weights
+in the documented format (DIR/weights/model.json + shards, docs/weights-format.md), the
+predictions CSV, the pseudo-labels CSV (when a phase made pseudo-labels) and the one-file
+HTML report (without the page's charts).
+  --phase N   the phase index (see runs); default: the best on validation
+`,
   delete: `npm run cli -- delete <id...>
 
 Deletes datasets (ids as 'datasets' prints them) from the profile.
@@ -112,6 +120,8 @@ Commands:
   experiment <file> --out DIR
                      generate/preprocess data, train and evaluate runs, write a summary
   runs               list stored runs with val/test accuracy per phase
+  export <run> --out DIR
+                     write a run's weights, predictions, pseudo-labels and report
   help [command]     show help
 
 ${GLOBAL}`;

@@ -2,12 +2,16 @@
  * `runs`: the stored runs with each evaluated phase's validation and test accuracy, as the
  * Compare tab lists them. The records come from the app (`window.__ferTrain.listRuns`, the
  * runs store's reader); the summary is computed here from the record alone, with the app's
- * rule for the default phase (best on validation, src/runs/phases.ts).
+ * rule for the default phase (best on validation, src/runs/phases.ts). `export` writes a
+ * run's files as the Export panel builds them (window.__ferExport, src/automation/exportRun.ts).
  */
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { ExportDebugApi } from '../../src/automation/exportRun';
 import type { TrainDebugApi } from '../../src/automation/train';
 import { bestPhase } from '../../src/runs/phases';
 import type { PhaseKind, RunRecord, RunStatus } from '../../src/train/run/record';
-import { EXIT } from './args';
+import { CliError, EXIT, type ExportOptions } from './args';
 import type { AppSession } from './browser';
 import type { CommandOutcome } from './commands';
 import { table } from './format';
@@ -106,4 +110,64 @@ export async function listRunRecords(session: AppSession): Promise<RunRecord[]> 
 export async function runRuns(session: AppSession): Promise<CommandOutcome<RunsJson>> {
   const runs = (await listRunRecords(session)).map(runSummary);
   return { exitCode: EXIT.ok, json: { runs }, text: runsText(runs) };
+}
+
+/** A run by id, else by exact name (one match only). */
+export function findRun(runs: readonly RunRecord[], which: string): RunRecord {
+  const byId = runs.find((r) => r.id === which);
+  if (byId) return byId;
+  const named = runs.filter((r) => r.name === which);
+  if (named.length === 1 && named[0]) return named[0];
+  throw new CliError(
+    named.length > 1
+      ? `${named.length} runs are named '${which}': give its id (see runs).`
+      : `No run with id or name '${which}' in this profile (see runs).`,
+    EXIT.usage,
+  );
+}
+
+interface ExportWindow {
+  __ferExport?: ExportDebugApi;
+}
+
+export interface ExportJson {
+  run: { id: string; name: string };
+  phase: { index: number; name: string };
+  out: string;
+  /** Relative to out: weights/model.json and shards, the CSVs, the report. */
+  files: { path: string; bytes: number }[];
+}
+
+export async function runExport(
+  session: AppSession,
+  opts: ExportOptions,
+): Promise<CommandOutcome<ExportJson>> {
+  const run = findRun(await listRunRecords(session), opts.run);
+  if (opts.phase !== null && !run.phases.some((p) => p.index === opts.phase && p.evaluation))
+    throw new CliError(
+      `Run '${run.name}' has no finished phase ${opts.phase} (phases: ` +
+        `${run.phases.map((p) => `${p.index} ${p.name}`).join(', ')}).`,
+      EXIT.usage,
+    );
+  const data = await session.page.evaluate(
+    async ([id, phase]) => {
+      const api = (window as ExportWindow).__ferExport;
+      if (!api) throw new Error('window.__ferExport is missing: rebuild the app');
+      return api.runFiles(id, phase);
+    },
+    [run.id, opts.phase] as const,
+  );
+  for (const f of data.files) {
+    const target = path.join(opts.out, f.path);
+    await mkdir(path.dirname(target), { recursive: true });
+    await writeFile(target, Buffer.from(f.base64, 'base64'));
+  }
+  const files = data.files.map((f) => ({ path: f.path, bytes: f.bytes }));
+  return {
+    exitCode: EXIT.ok,
+    json: { run: { id: run.id, name: run.name }, phase: data.phase, out: opts.out, files },
+    text:
+      `Exported phase ${data.phase.index} (${data.phase.name}) of run ${run.name} to ${opts.out}:\n` +
+      files.map((f) => `  ${f.path} (${f.bytes} bytes)`).join('\n'),
+  };
 }

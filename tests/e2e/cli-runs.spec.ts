@@ -1,20 +1,31 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { openApp } from '../../scripts/lib/browser';
 import { jsonOf, runCli } from '../../scripts/lib/runCli';
-import type { RunJson } from '../../scripts/lib/runs';
+import type { ExportJson, RunJson } from '../../scripts/lib/runs';
+import type { ExportDebugApi } from '../../src/automation/exportRun';
+import { predictionsCsv, pseudoLabelsCsv } from '../../src/export/tables';
+import type { WeightsModelJson } from '../../src/model/weights';
 import type { RunRecord } from '../../src/train/run/record';
-import { chartRun, storeRun } from './chartRun';
+import { chartRun } from './chartRun';
 
 /**
- * `npm run cli -- runs` on the real build: a hand-made run record (no training) is written
- * into a CLI profile through the app, then `runs --json` must report exactly its numbers.
+ * `npm run cli -- runs` and `export` on the real build: a hand-made run record with untrained
+ * phase models (no training) is written into a CLI profile through the app, then `runs --json`
+ * must report exactly its numbers and `export` must write its files.
  */
 const dist = path.resolve(process.env.E2E_DIST ?? 'dist-automation');
 let tmp: string;
 let profile: string;
+const record = recordWithTest();
+
+function cli(args: string[]): ReturnType<typeof runCli> {
+  return runCli([...args, '--dist', dist, '--no-build', '--profile', profile]);
+}
+
+test.describe.configure({ mode: 'serial' });
 
 test.beforeAll(async () => {
   tmp = await mkdtemp(path.join(os.tmpdir(), 'fer-cli-runs-'));
@@ -38,7 +49,6 @@ function recordWithTest(): RunRecord {
 
 test('runs --json reports each phase accuracy exactly as the run record holds it', async () => {
   test.setTimeout(120_000);
-  const record = recordWithTest();
   const session = await openApp({
     distDir: dist,
     profile,
@@ -49,12 +59,16 @@ test('runs --json reports each phase accuracy exactly as the run record holds it
     requiredMethods: [],
   });
   try {
-    await storeRun(session.page, record);
+    await session.page.evaluate(async (r) => {
+      const api = (window as { __ferExport?: ExportDebugApi }).__ferExport;
+      if (!api) throw new Error('window.__ferExport is missing');
+      await api.storeUntrainedRun(r);
+    }, record);
   } finally {
     await session.close();
   }
 
-  const run = await runCli(['runs', '--json', '--dist', dist, '--no-build', '--profile', profile]);
+  const run = await cli(['runs', '--json']);
   expect(run.code, run.stderr).toBe(0);
   const doc = jsonOf(run);
   expect(doc).toMatchObject({ command: 'runs', ok: true, exitCode: 0 });
@@ -71,8 +85,54 @@ test('runs --json reports each phase accuracy exactly as the run record holds it
   // The student validates better than the teacher in chartRun: it is the default phase.
   expect(got?.bestPhase).toBe(1);
 
-  const text = await runCli(['runs', '--dist', dist, '--no-build', '--profile', profile]);
+  const text = await cli(['runs']);
   expect(text.code, text.stderr).toBe(0);
   expect(text.stdout).toContain('31.3%');
   expect(text.stdout).toContain('student 1 *');
+});
+
+test('export writes the best phase weights, the CSVs and the report as the Export panel does', async () => {
+  test.setTimeout(120_000);
+  const out = path.join(tmp, 'export');
+  const run = await cli(['export', record.name, '--out', out, '--json']);
+  expect(run.code, run.stderr).toBe(0);
+  const doc = jsonOf(run) as unknown as ExportJson;
+  expect(doc.phase).toEqual({ index: 1, name: 'student 1' });
+  const base = 'chart-test-run';
+  expect(doc.files.map((f) => f.path).sort()).toEqual(
+    [
+      `${base}-predictions.csv`,
+      `${base}-pseudo-labels.csv`,
+      `${base}-report.html`,
+      'weights/model.json',
+      'weights/group1-shard1of1.bin',
+    ].sort(),
+  );
+  expect(await readFile(path.join(out, `${base}-predictions.csv`), 'utf8')).toBe(
+    predictionsCsv(record),
+  );
+  expect(await readFile(path.join(out, `${base}-pseudo-labels.csv`), 'utf8')).toBe(
+    pseudoLabelsCsv(record),
+  );
+  expect(await readFile(path.join(out, `${base}-report.html`), 'utf8')).toContain(record.name);
+  const modelJson = JSON.parse(
+    await readFile(path.join(out, 'weights', 'model.json'), 'utf8'),
+  ) as WeightsModelJson;
+  const shard = await readFile(path.join(out, 'weights', 'group1-shard1of1.bin'));
+  const floats = modelJson.weightsManifest[0]?.weights.reduce(
+    (n, w) => n + w.shape.reduce((a, b) => a * b, 1),
+    0,
+  );
+  expect(shard.length).toBe(4 * (floats ?? -1));
+
+  const teacher = await cli(['export', 'cli-runs', '--phase', '0', '--out', out, '--json']);
+  expect(teacher.code, teacher.stderr).toBe(0);
+  expect((jsonOf(teacher) as unknown as ExportJson).phase.index).toBe(0);
+
+  const unknown = await cli(['export', 'no-such-run', '--out', out, '--json']);
+  expect(unknown.code).toBe(2);
+  expect(jsonOf(unknown).error).toMatch(/No run with id or name 'no-such-run'/);
+  const noPhase = await cli(['export', 'cli-runs', '--phase', '7', '--out', out, '--json']);
+  expect(noPhase.code).toBe(2);
+  expect(jsonOf(noPhase).error).toMatch(/no finished phase 7/);
 });
