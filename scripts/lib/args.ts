@@ -44,6 +44,7 @@ export const COMMANDS = [
   'experiment',
   'runs',
   'export',
+  'predict',
   'help',
 ] as const;
 export type CommandName = (typeof COMMANDS)[number];
@@ -154,6 +155,7 @@ export type ParsedCommand =
   | { command: 'datasets'; global: GlobalOptions }
   | { command: 'runs'; global: GlobalOptions }
   | { command: 'export'; global: GlobalOptions; export: ExportOptions }
+  | { command: 'predict'; global: GlobalOptions; predict: PredictOptions }
   | { command: 'delete'; global: GlobalOptions; ids: string[] }
   | { command: 'generate-demo'; global: GlobalOptions; demo: GenerateDemoOptions }
   | { command: 'preprocess'; global: GlobalOptions; preprocess: PreprocessOptions }
@@ -167,6 +169,15 @@ export interface ExportOptions {
   phase: number | null;
   /** The output folder, absolute. */
   out: string;
+}
+
+export interface PredictOptions {
+  /** A run id or exact name, or a folder of exported weights. */
+  model: string;
+  phase: number | null;
+  /** Frames per clip; null: the run's (8 for imported weights). */
+  frames: number | null;
+  files: string[];
 }
 
 export interface ExperimentOptions {
@@ -211,6 +222,7 @@ const OPTIONS = {
   out: { type: 'string' },
   // export
   phase: { type: 'string' },
+  frames: { type: 'string' },
 } as const;
 
 const INGEST_ONLY = ['layout', 'dry-run'] as const;
@@ -371,8 +383,10 @@ export function parseCli(
     throw usageError(`--redo is an option of 'preprocess' only.`);
   if (!['preprocess-media', 'experiment', 'export'].includes(first) && values.out !== undefined)
     throw usageError(`--out is an option of 'preprocess-media', 'experiment' and 'export' only.`);
-  if (first !== 'export' && values.phase !== undefined)
-    throw usageError(`--phase is an option of 'export' only.`);
+  if (first !== 'export' && first !== 'predict' && values.phase !== undefined)
+    throw usageError(`--phase is an option of 'export' and 'predict' only.`);
+  if (first !== 'predict' && values.frames !== undefined)
+    throw usageError(`--frames is an option of 'predict' only.`);
 
   switch (first) {
     case 'preprocess': {
@@ -463,6 +477,23 @@ export function parseCli(
         command: 'export',
         global,
         export: { run, phase, out: path.resolve(cwd, values.out) },
+      };
+    }
+    case 'predict': {
+      const [model = '', ...files] = rest;
+      if (model.trim() === '' || files.length === 0)
+        throw usageError('predict takes a run (or a weights folder) and at least one media file.');
+      const num = (name: string, v: string | undefined, min: number): number | null =>
+        v === undefined ? null : numberOption(name, v, { integer: true, min, max: 1000 });
+      return {
+        command: 'predict',
+        global,
+        predict: {
+          model,
+          phase: num('phase', values.phase, 0),
+          frames: num('frames', values.frames, 1),
+          files,
+        },
       };
     }
     case 'runs':

@@ -97,6 +97,15 @@ predictions CSV, the pseudo-labels CSV (when a phase made pseudo-labels) and the
 HTML report (without the page's charts).
   --phase N   the phase index (see runs); default: the best on validation
 `,
+  predict: `npm run cli -- predict <run|weights-dir> <media...> [--phase N] [--frames N]
+
+Preprocesses each image or video and predicts it, as the Inference tab does: class
+probabilities, frame weights and region weights per file; a file without a usable face gets
+the preprocessing note instead (exit 1). The model is a stored run's phase (default: best on
+validation) or a folder of exported weights (model.json + shards, e.g. from export).
+  --phase N   the run's phase index
+  --frames N  frames per clip (default: the run's; 8 for a weights folder)
+`,
   delete: `npm run cli -- delete <id...>
 
 Deletes datasets (ids as 'datasets' prints them) from the profile.
@@ -122,6 +131,8 @@ Commands:
   runs               list stored runs with val/test accuracy per phase
   export <run> --out DIR
                      write a run's weights, predictions, pseudo-labels and report
+  predict <run|weights-dir> <media...>
+                     class probabilities, frame and region weights per file
   help [command]     show help
 
 ${GLOBAL}`;

@@ -17,6 +17,7 @@ import { installPreprocessDebugHook } from './preprocess';
 import { installDemoDebugHook } from './demo';
 import { installTrainDebugHook } from './train';
 import { installExportDebugHook } from './exportRun';
+import { installPredictDebugHook } from './predict';
 
 /**
  * A small API on `window.__fer` for the e2e tests and the headless runner (scripts/cli.ts):
@@ -57,6 +58,7 @@ export function installTestApi(): void {
   installDemoDebugHook();
   installTrainDebugHook();
   installExportDebugHook();
+  installPredictDebugHook();
   window.__fer = {
     version: 1,
     ready: async () => {
