@@ -176,6 +176,9 @@ describe('npm run cli', () => {
     expect(noOut.run.code).toBe(2);
     expect(noOut.doc).toMatchObject({ command: 'export', ok: false, exitCode: 2 });
     expect(noOut.doc.error).toMatch(/export needs --out DIR/);
+    const noMedia = await cliJson(['predict', 'some-run', path.join(data, 'nope.mp4')]);
+    expect(noMedia.run.code).toBe(2);
+    expect(noMedia.doc).toMatchObject({ command: 'predict', ok: false, exitCode: 2 });
 
     // A bad experiment file fails before any build or browser (there is no build here).
     const exp = path.join(data, 'bad-experiment.json');

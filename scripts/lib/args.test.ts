@@ -110,7 +110,10 @@ describe('parseCli', () => {
     expect(usage(['export', '--out', 'o'])).toMatch(/export takes one run/);
     expect(usage(['export', 'r'])).toMatch(/export needs --out DIR/);
     expect(usage(['export', 'r', '--out', 'o', '--phase', '-1'])).toMatch(/--phase/);
-    expect(usage(['runs', '--phase', '1'])).toMatch(/--phase is an option of 'export' only/);
+    expect(usage(['runs', '--phase', '1'])).toMatch(/--phase is an option of 'export' and/);
+    expect(usage(['predict', 'r'])).toMatch(/predict takes a run \(or a weights folder\)/);
+    expect(usage(['predict', 'r', 'a.mp4', '--frames', '0'])).toMatch(/--frames/);
+    expect(usage(['runs', '--frames', '2'])).toMatch(/--frames is an option of 'predict' only/);
     const e = parseCli(['export', 'r', '--out', 'o', '--phase', '2'], {}, '/work');
     expect(e.command === 'export' && e.export).toEqual({ run: 'r', phase: 2, out: '/work/o' });
     expect(usage(['datasets', '--frob'])).toMatch(/frob/);

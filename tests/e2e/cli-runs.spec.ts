@@ -1,9 +1,10 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { openApp } from '../../scripts/lib/browser';
 import { jsonOf, runCli } from '../../scripts/lib/runCli';
+import type { PredictJson } from '../../scripts/lib/predict';
 import type { ExportJson, RunJson } from '../../scripts/lib/runs';
 import type { ExportDebugApi } from '../../src/automation/exportRun';
 import { predictionsCsv, pseudoLabelsCsv } from '../../src/export/tables';
@@ -135,4 +136,45 @@ test('export writes the best phase weights, the CSVs and the report as the Expor
   const noPhase = await cli(['export', 'cli-runs', '--phase', '7', '--out', out, '--json']);
   expect(noPhase.code).toBe(2);
   expect(jsonOf(noPhase).error).toMatch(/no finished phase 7/);
+});
+
+test('predict: exported weights re-imported give the run phase probabilities', async () => {
+  test.setTimeout(180_000);
+  const face = path.resolve('tests/fixtures/faces/astronaut.png');
+  const out = path.join(tmp, 'export');
+  // The last export above wrote phase 0's weights into out/weights.
+  const fromRun = await cli(['predict', 'cli-runs', face, '--phase', '0', '--json']);
+  expect(fromRun.code, fromRun.stderr).toBe(0);
+  const a = jsonOf(fromRun) as unknown as PredictJson;
+  expect(a.model.phase?.index).toBe(0);
+  const [ra] = a.files;
+  expect(ra?.note).toBeNull();
+  expect(ra?.result?.probs).toHaveLength(record.classes.length);
+  expect(ra?.result?.frameWeights.length).toBeGreaterThan(0);
+  expect(ra?.result?.regionWeights[0]).toHaveLength(3);
+
+  const frames = String(a.model.framesPerClip);
+  const fromWeights = await cli([
+    'predict',
+    path.join(out, 'weights'),
+    face,
+    '--frames',
+    frames,
+    '--json',
+  ]);
+  expect(fromWeights.code, fromWeights.stderr).toBe(0);
+  const rb = (jsonOf(fromWeights) as unknown as PredictJson).files[0];
+  const pa = ra?.result?.probs ?? [];
+  const pb = rb?.result?.probs ?? [];
+  expect(pb).toHaveLength(pa.length);
+  const diff = Math.max(...pa.map((p, i) => Math.abs(p - (pb[i] ?? Infinity))));
+  expect(diff).toBeLessThan(1e-5);
+
+  const junk = path.join(tmp, 'not-an-image.png');
+  await writeFile(junk, 'not a png');
+  const bad = await cli(['predict', 'cli-runs', junk, '--json']);
+  expect(bad.code).toBe(1);
+  const [rc] = (jsonOf(bad) as unknown as PredictJson).files;
+  expect(rc?.result).toBeNull();
+  expect(rc?.note).toMatch(/not-an-image\.png/);
 });
