@@ -168,6 +168,18 @@ describe('npm run cli', () => {
     expect(twoNames.run.code).toBe(2);
     expect(twoNames.doc.error).toMatch(/--name names one dataset/);
 
+    const runsExtra = await cliJson(['runs', 'abc']);
+    expect(runsExtra.run.code).toBe(2);
+    expect(runsExtra.doc).toMatchObject({ command: 'runs', ok: false, exitCode: 2 });
+    expect(runsExtra.doc.error).toMatch(/runs takes no arguments/);
+    const noOut = await cliJson(['export', 'some-run']);
+    expect(noOut.run.code).toBe(2);
+    expect(noOut.doc).toMatchObject({ command: 'export', ok: false, exitCode: 2 });
+    expect(noOut.doc.error).toMatch(/export needs --out DIR/);
+    const noMedia = await cliJson(['predict', 'some-run', path.join(data, 'nope.mp4')]);
+    expect(noMedia.run.code).toBe(2);
+    expect(noMedia.doc).toMatchObject({ command: 'predict', ok: false, exitCode: 2 });
+
     // A bad experiment file fails before any build or browser (there is no build here).
     const exp = path.join(data, 'bad-experiment.json');
     await writeFile(

@@ -18,6 +18,8 @@ import {
 } from './lib/commands';
 import { readExperiment, runExperiment } from './lib/experiment';
 import { helpText } from './lib/help';
+import { runExport, runRuns } from './lib/runs';
+import { runPredict } from './lib/predict';
 import { resolveMediaFiles, runPreprocessCommand, runPreprocessMedia } from './lib/preprocess';
 
 /** The envelope of every --json document. */
@@ -40,6 +42,9 @@ const REQUIRED: Record<Exclude<ParsedCommand['command'], 'help'>, CliFerMethod[]
   preprocess: ['listDatasets'],
   'preprocess-media': [],
   experiment: ['listDatasets'],
+  runs: [],
+  export: [],
+  predict: [],
 };
 
 function commandName(argv: readonly string[]): string {
@@ -84,6 +89,7 @@ async function run(argv: readonly string[]): Promise<ExitCode> {
         ? await groupIngestPaths(parsed.ingest.paths, parsed.ingest.name)
         : [];
     if (parsed.command === 'preprocess-media') await resolveMediaFiles(parsed.media.files);
+    if (parsed.command === 'predict') await resolveMediaFiles(parsed.predict.files);
     if (parsed.command === 'experiment') await readExperiment(parsed.experiment.config);
     const distDir = global.dist ?? AUTOMATION_DIST;
     const reason =
@@ -138,6 +144,15 @@ async function run(argv: readonly string[]): Promise<ExitCode> {
         break;
       case 'experiment':
         outcome = await runExperiment(session, parsed.experiment, note);
+        break;
+      case 'runs':
+        outcome = await runRuns(session);
+        break;
+      case 'export':
+        outcome = await runExport(session, parsed.export);
+        break;
+      case 'predict':
+        outcome = await runPredict(session, parsed.predict);
         break;
     }
     if (global.json) {

@@ -106,6 +106,16 @@ describe('parseCli', () => {
     expect(usage(['datasets', '--backend', 'metal'])).toMatch(/Unknown backend 'metal'/);
     expect(usage(['datasets', '--layout', 'afew'])).toMatch(/option of 'ingest' only/);
     expect(usage(['datasets', 'extra'])).toMatch(/takes no arguments/);
+    expect(usage(['runs', 'extra'])).toMatch(/runs takes no arguments \(got 'extra'\)/);
+    expect(usage(['export', '--out', 'o'])).toMatch(/export takes one run/);
+    expect(usage(['export', 'r'])).toMatch(/export needs --out DIR/);
+    expect(usage(['export', 'r', '--out', 'o', '--phase', '-1'])).toMatch(/--phase/);
+    expect(usage(['runs', '--phase', '1'])).toMatch(/--phase is an option of 'export' and/);
+    expect(usage(['predict', 'r'])).toMatch(/predict takes a run \(or a weights folder\)/);
+    expect(usage(['predict', 'r', 'a.mp4', '--frames', '0'])).toMatch(/--frames/);
+    expect(usage(['runs', '--frames', '2'])).toMatch(/--frames is an option of 'predict' only/);
+    const e = parseCli(['export', 'r', '--out', 'o', '--phase', '2'], {}, '/work');
+    expect(e.command === 'export' && e.export).toEqual({ run: 'r', phase: 2, out: '/work/o' });
     expect(usage(['datasets', '--frob'])).toMatch(/frob/);
     expect(usage(['datasets', '--build', '--no-build'])).toMatch(/conflict/);
     expect(usage(['datasets', '--startup-timeout', 'soon'])).toMatch(/seconds/);

@@ -42,6 +42,9 @@ export const COMMANDS = [
   'preprocess',
   'preprocess-media',
   'experiment',
+  'runs',
+  'export',
+  'predict',
   'help',
 ] as const;
 export type CommandName = (typeof COMMANDS)[number];
@@ -150,11 +153,32 @@ export type ParsedCommand =
   | { command: 'help'; topic: CommandName | null }
   | { command: 'ingest'; global: GlobalOptions; ingest: IngestOptions }
   | { command: 'datasets'; global: GlobalOptions }
+  | { command: 'runs'; global: GlobalOptions }
+  | { command: 'export'; global: GlobalOptions; export: ExportOptions }
+  | { command: 'predict'; global: GlobalOptions; predict: PredictOptions }
   | { command: 'delete'; global: GlobalOptions; ids: string[] }
   | { command: 'generate-demo'; global: GlobalOptions; demo: GenerateDemoOptions }
   | { command: 'preprocess'; global: GlobalOptions; preprocess: PreprocessOptions }
   | { command: 'preprocess-media'; global: GlobalOptions; media: PreprocessMediaOptions }
   | { command: 'experiment'; global: GlobalOptions; experiment: ExperimentOptions };
+
+export interface ExportOptions {
+  /** A run id or its exact name (see runs). */
+  run: string;
+  /** The phase index; null: the best on validation. */
+  phase: number | null;
+  /** The output folder, absolute. */
+  out: string;
+}
+
+export interface PredictOptions {
+  /** A run id or exact name, or a folder of exported weights. */
+  model: string;
+  phase: number | null;
+  /** Frames per clip; null: the run's (8 for imported weights). */
+  frames: number | null;
+  files: string[];
+}
 
 export interface ExperimentOptions {
   /** The experiment file, absolute. */
@@ -196,6 +220,9 @@ const OPTIONS = {
   workers: { type: 'string' },
   redo: { type: 'string' },
   out: { type: 'string' },
+  // export
+  phase: { type: 'string' },
+  frames: { type: 'string' },
 } as const;
 
 const INGEST_ONLY = ['layout', 'dry-run'] as const;
@@ -354,8 +381,12 @@ export function parseCli(
   }
   if (first !== 'preprocess' && values.redo !== undefined)
     throw usageError(`--redo is an option of 'preprocess' only.`);
-  if (first !== 'preprocess-media' && first !== 'experiment' && values.out !== undefined)
-    throw usageError(`--out is an option of 'preprocess-media' and 'experiment' only.`);
+  if (!['preprocess-media', 'experiment', 'export'].includes(first) && values.out !== undefined)
+    throw usageError(`--out is an option of 'preprocess-media', 'experiment' and 'export' only.`);
+  if (first !== 'export' && first !== 'predict' && values.phase !== undefined)
+    throw usageError(`--phase is an option of 'export' and 'predict' only.`);
+  if (first !== 'predict' && values.frames !== undefined)
+    throw usageError(`--frames is an option of 'predict' only.`);
 
   switch (first) {
     case 'preprocess': {
@@ -432,6 +463,42 @@ export function parseCli(
     case 'datasets':
       if (rest.length > 0) throw usageError(`datasets takes no arguments (got '${rest[0]}').`);
       return { command: 'datasets', global };
+    case 'export': {
+      const run = (rest[0] ?? '').trim();
+      if (rest.length !== 1 || run === '')
+        throw usageError('export takes one run (its id or exact name; see runs).');
+      if (values.out === undefined || values.out.trim() === '')
+        throw usageError('export needs --out DIR (where the files go).');
+      const phase =
+        values.phase === undefined
+          ? null
+          : numberOption('phase', values.phase, { integer: true, min: 0, max: 1000 });
+      return {
+        command: 'export',
+        global,
+        export: { run, phase, out: path.resolve(cwd, values.out) },
+      };
+    }
+    case 'predict': {
+      const [model = '', ...files] = rest;
+      if (model.trim() === '' || files.length === 0)
+        throw usageError('predict takes a run (or a weights folder) and at least one media file.');
+      const num = (name: string, v: string | undefined, min: number): number | null =>
+        v === undefined ? null : numberOption(name, v, { integer: true, min, max: 1000 });
+      return {
+        command: 'predict',
+        global,
+        predict: {
+          model,
+          phase: num('phase', values.phase, 0),
+          frames: num('frames', values.frames, 1),
+          files,
+        },
+      };
+    }
+    case 'runs':
+      if (rest.length > 0) throw usageError(`runs takes no arguments (got '${rest[0]}').`);
+      return { command: 'runs', global };
     case 'delete':
       if (rest.length === 0) throw usageError('delete needs at least one dataset id.');
       return { command: 'delete', global, ids: rest };

@@ -83,6 +83,29 @@ iterations, evaluation), one after another, on the app's backend. Writes DIR/run
 spreads over seeds). Shipped files: experiments/*.json. See docs/experiments.md.
 Exits 1 when a run failed.
 `,
+  runs: `npm run cli -- runs
+
+Lists the stored runs (newest first) with each evaluated phase's validation and test
+accuracy and macro-F1, as the Compare tab shows them; * marks the phase that is best on
+validation (what export and predict take by default).
+`,
+  export: `npm run cli -- export <run> --out DIR [--phase N]
+
+Writes what the Export panel downloads for a run (by id or exact name): the phase's weights
+in the documented format (DIR/weights/model.json + shards, docs/weights-format.md), the
+predictions CSV, the pseudo-labels CSV (when a phase made pseudo-labels) and the one-file
+HTML report (without the page's charts).
+  --phase N   the phase index (see runs); default: the best on validation
+`,
+  predict: `npm run cli -- predict <run|weights-dir> <media...> [--phase N] [--frames N]
+
+Preprocesses each image or video and predicts it, as the Inference tab does: class
+probabilities, frame weights and region weights per file; a file without a usable face gets
+the preprocessing note instead (exit 1). The model is a stored run's phase (default: best on
+validation) or a folder of exported weights (model.json + shards, e.g. from export).
+  --phase N   the run's phase index
+  --frames N  frames per clip (default: the run's; 8 for a weights folder)
+`,
   delete: `npm run cli -- delete <id...>
 
 Deletes datasets (ids as 'datasets' prints them) from the profile.
@@ -105,6 +128,11 @@ Commands:
                      preprocess loose images/videos into crop files + JSON
   experiment <file> --out DIR
                      generate/preprocess data, train and evaluate runs, write a summary
+  runs               list stored runs with val/test accuracy per phase
+  export <run> --out DIR
+                     write a run's weights, predictions, pseudo-labels and report
+  predict <run|weights-dir> <media...>
+                     class probabilities, frame and region weights per file
   help [command]     show help
 
 ${GLOBAL}`;

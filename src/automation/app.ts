@@ -16,6 +16,8 @@ import { installMediaDebugHook } from './media';
 import { installPreprocessDebugHook } from './preprocess';
 import { installDemoDebugHook } from './demo';
 import { installTrainDebugHook } from './train';
+import { installExportDebugHook } from './exportRun';
+import { installPredictDebugHook } from './predict';
 
 /**
  * A small API on `window.__fer` for the e2e tests and the headless runner (scripts/cli.ts):
@@ -55,6 +57,8 @@ export function installTestApi(): void {
   installPreprocessDebugHook();
   installDemoDebugHook();
   installTrainDebugHook();
+  installExportDebugHook();
+  installPredictDebugHook();
   window.__fer = {
     version: 1,
     ready: async () => {
