@@ -117,6 +117,7 @@ async function install(): Promise<NodeAdapterReport> {
     throw new Error(
       `Dawn for Node (npm package "webgpu", dist/${process.platform}-${process.arch}/dawn.node) ` +
         `could not be loaded: ${e instanceof Error ? e.message : String(e)}`,
+      { cause: e },
     );
   }
   const gpu = webgpu.create([]);
