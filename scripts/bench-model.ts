@@ -17,6 +17,8 @@
  *          --full-clips N (clips in the full-size step; default 1)
  *          --rounds N (with --torch: N more full-size rounds alternating the fastest browser
  *          backend and PyTorch, then the ratio per round, its median and its worst)
+ *          --runtime browser|node-webgpu (default browser; node-webgpu runs WebGPU on Dawn in Node,
+ *          no browser: scripts/bench/nodeModel.ts, its own options there, e.g. --tiny)
  */
 import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -36,6 +38,25 @@ import {
 import { fixed, markdownTable, optionValue } from './bench/report';
 
 const option = (name: string): string | undefined => optionValue(process.argv, name);
+
+const runtime = option('runtime') ?? 'browser';
+if (runtime === 'node-webgpu') {
+  const { nodeBenchMain } = await import('./bench/nodeModel');
+  try {
+    await nodeBenchMain(process.argv);
+  } catch (e) {
+    // No adapter, a missing limit, a bad option: the message names it; no stack needed.
+    console.error(
+      `bench:model --runtime node-webgpu: ${e instanceof Error ? e.message : String(e)}`,
+    );
+    process.exit(1);
+  }
+  // Dawn keeps the event loop alive after the last device is dropped.
+  process.exit(0);
+} else if (runtime !== 'browser') {
+  console.error(`--runtime must be browser or node-webgpu, not ${runtime}`);
+  process.exit(2);
+}
 
 const outDir = option('out-dir') ?? '/tmp/fer-bench-model-dist';
 const port = Number(option('port') ?? 4197);
