@@ -90,14 +90,23 @@ test('a changed row keeps its input, unit and "changed" mark apart (1280x800, th
       row.boundingBox(),
     ]);
     if (!input || !unit || !preset || !rowBox) throw new Error(`${field}: a part is not shown`);
-    const apart = (a: { x: number; width: number }, b: { x: number; width: number }): boolean =>
-      a.x + a.width <= b.x + 0.5 || b.x + b.width <= a.x + 0.5;
+    type Box = { x: number; y: number; width: number; height: number };
+    const apart = (a: Box, b: Box): boolean =>
+      a.x + a.width <= b.x + 0.5 ||
+      b.x + b.width <= a.x + 0.5 ||
+      a.y + a.height <= b.y + 0.5 ||
+      b.y + b.height <= a.y + 0.5;
     expect(apart(input, unit), `${field}: input and unit`).toBe(true);
     expect(apart(unit, preset), `${field}: unit and preset column`).toBe(true);
     expect(preset.x + preset.width, `${field}: inside its row`).toBeLessThanOrEqual(
       rowBox.x + rowBox.width + 0.5,
     );
   }
+  // Every group as wide as the others (a long select does not widen its group).
+  const widths = await page
+    .locator('[data-testid^="train.group."]')
+    .evaluateAll((els) => els.map((e) => Math.round(e.getBoundingClientRect().width)));
+  expect(new Set(widths).size, `group widths ${widths.join(', ')}`).toBe(1);
   await page.getByTestId('train.resetAll').click();
 });
 
