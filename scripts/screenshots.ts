@@ -87,7 +87,7 @@ async function main(): Promise<void> {
     const writer = shotWriter(opts.out, opts.only, opts.fullPage);
     const ctx: ShotContext = { page, shot: writer.shot, log };
     const skipped = await runFirstHour(ctx).catch(async (e: unknown) => {
-      const file = path.join(opts.out, 'failure.png');
+      const file = path.join(os.tmpdir(), 'fer-screenshots-failure.png');
       await page.screenshot({ path: file }).catch(() => undefined);
       log(`failed; the page as it was: ${file}`);
       throw e;

@@ -223,7 +223,7 @@ async function results(ctx: ShotContext, runId: string): Promise<void> {
   await expect(page.getByTestId('results.ns.accuracy.chart')).toBeVisible();
   // The last student's matrix and, below it, accuracy per iteration (Fig. 6).
   const b = page.getByTestId('results.confusion.b');
-  await shot({ id: '06', name: fileName('06'), page, top: b, offset: 60 });
+  await shot({ id: '06', name: fileName('06'), page, top: b, offset: 30 });
 
   await page.getByTestId('results.spatial.compute').click();
   await expect(page.getByTestId('results.spatial.result')).toBeVisible({ timeout: 2 * MINUTE });
