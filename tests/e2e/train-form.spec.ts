@@ -107,6 +107,7 @@ test('a changed row keeps its input, unit and "changed" mark apart (1280x800, th
     .locator('[data-testid^="train.group."]')
     .evaluateAll((els) => els.map((e) => Math.round(e.getBoundingClientRect().width)));
   expect(new Set(widths).size, `group widths ${widths.join(', ')}`).toBe(1);
+  await page.getByTestId('train.form').screenshot({ path: 'test-results/train-form-rows.png' });
   await page.getByTestId('train.resetAll').click();
 });
 
