@@ -43,6 +43,32 @@ const htmlInjectionRule = [
   },
 ];
 
+/**
+ * The UI renders state (issue 16): it does not run models or open the database. No file under
+ * src/ui/ imports TensorFlow.js or the storage connection (src/storage/db) or calls getDb();
+ * UI components (.tsx) import no runtime storage module at all (types are fine). Data comes
+ * from the stores, which call the stages' APIs (src/runs, src/inference, src/preprocess/api ...).
+ * The harness hooks (debugHook.ts, moving to src/automation/) are exempt.
+ */
+const UI_TENSORFLOW = {
+  group: ['@tensorflow/*'],
+  message: 'The UI runs no model: use the inference store (src/inference/ runs in a worker).',
+};
+const UI_DB = {
+  group: ['**/storage/db'],
+  allowTypeImports: true,
+  message: 'The UI opens no database: read through a store and the stage APIs.',
+};
+const UI_STORAGE = {
+  group: ['**/storage/*', '**/storage'],
+  allowTypeImports: true,
+  message: 'UI components read data from stores, not from storage modules (types are fine).',
+};
+const uiGetDb = {
+  selector: "CallExpression[callee.name='getDb']",
+  message: 'The UI opens no database: read through a store and the stage APIs.',
+};
+
 export default tseslint.config(
   {
     ignores: [
@@ -72,6 +98,20 @@ export default tseslint.config(
       // `onClick={() => setX(y)}` is idiomatic React; a void shorthand there hides nothing.
       '@typescript-eslint/no-confusing-void-expression': ['error', { ignoreArrowShorthand: true }],
       'no-restricted-syntax': htmlInjectionRule,
+    },
+  },
+  {
+    files: ['src/ui/**/*.ts', 'src/ui/**/*.tsx'],
+    ignores: ['src/ui/**/debugHook.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [UI_TENSORFLOW, UI_DB] }],
+      'no-restricted-syntax': [...htmlInjectionRule, uiGetDb],
+    },
+  },
+  {
+    files: ['src/ui/**/*.tsx'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [UI_TENSORFLOW, UI_DB, UI_STORAGE] }],
     },
   },
   { files: ['eslint.config.js'], ...tseslint.configs.disableTypeChecked },

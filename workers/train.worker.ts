@@ -16,7 +16,8 @@ import {
 import { setWasmThreadsOverride, trainingWasmThreads } from '../src/compute/wasmThreads';
 import { modelFlops } from '../src/model/flops';
 import { type FerDatabase, getDb } from '../src/storage/db';
-import { getRun, putRun } from '../src/storage/runs';
+import { getRun } from '../src/storage/runs';
+import { writeRunChange } from '../src/runs/writer';
 import { StorageError } from '../src/storage/errors';
 import { idbFrameSource } from '../src/train/data/source';
 import type { FromTrainWorker, ToTrainWorker } from '../src/train/protocol';
@@ -72,12 +73,8 @@ async function measure(requests: StepTimingRequest[], backend: BackendName | nul
 
 /** The stored run says the GPU device was lost (not the GPU read that failed because of it). */
 async function recordDeviceLoss(db: FerDatabase, runId: string, message: string): Promise<void> {
-  const run = await getRun(db, runId);
-  if (!run || run.status !== 'failed') return;
-  const where = / \(resumable from [^)]*\)$/.exec(run.message ?? '')?.[0] ?? '';
-  run.message = `${message}${where}`;
-  await putRun(db, run);
-  post({ type: 'saved', run });
+  const run = await writeRunChange(db, { type: 'device-lost', runId, message });
+  if (run) post({ type: 'saved', run });
 }
 
 async function start(runId: string, backend: ToTrainWorker & { type: 'start' }): Promise<void> {

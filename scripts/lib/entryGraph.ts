@@ -29,6 +29,8 @@ export const HEAVY_LIBRARIES: readonly HeavyLibrary[] = [
   { name: 'recharts', pattern: /\/node_modules\/recharts\// },
   { name: 'ffmpeg.wasm', pattern: /\/node_modules\/@ffmpeg\/ffmpeg\// },
   { name: 'MediaPipe tasks-vision', pattern: /\/node_modules\/@mediapipe\/tasks-vision\// },
+  // The WebM demuxer (~270 kB): loaded with the WebCodecs path only (issue 18 part 3).
+  { name: 'mediabunny', pattern: /\/node_modules\/mediabunny\// },
 ];
 
 /**

@@ -1,14 +1,48 @@
 /**
  * Charts on the page as files: every chart is an element whose data-testid ends in ".chart"
  * with a recharts <svg> inside. SVG = that element serialised standalone (namespace, size, the
- * theme's background, every colour and font resolved to a literal value); PNG = the same SVG
- * drawn onto a canvas at `scale` x.
+ * theme's background, every colour and font resolved to a literal value, the legend drawn in,
+ * optionally the print theme, a printed width in mm and the figure's metadata); PNG = the same
+ * SVG drawn onto a canvas at `scale` x.
  */
+import {
+  applyPrintTheme,
+  type ExportTheme,
+  legendIntoSvg,
+  PRINT_THEME,
+  printColourMap,
+} from './chartTheme';
+import { addSvgMetadata, type FigureMeta } from './figure';
+
+export interface SvgExportOptions {
+  theme: ExportTheme;
+  /** Printed width in mm: the svg's width/height become mm, its viewBox stays in px. */
+  widthMm?: number;
+  /** Caption data written as <title>, <desc> and <metadata>. */
+  meta?: FigureMeta;
+}
 export interface PageChart {
   testId: string;
   /** The chart's title for file names: aria-label, data-title, or the test id. */
   title: string;
   svg: SVGSVGElement;
+}
+
+/**
+ * A chart's name for people: its data-title or aria-label, else its first heading, else the
+ * test id in words ("results.ns.accuracy.chart" -> "ns accuracy").
+ */
+function chartTitle(el: HTMLElement, testId: string): string {
+  const heading = el.querySelector('h1, h2, h3, h4, h5, h6')?.textContent.trim();
+  return (
+    el.dataset.title ??
+    el.getAttribute('aria-label') ??
+    (heading ||
+      testId
+        .replace(/\.chart$/, '')
+        .replace(/^[a-z]+\./, '')
+        .replace(/[._]/g, ' '))
+  );
 }
 
 /** Charts under `root`: the largest <svg> (recharts' surface, not legend icons) of each. */
@@ -27,11 +61,7 @@ export function findCharts(root: ParentNode = document): PageChart[] {
     }
     if (!best) continue;
     const testId = el.dataset.testid ?? 'chart';
-    out.push({
-      testId,
-      title: el.getAttribute('aria-label') ?? el.dataset.title ?? testId.replace(/\.chart$/, ''),
-      svg: best,
-    });
+    out.push({ testId, title: chartTitle(el, testId), svg: best });
   }
   return out;
 }
@@ -87,24 +117,40 @@ function backgroundBehind(el: Element): string {
 }
 
 /** A standalone SVG document of the chart (open in a browser or a vector editor). */
-export function serialiseSvg(svg: SVGSVGElement): { text: string; width: number; height: number } {
+export function serialiseSvg(
+  svg: SVGSVGElement,
+  options: SvgExportOptions = { theme: 'current' },
+): { text: string; width: number; height: number } {
   const r = svg.getBoundingClientRect();
   const width = Math.round(Number(svg.getAttribute('width')) || r.width || 400);
   const height = Math.round(Number(svg.getAttribute('height')) || r.height || 300);
   const clone = svg.cloneNode(true) as SVGSVGElement;
   inlineComputedStyle(svg, clone);
+  // The live surface's own style (width: 100%) means nothing outside the page.
+  clone.style.removeProperty('width');
+  clone.style.removeProperty('height');
+  legendIntoSvg(svg, clone, inlineComputedStyle);
   clone.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
   clone.setAttribute('xmlns:xlink', 'http://www.w3.org/1999/xlink');
-  clone.setAttribute('width', String(width));
-  clone.setAttribute('height', String(height));
-  if (!clone.getAttribute('viewBox')) clone.setAttribute('viewBox', `0 0 ${width} ${height}`);
+  clone.setAttribute('viewBox', `0 0 ${width} ${height}`);
+  if (options.widthMm !== undefined) {
+    const mm = options.widthMm;
+    clone.setAttribute('width', `${mm}mm`);
+    clone.setAttribute('height', `${Number(((mm * height) / width).toFixed(2))}mm`);
+  } else {
+    clone.setAttribute('width', String(width));
+    clone.setAttribute('height', String(height));
+  }
   const style = getComputedStyle(svg);
   if (!clone.getAttribute('font-family')) clone.setAttribute('font-family', style.fontFamily);
+  const print = options.theme === 'print';
+  if (print) applyPrintTheme(clone, printColourMap(svg.parentElement ?? document.body));
   const bg = document.createElementNS('http://www.w3.org/2000/svg', 'rect');
   bg.setAttribute('width', '100%');
   bg.setAttribute('height', '100%');
-  bg.setAttribute('fill', backgroundBehind(svg));
+  bg.setAttribute('fill', print ? PRINT_THEME.background : backgroundBehind(svg));
   clone.insertBefore(bg, clone.firstChild);
+  if (options.meta) addSvgMetadata(clone, options.meta);
   const text = `<?xml version="1.0" encoding="UTF-8"?>\n${new XMLSerializer().serializeToString(clone)}`;
   return { text, width, height };
 }

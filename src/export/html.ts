@@ -72,17 +72,22 @@ function pseudoTable(run: RunRecord): string {
 function curves(run: RunRecord): string {
   const epochs = run.phases.flatMap((p) => p.epochs);
   if (epochs.length === 0) return '<p>No epoch finished.</p>';
+  const xTitle = 'epoch (all phases in order)';
   const loss = lineChartSvg({
-    title: 'Loss per epoch (all phases in order)',
+    title: 'Loss per epoch',
+    xTitle,
+    includeZero: true,
     series: [
       { name: 'train loss', color: '#2b6cb0', values: epochs.map((x) => x.trainLoss) },
       { name: 'val loss', color: '#c53030', values: epochs.map((x) => x.valLoss) },
     ],
   });
   const acc = lineChartSvg({
-    title: 'Accuracy per epoch (all phases in order)',
+    title: 'Accuracy per epoch',
+    xTitle,
     yMin: 0,
     yMax: 1,
+    unit: 'percent',
     series: [
       { name: 'train accuracy', color: '#2b6cb0', values: epochs.map((x) => x.trainAccuracy) },
       { name: 'val accuracy', color: '#c53030', values: epochs.map((x) => x.valAccuracy) },
@@ -91,6 +96,9 @@ function curves(run: RunRecord): string {
   });
   const lr = lineChartSvg({
     title: 'Learning rate per epoch',
+    xTitle,
+    unit: 'lr',
+    includeZero: true,
     series: [
       { name: 'learning rate', color: '#6b46c1', values: epochs.map((x) => x.learningRate) },
     ],

@@ -7,6 +7,7 @@ import { getDb } from '../storage/db';
 import {
   cropBytes,
   deletePreprocessed as deleteStored,
+  getFrame,
   listFrames as listStoredFrames,
   listPreprocessed as listStoredOutcomes,
   preprocessStatus as storedStatus,
@@ -169,6 +170,14 @@ export async function getPreprocessStatus(datasetId: string): Promise<Preprocess
 
 export async function listFrames(itemId: string): Promise<StoredFrame[]> {
   return listStoredFrames(await getDb(), itemId);
+}
+
+/** One stored frame (its record and crops), or undefined. */
+export async function storedFrame(
+  itemId: string,
+  frameIndex: number,
+): Promise<StoredFrame | undefined> {
+  return getFrame(await getDb(), itemId, frameIndex);
 }
 
 export async function listItemOutcomes(datasetId: string): Promise<PreprocessedRecord[]> {

@@ -4,7 +4,8 @@
  */
 import type { BackendName } from '../compute/backend';
 import { getDb } from '../storage/db';
-import { getRun, listRuns, putRun } from '../storage/runs';
+import { changeRun } from '../runs/writer';
+import { getRun, listRuns } from '../storage/runs';
 import { validateTrainConfig, type TrainConfig } from './config';
 import type { FromTrainWorker, ToTrainWorker } from './protocol';
 import type { TrainProgress } from './run/engine';
@@ -51,7 +52,7 @@ export async function createRun(config: TrainConfig, name?: string): Promise<Run
     name ?? `Run ${new Date(now).toISOString().slice(0, 19).replace('T', ' ')}`,
     now,
   );
-  await putRun(await getDb(), run);
+  await changeRun({ type: 'created', run });
   return run;
 }
 

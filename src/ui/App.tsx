@@ -23,6 +23,7 @@ import {
   TabSuspense,
   TrainPanel,
 } from './lazyTabs';
+import { useRunsStore } from './runs/runsStore';
 
 const VIEW_LABELS: Record<View, string> = {
   data: 'Data',
@@ -76,6 +77,8 @@ export function App() {
     void useTrainStore.getState().resumeAfterReload();
     void ensurePersistence();
   }, [init, refresh]);
+  // Every panel's list of runs follows the writer's changes (training worker, other tabs).
+  useEffect(() => useRunsStore.getState().watch(), []);
   // The first dataset (the demo on a first open) is shown until the user picks another.
   const current = datasets.find((d) => d.id === selected) ?? datasets[0];
   return (

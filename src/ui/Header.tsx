@@ -1,4 +1,4 @@
-import { explainBackend } from '../compute/backend';
+import { explainBackend } from '../compute/backendInfo';
 import { describeBackend, useAppStore } from './store';
 import { StorageMeter } from './datasets/StorageMeter';
 import { BackendSettings } from './settings/BackendSettings';

@@ -13,7 +13,7 @@ import { makeGroupFrame, makePortraitFrame, recall } from './groupFrame';
  * a generated group frame (the tiled detection pass), landmark quality against face size,
  * and one person per mined clip in a video where two people swap sizes half-way.
  */
-const dist = path.resolve(process.env.E2E_DIST ?? 'dist');
+const dist = path.resolve(process.env.E2E_DIST ?? 'dist-automation');
 let tmp: string;
 let profile: string;
 

@@ -152,7 +152,13 @@ test('a tiny run exports weights that re-import to the same predictions; CSV, re
       : -1;
   });
   expect(liveSymbols).toBeGreaterThan(0);
-  expect((svg.match(/recharts-symbols/g) ?? []).length).toBe(liveSymbols);
+  // recharts' legend is HTML beside the plot; the export draws it in (its icons are symbols too).
+  const legendSymbols = await page
+    .getByTestId('compare.chart')
+    .locator('.recharts-legend-wrapper .recharts-symbols')
+    .count();
+  expect(legendSymbols).toBe(2);
+  expect((svg.match(/recharts-symbols/g) ?? []).length).toBe(liveSymbols + legendSymbols);
   // Outside the app (a blank page, no app CSS) the series are drawn in their colour: the export
   // carries literal colours, not the app's CSS variables.
   expect(svg).not.toContain('var(--');

@@ -6,6 +6,7 @@
  */
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { openWithHooks } from './appHooks';
+import { bestPhase } from '../../src/runs/phases';
 import type { ClipPrediction, EvaluationRecord, RunRecord } from '../../src/train/run/record';
 
 test.describe.configure({ mode: 'serial' });
@@ -70,15 +71,23 @@ async function checkConfusion(page: Page, testId: string, ev: EvaluationRecord, 
   await expect(page.getByTestId(`${testId}.total`)).toHaveText(String(ev.total));
 }
 
-/** Every view against the stored record (the student phase and its first clip selected). */
+/**
+ * Every view against the stored record (the phase picked by default — the best on validation,
+ * issue 17 item 10 — and its first clip selected).
+ */
 async function checkViews(page: Page, run: RunRecord): Promise<void> {
   const [teacher, student] = run.phases;
   const tEv = teacher?.evaluation;
   const sEv = student?.evaluation;
-  if (!teacher || !student || !tEv || !sEv) throw new Error('phases missing');
+  const best = bestPhase(run);
+  const bEv = best?.evaluation;
+  if (!teacher || !student || !tEv || !sEv || !best || !bEv) throw new Error('phases missing');
   const k = run.classes.length;
   await expect(page.getByTestId('results')).toHaveAttribute('data-run-id', run.id);
-  await expect(page.getByTestId('results')).toHaveAttribute('data-phase', String(student.index));
+  await expect(page.getByTestId('results')).toHaveAttribute('data-phase', String(best.index));
+  await expect(page.getByTestId('results.phase').locator('option:checked')).toHaveText(
+    `${best.name} (best on validation)`,
+  );
 
   // Fig. 5: teacher beside the last student, cell by cell.
   await checkConfusion(page, 'results.confusion.a', tEv, run);
@@ -106,17 +115,17 @@ async function checkViews(page: Page, run: RunRecord): Promise<void> {
     page.getByTestId('results.channelClass.chart'),
     'data-means',
   );
-  const expected = regionMeansByClass(sEv.predictions, k);
+  const expected = regionMeansByClass(bEv.predictions, k);
   expect(means.map((m) => m === null)).toEqual(expected.map((m) => m === null));
   means.forEach((m, c) => expectClose(m ?? [], expected[c] ?? [], 12));
   const clipsPerClass = await json<number[]>(
     page.getByTestId('results.channelClass.chart'),
     'data-clips',
   );
-  expect(clipsPerClass.reduce((a, b) => a + b, 0)).toBe(sEv.total);
+  expect(clipsPerClass.reduce((a, b) => a + b, 0)).toBe(bEv.total);
 
   // The first clip: frame timeline, region weights per frame, prediction distribution.
-  const clip = sEv.predictions[0];
+  const clip = bEv.predictions[0];
   if (!clip) throw new Error('no predictions');
   await checkClip(page, clip, run);
 }

@@ -9,7 +9,7 @@ import { IDBFactory } from 'fake-indexeddb';
 import { afterEach, beforeAll, beforeEach } from 'vitest';
 import { stream } from '../../compute/random';
 import { openFerDb, type FerDatabase } from '../../storage/db';
-import { putRun } from '../../storage/runs';
+import { writeRunChange } from '../../runs/writer';
 import { mergeConfig } from '../../model/config';
 import { useFastTestBackend } from '../compute/testBackend';
 import { tinyTrainConfig, type TrainConfig } from '../../train/config';
@@ -101,7 +101,7 @@ export function config(over: Partial<TrainConfig['optim']> = {}, iterations = 1)
 
 export async function newRun(c: TrainConfig, id: string): Promise<RunRecord> {
   const run = newRunRecord(c, id, id, 0);
-  await putRun(db, run);
+  await writeRunChange(db, { type: 'created', run });
   return run;
 }
 

@@ -3,12 +3,14 @@
  *   - images: one frame at t = 0;
  *   - MP4/WebM the browser plays (main thread): seek to i / fps, draw the frame; the
  *     timestamp is the seek position (the browser shows the frame at that time);
- *   - MP4s whose codec the browser's VideoDecoder takes (H.264, VP9, AV1...), where there is no
- *     <video> (workers): WebCodecs (webcodecs.ts), the same frames and timestamps as
- *     ffmpeg's `fps` filter below, decoded natively; on any failure the ffmpeg.wasm path
- *     takes over from the first frame not yet given;
- *   - everything else (AVI/Xvid, WebM in workers): ffmpeg.wasm's `fps` filter resamples to the
- *     rate and `showinfo` prints each output frame's pts, which becomes the timestamp.
+ *   - MP4s (demuxed by mp4box) and WebM/Matroska (demuxed by mediabunny) whose codec the
+ *     browser's VideoDecoder takes (H.264, VP8, VP9, AV1...), where there is no <video>
+ *     (workers): WebCodecs (webcodecs.ts), the same frames and timestamps as ffmpeg's `fps`
+ *     filter below, decoded natively; on any failure the ffmpeg.wasm path takes over from the
+ *     first frame not yet given;
+ *   - everything else (AVI/Xvid, codecs VideoDecoder lacks): ffmpeg.wasm's `fps` filter
+ *     resamples to the rate and `showinfo` prints each output frame's pts, which becomes the
+ *     timestamp.
  */
 import { withFfmpeg } from './ffmpeg';
 import { fitSize } from './fitSize';
@@ -78,10 +80,12 @@ export async function* extractFrames(
   }
 
   let given = 0;
-  if (webcodecsCandidate(s, opts)) {
+  const container = webcodecsContainer(s, opts);
+  if (container) {
     try {
       const wc = await import('./webcodecs');
       const frames = wc.webcodecsFrames(file, {
+        container,
         fps: opts.fps,
         maxFrames: max,
         maxSide: opts.maxSide,
@@ -118,18 +122,21 @@ export async function* extractFrames(
   }
 }
 
-/** Why the last MP4 that WebCodecs was tried on went to ffmpeg.wasm instead (for tests). */
+/** Why the last MP4/WebM that WebCodecs was tried on went to ffmpeg.wasm instead (for tests). */
 export let lastWebCodecsFallback: string | null = null;
 
-/** MP4 in a worker (no <video>) where WebCodecs exists; not for a start offset (thumbnails). */
-function webcodecsCandidate(
+/**
+ * MP4 or WebM/Matroska in a worker (no <video>) where WebCodecs exists: the container to
+ * demux; null for everything else and for a start offset (thumbnails).
+ */
+function webcodecsContainer(
   s: Awaited<ReturnType<typeof precheck>>,
   opts: ExtractFramesOptions,
-): boolean {
-  if (opts.forceFfmpeg || s.kind !== 'video' || s.container !== 'mp4' || opts.startSec) {
-    return false;
-  }
-  return typeof VideoDecoder !== 'undefined' && typeof EncodedVideoChunk !== 'undefined';
+): 'mp4' | 'matroska' | null {
+  if (opts.forceFfmpeg || s.kind !== 'video' || opts.startSec) return null;
+  if (s.container !== 'mp4' && s.container !== 'matroska') return null;
+  if (typeof VideoDecoder === 'undefined' || typeof EncodedVideoChunk === 'undefined') return null;
+  return s.container;
 }
 
 interface RawFrames {

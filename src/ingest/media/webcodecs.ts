@@ -1,5 +1,5 @@
 /**
- * Sampled frames of an MP4 through WebCodecs' VideoDecoder (the browser's own, native
+ * Sampled frames of an MP4 or a WebM through WebCodecs' VideoDecoder (the browser's own, native
  * decoder), for where there is no <video> element (workers): about as cheap as decoding gets
  * in a browser, against ffmpeg.wasm, which decodes and converts every frame to RGBA in
  * WebAssembly to sample some of them.
@@ -12,9 +12,10 @@
  *
  * Throws WebCodecsUnsupported for what it cannot take (the caller then uses ffmpeg.wasm).
  */
+import type { CodedTrack } from './codedTrack';
 import { fitSize } from './fitSize';
 import { selectFrames } from './frameSelect';
-import { demuxMp4, WebCodecsUnsupported, type Mp4VideoTrack } from './mp4Demux';
+import { demuxMp4, WebCodecsUnsupported } from './mp4Demux';
 import type { ExtractedFrame } from './types';
 
 export { WebCodecsUnsupported } from './mp4Demux';
@@ -23,6 +24,8 @@ export { WebCodecsUnsupported } from './mp4Demux';
 export const webcodecsStats = { videos: 0, decodedFrames: 0, keptFrames: 0 };
 
 export interface WebCodecsOptions {
+  /** The container (sniffed): MP4 through mp4box, WebM/Matroska through mediabunny. */
+  container: 'mp4' | 'matroska';
   fps: number;
   maxFrames?: number;
   maxSide?: number;
@@ -43,17 +46,49 @@ export function webcodecsAvailable(): boolean {
   return typeof VideoDecoder !== 'undefined' && typeof EncodedVideoChunk !== 'undefined';
 }
 
-/** Decoder config for a track, or unsupported. */
-async function configFor(track: Mp4VideoTrack): Promise<VideoDecoderConfig> {
-  const config: VideoDecoderConfig = {
-    codec: track.codec,
-    codedWidth: track.codedWidth,
-    codedHeight: track.codedHeight,
-    ...(track.description ? { description: track.description } : {}),
+/** Frame data of an MP4 is read from the Blob a stretch at a time. */
+const READ_STRETCH = 4 * 1024 * 1024;
+
+/** An MP4's first video track (mp4box), its frames read by byte range. */
+async function mp4Track(file: Blob): Promise<CodedTrack> {
+  const track = await demuxMp4(file);
+  let bytes: Uint8Array | null = null;
+  let bytesFrom = 0;
+  const read = async (d: number): Promise<Uint8Array> => {
+    const s = at(track.samples, d);
+    if (!bytes || s.offset < bytesFrom || s.offset + s.size > bytesFrom + bytes.length) {
+      bytesFrom = s.offset;
+      const len = Math.max(s.size, READ_STRETCH);
+      bytes = new Uint8Array(await file.slice(s.offset, s.offset + len).arrayBuffer());
+      if (bytes.length < s.size) throw new Error('coded frame lies past the end of the file');
+    }
+    return bytes.subarray(s.offset - bytesFrom, s.offset - bytesFrom + s.size);
   };
+  return {
+    config: {
+      codec: track.codec,
+      codedWidth: track.codedWidth,
+      codedHeight: track.codedHeight,
+      ...(track.description ? { description: track.description } : {}),
+    },
+    timescale: track.timescale,
+    samples: track.samples,
+    read,
+    close: () => undefined,
+  };
+}
+
+async function demux(file: Blob, container: WebCodecsOptions['container']): Promise<CodedTrack> {
+  if (container === 'mp4') return mp4Track(file);
+  const { demuxWebm } = await import('./webmDemux');
+  return demuxWebm(file);
+}
+
+/** The track's decoder config if this browser's VideoDecoder takes it, else unsupported. */
+async function checkConfig(config: VideoDecoderConfig): Promise<VideoDecoderConfig> {
   const support = await VideoDecoder.isConfigSupported(config).catch(() => null);
   if (!support?.supported) {
-    throw new WebCodecsUnsupported(`this browser's VideoDecoder does not take ${track.codec}`);
+    throw new WebCodecsUnsupported(`this browser's VideoDecoder does not take ${config.codec}`);
   }
   return config;
 }
@@ -76,8 +111,19 @@ export async function* webcodecsFrames(
   opts: WebCodecsOptions,
 ): AsyncGenerator<ExtractedFrame> {
   if (!webcodecsAvailable()) throw new WebCodecsUnsupported('no WebCodecs here');
-  const track = await demuxMp4(file);
-  const config = await configFor(track);
+  const track = await demux(file, opts.container);
+  try {
+    yield* decodeTrack(track, await checkConfig(track.config), opts);
+  } finally {
+    track.close();
+  }
+}
+
+async function* decodeTrack(
+  track: CodedTrack,
+  config: VideoDecoderConfig,
+  opts: WebCodecsOptions,
+): AsyncGenerator<ExtractedFrame> {
   const { samples, timescale } = track;
 
   // Presentation order: rank r is the r-th frame shown; times from the first frame shown.
@@ -167,20 +213,6 @@ export async function* webcodecsFrames(
   const deadline = performance.now() + opts.timeoutMs;
   let fed = 0;
   let flushing: Promise<void> | null = null;
-  // Frame data is read from the Blob a stretch at a time.
-  let bytes: Uint8Array | null = null;
-  let bytesFrom = 0;
-  const READ_STRETCH = 4 * 1024 * 1024;
-  const chunkBytes = async (s: (typeof samples)[number]): Promise<Uint8Array> => {
-    if (!bytes || s.offset < bytesFrom || s.offset + s.size > bytesFrom + bytes.length) {
-      bytesFrom = s.offset;
-      const len = Math.max(s.size, READ_STRETCH);
-      bytes = new Uint8Array(await file.slice(s.offset, s.offset + len).arrayBuffer());
-      if (bytes.length < s.size) throw new Error('coded frame lies past the end of the file');
-    }
-    return bytes.subarray(s.offset - bytesFrom, s.offset - bytesFrom + s.size);
-  };
-
   const waitForSomething = (ms: number) =>
     new Promise<void>((resolve) => {
       const t = setTimeout(resolve, ms);
@@ -199,7 +231,7 @@ export async function* webcodecsFrames(
         if (fed < feed.length && decoder.decodeQueueSize < QUEUE_AHEAD) {
           const d = at(feed, fed);
           const s = at(samples, d);
-          const data = await chunkBytes(s);
+          const data = await track.read(d);
           decoder.decode(
             new EncodedVideoChunk({
               // Feeding starts at keyframes only (whole GOPs are skipped or fed).

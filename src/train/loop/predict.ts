@@ -5,7 +5,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { evaluate } from '../../evaluate/metrics';
-import { disposeForwardOutput, type FerModel, forward } from '../../model/model';
+import { forwardBatch } from '../../inference/core';
+import type { FerModel } from '../../model/model';
 import type { ClipLoader } from '../data/loader';
 import type { ClipPrediction, EvaluationRecord } from '../run/record';
 
@@ -15,12 +16,7 @@ export interface PredictOptions {
   signal?: AbortSignal;
 }
 
-function rows(values: Float32Array | Int32Array | Uint8Array, cols: number): number[][] {
-  const out: number[][] = [];
-  for (let i = 0; i < values.length; i += cols) out.push(Array.from(values.subarray(i, i + cols)));
-  return out;
-}
-
+/** Every clip of the loader through the shared forward pass (src/inference/core.ts). */
 export async function predictClips(
   model: FerModel,
   loader: ClipLoader,
@@ -31,41 +27,21 @@ export async function predictClips(
   for await (const batch of loader.epoch(0)) {
     try {
       opts.signal?.throwIfAborted();
-      const fwd = forward(model, batch.x, { training: false, frameMask: batch.mask });
-      const [b, t] = batch.mask.shape;
-      const probsT = tf.softmax(fwd.logits);
-      const [probs, frameW, regionW, mask] = await Promise.all([
-        probsT.data(),
-        fwd.attention.frameWeights.data(),
-        fwd.attention.regionWeights ? fwd.attention.regionWeights.data() : null,
-        batch.mask.data(),
-      ]);
-      probsT.dispose();
-      disposeForwardOutput(fwd);
-      const k = model.config.numClasses;
-      const probRows = rows(probs, k);
-      const regions = model.config.backbone.regions;
-      for (let i = 0; i < b; i++) {
+      const outputs = await forwardBatch(model, batch);
+      outputs.forEach((o, i) => {
         const clip = batch.clips[i];
-        if (!clip) continue;
-        const p = probRows[i] ?? [];
-        const real: number[] = [];
-        for (let j = 0; j < t; j++) if ((mask[i * t + j] ?? 0) > 0) real.push(j);
+        if (!clip) return;
         out.push({
           itemId: clip.itemId,
           key: clip.key,
           label: labelOf(clip),
-          predicted: p.indexOf(Math.max(...p)),
-          probs: p,
-          frames: real.map((j) => batch.frameIndices[i]?.[j] ?? -1),
-          frameWeights: real.map((j) => frameW[i * t + j] ?? 0),
-          regionWeights: regionW
-            ? real.map((j) =>
-                Array.from(regionW.subarray((i * t + j) * regions, (i * t + j + 1) * regions)),
-              )
-            : [],
+          predicted: o.predicted,
+          probs: o.probs,
+          frames: o.real.map((j) => o.fed[j] ?? -1),
+          frameWeights: o.frameWeights,
+          regionWeights: o.regionWeights,
         });
-      }
+      });
     } finally {
       tf.dispose([batch.x, batch.mask]);
     }

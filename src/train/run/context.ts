@@ -1,11 +1,11 @@
 /** What a running training run shares between its parts: the record, data, deps, timing. */
 import * as tf from '@tensorflow/tfjs';
 import type { FerDatabase } from '../../storage/db';
-import { saveCheckpoint } from '../../storage/runs';
+import { writeRunChange } from '../../runs/writer';
 import { type TrainConfig } from '../config';
 import type { FrameSource } from '../data/source';
 import { type RunData } from './data';
-import type { CheckpointRecord, RunEnvironment, RunRecord } from './record';
+import type { CheckpointRecord, PhaseModelRecord, RunEnvironment, RunRecord } from './record';
 
 export type TrainStage = 'loading' | 'pseudo-labelling' | 'training' | 'validating' | 'saving';
 
@@ -78,7 +78,7 @@ export class RunContext {
     this.run.updatedAt = Date.now();
     this.run.totalMs += performance.now() - this.lastSave;
     this.lastSave = performance.now();
-    await saveCheckpoint(this.deps.db, this.run, checkpoint, phaseModel);
+    await writeRunChange(this.deps.db, { type: 'progress', run: this.run, checkpoint, phaseModel });
     this.deps.onSaved?.(structuredClone(this.run));
   }
   private lastSave = this.started;
@@ -112,4 +112,4 @@ export class RunContext {
   }
 }
 
-export type PhaseModelArg = Parameters<typeof saveCheckpoint>[3];
+export type PhaseModelArg = PhaseModelRecord | null;

@@ -9,7 +9,8 @@ import * as tf from '@tensorflow/tfjs';
 import { createAdam } from '../../compute/fusedAdam';
 import { balancedClassWeights } from '../../model/loss';
 import { createModel, disposeModel } from '../../model/model';
-import { getCheckpoint, getRun, phaseModelKey, putRun } from '../../storage/runs';
+import { writeRunChange } from '../../runs/writer';
+import { getCheckpoint, getRun, phaseModelKey } from '../../storage/runs';
 import { phaseLearningRate } from '../config';
 import { evaluatePredictions, predictClips } from '../loop/predict';
 import { restoreModel, restoreOptimizer, snapshotModel, snapshotOptimizer } from '../loop/snapshot';
@@ -237,7 +238,7 @@ export async function runTraining(runId: string, deps: EngineDeps): Promise<RunR
     run.status = 'failed';
     run.message = e instanceof Error ? e.message : String(e);
     run.updatedAt = Date.now();
-    await putRun(db, run);
+    await writeRunChange(db, { type: 'progress', run });
     deps.onSaved?.(structuredClone(run));
     throw e;
   }
@@ -263,27 +264,20 @@ export async function runTraining(runId: string, deps: EngineDeps): Promise<RunR
     await ctx.save(null);
     return run;
   } catch (e) {
-    // The record in memory may be ahead of the last checkpoint (an epoch half recorded): the
-    // stored record is the one consistent with the checkpoint, so the status goes on that.
-    const stored = (await getRun(db, runId).catch(() => undefined)) ?? run;
     const reason: unknown = deps.signal.aborted ? deps.signal.reason : null;
     // An abort with an Error (e.g. the GPU device was lost) is the real cause of whatever failed.
     const cause = reason instanceof Error ? reason : e;
-    const where = `epoch ${stored.position.epoch + 1} of ${stored.phases[stored.position.phase]?.name ?? 'the run'}`;
     const numeric = !(reason instanceof Error) && e instanceof NonFiniteLossError;
-    if (reason === 'pause') {
-      stored.status = 'paused';
-      stored.message = `Paused; resumes from ${where}.`;
-    } else if (numeric) {
-      // Not a failure of the run: it waits at its last checkpoint for a lower learning rate.
-      stored.status = 'paused';
-      stored.message = `${e.message} (resumes from ${where})`;
-    } else {
-      stored.status = 'failed';
-      stored.message = `${cause instanceof Error ? cause.message : String(cause)} (resumable from ${where})`;
-    }
-    stored.updatedAt = Date.now();
-    await putRun(db, stored).catch(() => undefined);
+    // The record in memory may be ahead of the last checkpoint (an epoch half recorded): the
+    // writer puts the status on the stored record, the one consistent with the checkpoint.
+    const stored =
+      (await writeRunChange(db, {
+        type: 'stopped',
+        runId,
+        fallback: run,
+        why: reason === 'pause' ? 'pause' : numeric ? 'non-finite' : 'failed',
+        message: numeric ? e.message : cause instanceof Error ? cause.message : String(cause),
+      })) ?? run;
     deps.onSaved?.(structuredClone(stored));
     if (reason === 'pause' || numeric) return stored;
     throw cause;

@@ -18,11 +18,26 @@ import {
 import { comparisonRows, type ComparisonRow } from '../../export/compare';
 import { validateModelConfig } from '../../model/config';
 import { modelFlops, PAPER_OUR_MODEL, PAPER_PEERS } from '../../model/flops';
-import { getDb } from '../../storage/db';
-import { listRuns } from '../../storage/runs';
-import type { RunRecord } from '../../train/run/record';
 import { RunExports } from '../export/RunExports';
+import { useRunsStore } from '../runs/runsStore';
 import { ClaimsTable } from './ClaimsTable';
+import { TOP_LEGEND } from '../results/chartParts';
+import { formatTick, formatValue, logTicks, niceScale, paddedDomain } from '../../visualise/ticks';
+
+/** Fig. 7's axes: log ticks (1, 2, 5 per decade) over padded x, nice percent ticks for y. */
+function fig7Axes(all: readonly Point[]) {
+  const x = logTicks(
+    ...paddedDomain(
+      all.map((p) => p.x),
+      { log: true, pad: 0.06 },
+    ),
+  );
+  const y = niceScale(
+    all.map((p) => p.accuracy),
+    { min: 0, max: 1, pad: 0.08 },
+  );
+  return { x, y };
+}
 
 const pct = (v: number | null): string => (v === null ? '—' : `${(100 * v).toFixed(1)}%`);
 const millions = (v: number): string => `${(v / 1e6).toFixed(v < 1e6 ? 3 : 2)} M`;
@@ -66,46 +81,29 @@ function points(rows: readonly ComparisonRow[], axis: Axis) {
 }
 
 export function RunComparison() {
-  const [runs, setRuns] = useState<RunRecord[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const runs = useRunsStore((r) => (r.loaded ? r.runs : null));
+  const error = useRunsStore((r) => r.error);
+  const refresh = useRunsStore((r) => r.refresh);
   const [axis, setAxis] = useState<Axis>('flops');
   const [selected, setSelected] = useState<string | null>(null);
-  const [version, setVersion] = useState(0);
   useEffect(() => {
-    let live = true;
-    getDb()
-      .then(listRuns)
-      .then(
-        (r) => {
-          if (!live) return;
-          setRuns(r);
-          setError(null);
-        },
-        (e: unknown) => {
-          if (live) setError(e instanceof Error ? e.message : String(e));
-        },
-      );
-    return () => {
-      live = false;
-    };
-  }, [version]);
+    void refresh();
+  }, [refresh]);
 
   if (error) return <p className="error">{error}</p>;
   if (!runs) return <section data-testid="compare.panel">Loading runs…</section>;
   const rows = comparisonRows(runs);
   const { measured, reported } = points(rows, axis);
   const run = runs.find((r) => r.id === selected);
+  const axes = fig7Axes([...measured, ...reported]);
+  const xUnit = axis === 'flops' ? 'gflops' : 'mparams';
   return (
     <section className="run-comparison" data-testid="compare.panel">
       <h2>Runs</h2>
       <p>
         {rows.length} stored run(s). Accuracy and macro-F1 are on each run&apos;s validation split
         (best epoch); params and FLOPs are computed from the final phase&apos;s model config.{' '}
-        <button
-          type="button"
-          data-testid="compare.refresh"
-          onClick={() => setVersion((v) => v + 1)}
-        >
+        <button type="button" data-testid="compare.refresh" onClick={() => void refresh()}>
           Refresh
         </button>
       </p>
@@ -201,29 +199,56 @@ export function RunComparison() {
       >
         <ScatterChart
           width={640}
-          height={320}
-          margin={{ top: 10, right: 20, bottom: 30, left: 10 }}
+          height={340}
+          margin={{ top: 10, right: 24, bottom: 30, left: 16 }}
         >
           <CartesianGrid strokeDasharray="3 3" />
           <XAxis
             type="number"
             dataKey="x"
             scale="log"
-            domain={['auto', 'auto']}
-            allowDataOverflow
-            name={axis === 'flops' ? 'GFLOPs / frame' : 'params (M)'}
+            domain={axes.x.domain}
+            ticks={axes.x.ticks}
+            interval={0}
+            tickFormatter={(v: number) => formatTick(v)}
+            tick={{ fontSize: 11 }}
+            name={axis === 'flops' ? 'GFLOPs per frame' : 'parameters (M)'}
             label={{
-              value: axis === 'flops' ? 'GFLOPs per frame (log)' : 'parameters, millions (log)',
-              position: 'bottom',
+              value: axis === 'flops' ? 'GFLOPs per frame (log scale)' : 'M parameters (log scale)',
+              position: 'insideBottom',
+              offset: -18,
+              fontSize: 12,
             }}
           />
-          <YAxis type="number" dataKey="accuracy" domain={[0, 1]} name="accuracy" />
+          <YAxis
+            type="number"
+            dataKey="accuracy"
+            domain={axes.y.domain}
+            ticks={axes.y.ticks}
+            interval={0}
+            tickFormatter={(v: number) => formatTick(v, 'percent', axes.y.step)}
+            tick={{ fontSize: 11 }}
+            name="validation accuracy"
+            label={{
+              value: 'validation accuracy',
+              angle: -90,
+              position: 'insideLeft',
+              dy: 50,
+              fontSize: 12,
+            }}
+          />
           <ZAxis range={[60, 60]} />
           <Tooltip
-            formatter={(v) => (typeof v === 'number' ? v.toPrecision(3) : String(v))}
+            formatter={(v, name) =>
+              typeof v !== 'number'
+                ? String(v)
+                : name === 'validation accuracy'
+                  ? formatValue(v, 'percent')
+                  : formatValue(v, xUnit)
+            }
             labelFormatter={() => ''}
           />
-          <Legend />
+          <Legend {...TOP_LEGEND} />
           <Scatter
             name="this app's runs (measured)"
             data={measured}
@@ -231,7 +256,7 @@ export function RunComparison() {
             isAnimationActive={false}
           />
           <Scatter
-            name="paper's models (reported, not measured)"
+            name="paper (reported, not measured)"
             data={reported}
             fill="var(--chart-muted)"
             isAnimationActive={false}

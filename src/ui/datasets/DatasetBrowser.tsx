@@ -1,7 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { getDb } from '../../storage/db';
-import { listItems } from '../../storage/datasets';
+import { datasetItems } from '../../ingest/api';
 import { naturalCompare } from '../../ingest/detect';
 import type { MediaItemRecord } from '../../storage/schema';
 import { ClassMappingTable } from '../ClassMappingTable';
@@ -33,12 +32,10 @@ export function DatasetBrowser({ dataset }: { dataset: DatasetSummary }) {
   const parent = useRef<HTMLDivElement>(null);
   useEffect(() => {
     let alive = true;
-    void getDb()
-      .then((db) => listItems(db, dataset.id))
-      .then((all) => {
-        // Natural order: clip2 before clip10, row #999 before #4999.
-        if (alive) setItems(all.sort((a, b) => naturalCompare(a.key, b.key)));
-      });
+    void datasetItems(dataset.id).then((all) => {
+      // Natural order: clip2 before clip10, row #999 before #4999.
+      if (alive) setItems(all.sort((a, b) => naturalCompare(a.key, b.key)));
+    });
     return () => {
       alive = false;
     };

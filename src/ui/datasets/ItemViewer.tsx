@@ -1,6 +1,5 @@
 import { useEffect, useState } from 'react';
-import { getDb } from '../../storage/db';
-import { getItemBlobs } from '../../storage/datasets';
+import { itemBlobs } from '../../ingest/api';
 import type { MediaItemRecord } from '../../storage/schema';
 import { playableUrl } from '../../ingest/media/playable';
 import { greyPixelsToBlob } from './pixels';
@@ -10,7 +9,7 @@ type View =
   { kind: 'video'; url: string; transcoded: boolean } | { kind: 'images'; urls: string[] };
 
 async function load(item: MediaItemRecord): Promise<View> {
-  const blobs = await getItemBlobs(await getDb(), item.id);
+  const blobs = await itemBlobs(item.id);
   const first = blobs[0];
   if (!first) throw new Error('This item has no stored data.');
   if (item.kind === 'video') {

@@ -1,22 +1,20 @@
 import { useEffect, useState } from 'react';
-import { getDb } from '../../storage/db';
-import { getItemBlobs, getThumbnail, putThumbnail } from '../../storage/datasets';
+import { cachedThumbnail, itemBlobs, storeThumbnail } from '../../ingest/api';
 import type { MediaItemRecord } from '../../storage/schema';
 import { makeThumbnail } from '../../ingest/media/thumbnail';
 import { greyPixelsToBlob } from './pixels';
 
 /** Thumbnails are made on first view and cached in IndexedDB, so import stays fast. */
 async function loadThumbnail(item: MediaItemRecord): Promise<Blob | null> {
-  const db = await getDb();
-  const cached = await getThumbnail(db, item.id);
+  const cached = await cachedThumbnail(item.id);
   if (cached) return cached;
-  const [first] = await getItemBlobs(db, item.id);
+  const [first] = await itemBlobs(item.id);
   if (!first) return null;
   const blob =
     item.kind === 'pixels'
       ? await greyPixelsToBlob(first.blob, item.width ?? 48, item.height ?? 48)
       : await makeThumbnail(first.blob, first.name);
-  await putThumbnail(db, item.id, item.datasetId, blob).catch(() => undefined);
+  await storeThumbnail(item, blob).catch(() => undefined);
   return blob;
 }
 

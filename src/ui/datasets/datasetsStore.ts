@@ -1,27 +1,21 @@
 import { create } from 'zustand';
 import {
-  getDb,
+  type DatasetSummary,
+  loadDatasetSummaries,
   onDbUnblocked,
   onDbVersionChange,
+  remapClass,
+  removeDataset,
   requestPersistence,
   storageUsage,
   type StorageUsage,
-} from '../../storage/db';
-import {
-  classCounts,
-  deleteDataset,
-  listDatasets,
-  setClassMapping,
   unfinishedImports,
-} from '../../storage/datasets';
+} from '../../ingest/api';
 import { toStorageError } from '../../storage/errors';
-import type { DatasetRecord, ImportJournalRecord } from '../../storage/schema';
+import type { ImportJournalRecord } from '../../storage/schema';
 import type { CanonicalClass } from '../../ingest/labels';
-import type { ClassCount } from '../../ingest/types';
 
-export interface DatasetSummary extends DatasetRecord {
-  classes: ClassCount[];
-}
+export { loadDatasetSummaries, type DatasetSummary };
 
 export interface DatasetsState {
   loaded: boolean;
@@ -34,12 +28,6 @@ export interface DatasetsState {
   remap: (id: string, rawLabel: string, canonical: CanonicalClass | null) => Promise<void>;
 }
 
-export async function loadDatasetSummaries(): Promise<DatasetSummary[]> {
-  const db = await getDb();
-  const records = await listDatasets(db);
-  return Promise.all(records.map(async (d) => ({ ...d, classes: await classCounts(db, d.id) })));
-}
-
 export const useDatasetsStore = create<DatasetsState>((set, get) => ({
   loaded: false,
   datasets: [],
@@ -48,10 +36,9 @@ export const useDatasetsStore = create<DatasetsState>((set, get) => ({
   error: null,
   refresh: async () => {
     try {
-      const db = await getDb();
       const [datasets, unfinished, usage] = await Promise.all([
         loadDatasetSummaries(),
-        unfinishedImports(db),
+        unfinishedImports(),
         storageUsage(),
       ]);
       set({ loaded: true, datasets, unfinished, usage, error: null });
@@ -61,14 +48,14 @@ export const useDatasetsStore = create<DatasetsState>((set, get) => ({
   },
   remove: async (id) => {
     try {
-      await deleteDataset(await getDb(), id);
+      await removeDataset(id);
     } catch (e) {
       set({ error: toStorageError(e).message });
     }
     await get().refresh();
   },
   remap: async (id, rawLabel, canonical) => {
-    await setClassMapping(await getDb(), id, rawLabel, canonical);
+    await remapClass(id, rawLabel, canonical);
     await get().refresh();
   },
 }));

@@ -5,14 +5,16 @@
  * built from the stored record (and the stored phase model) by src/export/*.
  */
 import { useEffect, useState } from 'react';
-import { findCharts, serialiseSvg, svgToPng, type PageChart } from '../../export/charts';
+import { findCharts, serialiseSvg, type PageChart } from '../../export/charts';
 import { downloadBlob, safeFileName } from '../../export/download';
 import { runReportHtml } from '../../export/html';
 import { predictionsCsv, pseudoLabelsCsv } from '../../export/tables';
 import { phaseModelZip } from '../../export/weights';
-import { getDb } from '../../storage/db';
-import { getPhaseModel } from '../../storage/runs';
+import { pickPhase } from '../../runs/phases';
 import type { RunRecord } from '../../train/run/record';
+import { PhaseSelect } from '../runs/PhaseSelect';
+import { useRunsStore } from '../runs/runsStore';
+import { ChartExports } from './ChartExports';
 
 function usePageCharts(): PageChart[] {
   const [charts, setCharts] = useState<PageChart[]>([]);
@@ -39,12 +41,13 @@ function usePageCharts(): PageChart[] {
 }
 
 export function RunExports({ run }: { run: RunRecord }) {
-  const finished = run.phases.filter((p) => p.finishedAt !== null && p.evaluation !== null);
   const [phase, setPhase] = useState<number | null>(null);
+  const phaseModel = useRunsStore((s) => s.phaseModel);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const charts = usePageCharts();
-  const chosen = finished.find((p) => p.index === phase) ?? finished[finished.length - 1];
+  // The phase picked, else the best on validation (issue 17 item 10).
+  const chosen = pickPhase(run, phase);
   const base = safeFileName(run.name);
 
   const act = async (what: () => Promise<void> | void): Promise<void> => {
@@ -62,11 +65,7 @@ export function RunExports({ run }: { run: RunRecord }) {
   const exportWeights = () =>
     act(async () => {
       if (!chosen) throw new Error('No finished phase has a stored model yet.');
-      const rec = await getPhaseModel(await getDb(), run.id, chosen.index);
-      if (!rec)
-        throw new Error(
-          `The model of phase "${chosen.name}" is not stored (it is kept when a phase finishes).`,
-        );
+      const rec = await phaseModel(run, chosen.index);
       const zip = await phaseModelZip(rec);
       downloadBlob(`${base}-${safeFileName(chosen.name)}-weights.zip`, zip, 'application/zip');
     });
@@ -81,21 +80,7 @@ export function RunExports({ run }: { run: RunRecord }) {
     <section className="run-exports" data-testid="export.panel" aria-label="Exports">
       <h3>Export</h3>
       <div className="row">
-        <label>
-          Phase{' '}
-          <select
-            data-testid="export.phase"
-            value={chosen?.index ?? ''}
-            onChange={(e) => setPhase(Number(e.target.value))}
-            disabled={finished.length === 0}
-          >
-            {finished.map((p) => (
-              <option key={p.index} value={p.index}>
-                {p.name}
-              </option>
-            ))}
-          </select>
-        </label>{' '}
+        <PhaseSelect run={run} value={phase} onChange={setPhase} testId="export.phase" />{' '}
         <button
           type="button"
           data-testid="export.weights"
@@ -168,45 +153,7 @@ export function RunExports({ run }: { run: RunRecord }) {
           Report (HTML)
         </button>
       </div>
-      {charts.length > 0 && (
-        <ul className="chart-exports" data-testid="export.charts">
-          {charts.map((c, i) => (
-            <li key={`${c.testId}-${i}`} data-chart={c.testId}>
-              {c.title}{' '}
-              <button
-                type="button"
-                data-testid="export.chart.svg"
-                onClick={() =>
-                  void act(() =>
-                    downloadBlob(
-                      `${base}-${safeFileName(c.title)}.svg`,
-                      serialiseSvg(c.svg).text,
-                      'image/svg+xml',
-                    ),
-                  )
-                }
-              >
-                SVG
-              </button>{' '}
-              <button
-                type="button"
-                data-testid="export.chart.png"
-                onClick={() =>
-                  void act(async () => {
-                    const s = serialiseSvg(c.svg);
-                    downloadBlob(
-                      `${base}-${safeFileName(c.title)}.png`,
-                      await svgToPng(s.text, s.width, s.height),
-                    );
-                  })
-                }
-              >
-                PNG
-              </button>
-            </li>
-          ))}
-        </ul>
-      )}
+      <ChartExports charts={charts} run={run} phase={chosen?.name ?? null} act={act} />
       {error && (
         <p className="error" role="alert" data-testid="export.error">
           {error}

@@ -1,8 +1,7 @@
 import { create } from 'zustand';
-import { getDb } from '../../storage/db';
 import { toStorageError } from '../../storage/errors';
+import { commitImport } from '../../ingest/api';
 import {
-  commitPlan,
   probePlan,
   type CommitResult,
   type ProgressReport,
@@ -111,7 +110,7 @@ export const useImportStore = create<ImportState>((set, get) => ({
       progress: { phase: 'storing', done: 0, total: plan.items.length, bytesDone: 0 },
     });
     try {
-      const r = await commitPlan(await getDb(), plan, {
+      const r = await commitImport(plan, {
         ...(resumeInto ? { datasetId: resumeInto } : {}),
         signal: controller.signal,
         onProgress: (progress) => set({ progress }),

@@ -18,6 +18,7 @@ import {
 } from '../../model/config';
 import { modelFlops, PAPER_OUR_MODEL, PAPER_PEERS, paramCounts } from '../../model/flops';
 import { stageSizes } from '../../model/resnet';
+import { Fig7Chart } from './Fig7Chart';
 
 export interface ModelSummaryPanelProps {
   /** The config to describe. Without it the panel offers Table 2's presets, ResNet-18 or 34. */
@@ -227,36 +228,9 @@ function Fig7({ config }: { config: ModelConfig }) {
       ours: true,
     },
   ];
-  const w = 420;
-  const h = 220;
-  const pad = 36;
-  const maxG = Math.max(...points.map((p) => p.gflops)) * 1.1;
-  const x = (g: number) => pad + ((w - 2 * pad) * g) / maxG;
-  const y = (a: number) => h - pad - ((h - 2 * pad) * (a - 0.44)) / (0.56 - 0.44);
   return (
     <figure data-testid="model.summary.fig7">
-      <svg width={w} height={h} role="img" aria-label="Accuracy against GFLOPs per frame">
-        <line x1={pad} y1={h - pad} x2={w - pad} y2={h - pad} stroke="currentColor" />
-        <line x1={pad} y1={pad} x2={pad} y2={h - pad} stroke="currentColor" />
-        <text x={w / 2} y={h - 6} textAnchor="middle" fontSize="11">
-          GFLOPs per 224x224 frame
-        </text>
-        <text x={10} y={pad - 10} fontSize="11">
-          AFEW 8.0 val accuracy
-        </text>
-        {points.map((p) => (
-          <g key={p.name}>
-            <circle
-              cx={x(p.gflops)}
-              cy={y(p.accuracy)}
-              r={p.ours ? 5 : 3.5}
-              fill={p.ours ? 'crimson' : 'steelblue'}
-            >
-              <title>{`${p.name}: ${(100 * p.accuracy).toFixed(2)}%, ${p.gflops.toFixed(1)} GFLOPs`}</title>
-            </circle>
-          </g>
-        ))}
-      </svg>
+      <Fig7Chart points={points} />
       <figcaption>
         Peers' costs are the standard multiply-add counts of their backbones (x 2), as Fig. 7
         estimates them; ours is computed from this config ({ours.toFixed(2)} GFLOPs per frame).

@@ -1,8 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { listFrames, preprocessMedia } from '../../preprocess/api';
 import { REGIONS, type Region } from '../../preprocess/types';
-import { getDb } from '../../storage/db';
-import { getItemBlobs } from '../../storage/datasets';
+import { itemBlobs } from '../../ingest/api';
 import type { MediaItemRecord, StoredFrame } from '../../storage/schema';
 import { usePreprocessStore } from './preprocessStore';
 import { useObjectUrl } from '../useObjectUrl';
@@ -70,7 +69,7 @@ interface Comparison {
 
 /** Runs one frame of the item through the workers with and without illumination correction. */
 async function compareIllumination(item: MediaItemRecord): Promise<Comparison> {
-  const [first] = await getItemBlobs(await getDb(), item.id);
+  const [first] = await itemBlobs(item.id);
   if (!first) throw new Error('No stored media for this item.');
   const settings = usePreprocessStore.getState().settings;
   const blob = [{ name: first.name, blob: first.blob }];

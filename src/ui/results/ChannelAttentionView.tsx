@@ -6,6 +6,7 @@
 import { Bar, BarChart, CartesianGrid, Legend, Tooltip, XAxis, YAxis } from 'recharts';
 import type { ClipPrediction } from '../../train/run/record';
 import { REGION_NAMES, regionWeightsByClass } from '../../visualise/attention';
+import { categoryAxis, percentAxis, tooltipValue, TOP_LEGEND } from './chartParts';
 
 export const REGION_COLOURS = ['var(--chart-1)', 'var(--chart-3)', 'var(--chart-4)'] as const;
 
@@ -39,13 +40,14 @@ export function ChannelAttentionByClass({
         data-testid="results.channelClass.chart"
         data-means={JSON.stringify(r.mean)}
         data-clips={JSON.stringify(r.clips)}
+        data-title="Channel attention per true class"
       >
-        <BarChart width={520} height={220} data={data}>
+        <BarChart width={520} height={250} data={data}>
           <CartesianGrid strokeDasharray="3 3" />
-          <XAxis dataKey="className" />
-          <YAxis domain={[0, 1]} allowDataOverflow />
-          <Tooltip />
-          <Legend />
+          <XAxis dataKey="className" {...categoryAxis(classes, 520)} />
+          <YAxis {...percentAxis()} width={44} allowDataOverflow />
+          <Tooltip formatter={tooltipValue('percent')} />
+          <Legend {...TOP_LEGEND} />
           {names.map((n, g) => (
             <Bar
               key={n}
@@ -115,14 +117,21 @@ export function ChannelAttentionFrames({
       data-testid="results.channelFrames.chart"
       data-weights={JSON.stringify(rows)}
       data-selected={selected}
+      data-title="Region weights per frame"
     >
-      <h4>Region weights per frame</h4>
-      <BarChart width={420} height={180} data={data}>
+      <h4>Region weights per frame (x: stored frame index)</h4>
+      <BarChart width={420} height={220} data={data}>
         <CartesianGrid strokeDasharray="3 3" />
-        <XAxis dataKey="frame" label={{ value: 'stored frame', position: 'insideBottom', dy: 8 }} />
-        <YAxis domain={[0, 1]} allowDataOverflow />
-        <Tooltip />
-        <Legend />
+        <XAxis
+          dataKey="frame"
+          {...categoryAxis(
+            data.map((d) => String(d.frame)),
+            420,
+          )}
+        />
+        <YAxis {...percentAxis()} width={44} allowDataOverflow />
+        <Tooltip formatter={tooltipValue('percent')} />
+        <Legend {...TOP_LEGEND} />
         {names.map((n, g) => (
           <Bar
             key={n}

@@ -3,7 +3,7 @@
  * clip's frame and channel attention.
  */
 import { Bar, BarChart, CartesianGrid, Tooltip, XAxis, YAxis } from 'recharts';
-import { colouredBar } from './chartParts';
+import { categoryAxis, colouredBar, percentAxis, tooltipValue } from './chartParts';
 import type { ClipPrediction } from '../../train/run/record';
 import { ChannelAttentionFrames } from './ChannelAttentionView';
 import { FrameTimeline } from './FrameTimeline';
@@ -35,13 +35,17 @@ export function ClipWhy({
         ({(100 * (prediction.probs[prediction.predicted] ?? 0)).toFixed(1)}%)
       </p>
       <div className="results-side-by-side">
-        <div data-testid="results.why.probs.chart" data-probs={JSON.stringify(prediction.probs)}>
+        <div
+          data-testid="results.why.probs.chart"
+          data-probs={JSON.stringify(prediction.probs)}
+          data-title="Prediction distribution"
+        >
           <h4>Prediction distribution</h4>
-          <BarChart width={360} height={180} data={data}>
+          <BarChart width={360} height={220} data={data}>
             <CartesianGrid strokeDasharray="3 3" />
-            <XAxis dataKey="className" />
-            <YAxis domain={[0, 1]} />
-            <Tooltip />
+            <XAxis dataKey="className" {...categoryAxis(classes, 360)} />
+            <YAxis {...percentAxis()} width={44} />
+            <Tooltip formatter={tooltipValue('percent')} />
             <Bar
               dataKey="p"
               name="probability"

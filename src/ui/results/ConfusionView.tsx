@@ -12,7 +12,8 @@ import {
   reorderList,
   reorderMatrix,
 } from '../../visualise/confusion';
-import { pickablePhases } from '../../visualise/series';
+import { bestPhase } from '../../runs/phases';
+import { PhaseSelect } from '../runs/PhaseSelect';
 
 export interface PhaseRef {
   runId: string;
@@ -37,7 +38,7 @@ function MatrixPanel({
   const run = runs.find((r) => r.id === value?.runId);
   const phase = run?.phases.find((p) => p.index === value?.phase);
   const ev = phase?.evaluation ?? null;
-  const evaluated = runs.filter((r) => pickablePhases(r).length > 0);
+  const evaluated = runs.filter((r) => bestPhase(r) !== null);
   return (
     <figure
       className="results-confusion"
@@ -52,9 +53,8 @@ function MatrixPanel({
           value={run?.id ?? ''}
           onChange={(e) => {
             const r = runs.find((x) => x.id === e.target.value);
-            const ps = r ? pickablePhases(r) : [];
-            const last = ps[ps.length - 1];
-            if (r && last) onChange({ runId: r.id, phase: last.index });
+            const best = r ? bestPhase(r) : null;
+            if (r && best) onChange({ runId: r.id, phase: best.index });
           }}
         >
           {evaluated.map((r) => (
@@ -63,19 +63,12 @@ function MatrixPanel({
             </option>
           ))}
         </select>
-        <select
-          aria-label="Phase"
-          data-testid={`${testId}.phase`}
-          value={phase?.index ?? ''}
-          onChange={(e) => run && onChange({ runId: run.id, phase: Number(e.target.value) })}
-        >
-          {run &&
-            pickablePhases(run).map((p) => (
-              <option key={p.index} value={p.index}>
-                {p.label}
-              </option>
-            ))}
-        </select>
+        <PhaseSelect
+          run={run ?? null}
+          value={phase?.index ?? null}
+          onChange={(p) => run && onChange({ runId: run.id, phase: p })}
+          testId={`${testId}.phase`}
+        />
       </div>
       {run && phase && ev ? (
         <MatrixTable

@@ -5,9 +5,8 @@
  */
 import { useEffect, useState } from 'react';
 import { Bar, BarChart, CartesianGrid, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
-import { colouredBar } from './chartParts';
-import { getDb } from '../../storage/db';
-import { getFrame } from '../../storage/frames';
+import { categoryAxis, colouredBar, valueAxis } from './chartParts';
+import { storedFrame } from '../../preprocess/api';
 import type { ClipPrediction } from '../../train/run/record';
 import { highlightCount, topFrames } from '../../visualise/attention';
 
@@ -18,8 +17,7 @@ function useFaceCrops(itemId: string, frames: readonly number[]): (string | null
   useEffect(() => {
     const state = { cancelled: false, made: [] as string[] };
     void (async () => {
-      const db = await getDb();
-      const blobs = await Promise.all(frames.map((f) => getFrame(db, itemId, f)));
+      const blobs = await Promise.all(frames.map((f) => storedFrame(itemId, f)));
       if (state.cancelled) return;
       const out = blobs.map((stored) => (stored ? URL.createObjectURL(stored.crops.face) : null));
       state.made = out.filter((u): u is string => u !== null);
@@ -76,11 +74,24 @@ export function FrameTimeline({
         data-weights={JSON.stringify(frameWeights)}
         data-frames={JSON.stringify(frames)}
         data-top={JSON.stringify([...top].sort((a, b) => a - b))}
+        data-title="Frame attention weights"
       >
-        <BarChart width={Math.max(240, 70 * n)} height={150} data={data}>
+        <BarChart width={Math.max(240, 70 * n)} height={170} data={data}>
           <CartesianGrid strokeDasharray="3 3" />
-          <XAxis dataKey="frame" />
-          <YAxis domain={[0, 'auto']} />
+          <XAxis
+            dataKey="frame"
+            {...categoryAxis(
+              data.map((d) => String(d.frame)),
+              Math.max(240, 70 * n),
+            )}
+          />
+          <YAxis
+            {...valueAxis([...frameWeights, n > 0 ? 1 / n : 0], 'weight', {
+              includeZero: true,
+              pad: 0.08,
+            })}
+            width={44}
+          />
           <Tooltip />
           {n > 0 && <ReferenceLine y={1 / n} stroke="var(--chart-muted)" strokeDasharray="4 4" />}
           <Bar

@@ -16,6 +16,7 @@ import {
 } from 'recharts';
 import type { RunRecord } from '../../train/run/record';
 import { iterationSeries, perClassRecallSeries, pseudoLabelRows } from '../../visualise/series';
+import { categoryAxis, percentAxis, tooltipValue, valueAxis, TOP_LEGEND } from './chartParts';
 
 const PALETTE = [
   'var(--chart-1)',
@@ -32,6 +33,19 @@ export function NoisyStudentCharts({ run }: { run: RunRecord }) {
   const recall = perClassRecallSeries(run);
   const students = run.phases.filter((p) => p.kind === 'student' && p.pseudoLabels);
   if (series.length === 0) return null;
+  const iterations = series.map((p) => p.iteration);
+  // Whole iterations as ticks; the domain reaches a third of a step past the ends, so the
+  // first and last points are not cut by the plot's edge.
+  const iterationAxis = {
+    dataKey: 'iteration',
+    type: 'number' as const,
+    domain: [Math.min(...iterations) - 0.3, Math.max(...iterations) + 0.3],
+    ticks: iterations,
+    interval: 0 as const,
+    tick: { fontSize: 11 },
+    label: { value: 'iteration (0 = teacher)', position: 'insideBottom' as const, fontSize: 12 },
+    height: 40,
+  };
   const recallData = recall.map((r) => {
     const row: Record<string, number> = { iteration: r.iteration };
     run.classes.forEach((c, k) => (row[c] = r.recall[k] ?? 0));
@@ -45,15 +59,16 @@ export function NoisyStudentCharts({ run }: { run: RunRecord }) {
           data-testid="results.ns.accuracy.chart"
           data-accuracy={JSON.stringify(series.map((p) => p.accuracy))}
           data-f1={JSON.stringify(series.map((p) => p.macroF1))}
-          data-iterations={JSON.stringify(series.map((p) => p.iteration))}
+          data-iterations={JSON.stringify(iterations)}
+          data-title="Validation accuracy per iteration"
         >
           <h4>Validation accuracy per iteration (0 = teacher)</h4>
-          <LineChart width={360} height={200} data={series}>
+          <LineChart width={360} height={220} data={series}>
             <CartesianGrid strokeDasharray="3 3" />
-            <XAxis dataKey="iteration" allowDecimals={false} />
-            <YAxis domain={[0, 1]} />
-            <Tooltip />
-            <Legend />
+            <XAxis {...iterationAxis} />
+            <YAxis {...percentAxis(0.25, 0.03)} width={44} />
+            <Tooltip formatter={tooltipValue('percent')} />
+            <Legend {...TOP_LEGEND} />
             <Line
               dataKey="accuracy"
               stroke="var(--chart-2)"
@@ -71,14 +86,15 @@ export function NoisyStudentCharts({ run }: { run: RunRecord }) {
         <div
           data-testid="results.ns.recall.chart"
           data-recall={JSON.stringify(recall.map((r) => r.recall))}
+          data-title="Per-class recall per iteration"
         >
           <h4>Per-class accuracy (recall) per iteration</h4>
-          <LineChart width={420} height={200} data={recallData}>
+          <LineChart width={420} height={240} data={recallData}>
             <CartesianGrid strokeDasharray="3 3" />
-            <XAxis dataKey="iteration" allowDecimals={false} />
-            <YAxis domain={[0, 1]} />
-            <Tooltip />
-            <Legend />
+            <XAxis {...iterationAxis} />
+            <YAxis {...percentAxis(0.25, 0.03)} width={44} />
+            <Tooltip formatter={tooltipValue('percent')} />
+            <Legend {...TOP_LEGEND} />
             {run.classes.map((c, k) => (
               <Line
                 key={c}
@@ -101,14 +117,24 @@ export function NoisyStudentCharts({ run }: { run: RunRecord }) {
               data-phase={p.index}
               data-before={JSON.stringify(rows.map((r) => r.before))}
               data-after={JSON.stringify(rows.map((r) => r.after))}
+              data-title={`Pseudo-labels per class, ${p.name}`}
             >
               <h4>{p.name}: pseudo-labels per class, before and after balancing</h4>
-              <BarChart width={420} height={200} data={rows}>
+              <BarChart width={420} height={240} data={rows}>
                 <CartesianGrid strokeDasharray="3 3" />
-                <XAxis dataKey="className" />
-                <YAxis allowDecimals={false} />
+                <XAxis dataKey="className" {...categoryAxis(run.classes, 420)} />
+                <YAxis
+                  {...valueAxis(
+                    rows.flatMap((r) => [r.before, r.after]),
+                    'count',
+                    { includeZero: true, pad: 0.05 },
+                    { count: 5, integer: true },
+                  )}
+                  width={44}
+                  label={{ value: 'clips', angle: -90, position: 'insideLeft', dy: 16 }}
+                />
                 <Tooltip />
-                <Legend />
+                <Legend {...TOP_LEGEND} />
                 <Bar dataKey="before" fill="var(--chart-muted)" isAnimationActive={false} />
                 <Bar dataKey="after" fill="var(--chart-1)" isAnimationActive={false} />
               </BarChart>

@@ -4,11 +4,10 @@
  * and frame attention, the per-clip "why" view, the noisy-student charts and the spatial
  * attention maps are computed from the stored record (and, for spatial maps, the stored model).
  */
-import { useCallback, useEffect, useState } from 'react';
-import { getDb } from '../../storage/db';
-import { listRuns } from '../../storage/runs';
-import type { RunRecord } from '../../train/run/record';
-import { pickablePhases } from '../../visualise/series';
+import { useEffect, useState } from 'react';
+import { pickPhase, selectablePhases } from '../../runs/phases';
+import { PhaseSelect } from '../runs/PhaseSelect';
+import { useRunsStore } from '../runs/runsStore';
 import { ChannelAttentionByClass } from './ChannelAttentionView';
 import { ClipWhy } from './ClipWhy';
 import { ConfusionCompare, type PhaseRef } from './ConfusionView';
@@ -17,43 +16,20 @@ import { RunExportsSlot } from './RunExportsSlot';
 import { SpatialAttentionView } from './SpatialAttentionView';
 
 export function ResultsPanel() {
-  const [runs, setRuns] = useState<RunRecord[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const runs = useRunsStore((r) => r.runs);
+  const loaded = useRunsStore((r) => r.loaded);
+  const error = useRunsStore((r) => r.error);
+  const load = useRunsStore((r) => r.refresh);
   const [runId, setRunId] = useState<string | null>(null);
   const [phaseIndex, setPhaseIndex] = useState<number | null>(null);
   const [clipId, setClipId] = useState<string | null>(null);
   const [frame, setFrame] = useState(0);
-  const load = useCallback(
-    () =>
-      getDb()
-        .then(listRuns)
-        .then(
-          (r) => {
-            setRuns(r);
-            setError(null);
-          },
-          (e: unknown) => setError(e instanceof Error ? e.message : String(e)),
-        ),
-    [],
-  );
   useEffect(() => {
-    const state = { cancelled: false };
-    getDb()
-      .then(listRuns)
-      .then(
-        (r) => {
-          if (!state.cancelled) setRuns(r);
-        },
-        (e: unknown) => setError(e instanceof Error ? e.message : String(e)),
-      );
-    return () => {
-      state.cancelled = true;
-    };
-  }, []);
+    void load();
+  }, [load]);
 
-  if (runs === null)
-    return <p data-testid="results.loading">{error ?? 'Reading the stored runs…'}</p>;
-  const withResults = runs.filter((r) => pickablePhases(r).length > 0);
+  if (!loaded) return <p data-testid="results.loading">{error ?? 'Reading the stored runs…'}</p>;
+  const withResults = runs.filter((r) => selectablePhases(r).length > 0);
   const run = withResults.find((r) => r.id === runId) ?? withResults[0];
   if (!run)
     return (
@@ -65,9 +41,9 @@ export function ResultsPanel() {
         </button>
       </section>
     );
-  const phases = pickablePhases(run);
-  const phaseRef = phases.find((p) => p.index === phaseIndex) ?? phases[phases.length - 1];
-  const phase = run.phases.find((p) => p.index === phaseRef?.index);
+  const phases = selectablePhases(run);
+  // The phase picked, else the best on validation (issue 17 item 10).
+  const phase = pickPhase(run, phaseIndex) ?? undefined;
   const ev = phase?.evaluation ?? null;
   const predictions = ev?.predictions ?? [];
   const prediction = predictions.find((p) => p.itemId === clipId) ?? predictions[0];
@@ -107,20 +83,7 @@ export function ResultsPanel() {
             ))}
           </select>
         </label>{' '}
-        <label>
-          Phase{' '}
-          <select
-            data-testid="results.phase"
-            value={phase?.index ?? ''}
-            onChange={(e) => setPhaseIndex(Number(e.target.value))}
-          >
-            {phases.map((p) => (
-              <option key={p.index} value={p.index}>
-                {p.label}
-              </option>
-            ))}
-          </select>
-        </label>{' '}
+        <PhaseSelect run={run} value={phaseIndex} onChange={setPhaseIndex} testId="results.phase" />{' '}
         <label>
           Clip{' '}
           <select

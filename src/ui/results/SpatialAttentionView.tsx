@@ -1,17 +1,17 @@
 /**
  * Spatial attention (Eq. 1-2): for the chosen clip and frame, each used stage's map of each hop,
  * upsampled bilinearly and overlaid on the face / eyes / mouth crops. The maps are computed on
- * demand by running the phase's stored best model on the clip (spatialCompute.ts); the view
- * also shows that this recomputation reproduces the stored prediction. Render it with a key per
- * (run, phase, clip): the maps belong to one model and one clip.
+ * demand by the inference worker running the phase's stored best model on the clip
+ * (src/inference/spatial.ts, through the inference store); the view also shows that this
+ * recomputation reproduces the stored prediction. Render it with a key per (run, phase, clip):
+ * the maps belong to one model and one clip.
  */
 import { useEffect, useRef, useState } from 'react';
-import { getDb } from '../../storage/db';
-import { getFrame } from '../../storage/frames';
+import { storedFrame } from '../../preprocess/api';
 import type { ClipPrediction, PhaseRecord, RunRecord } from '../../train/run/record';
 import { REGION_NAMES } from '../../visualise/attention';
 import { heatColour, normaliseMap, sliceMap, upsampleBilinear } from '../../visualise/heatmap';
-import { type ClipAttention, computeClipAttentionChecked } from './spatialCompute';
+import { spatialKey, useInferenceStore } from '../inference/inferenceStore';
 
 const SIZE = 128;
 const ALPHA = 0.5;
@@ -94,9 +94,12 @@ export function SpatialAttentionView({
   prediction: ClipPrediction;
   selected: number;
 }) {
-  const [result, setResult] = useState<ClipAttention | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const key = spatialKey(run.id, phase.index, prediction.itemId);
+  const spatial = useInferenceStore((s) => (s.spatial?.key === key ? s.spatial : null));
+  const computeSpatial = useInferenceStore((s) => s.computeSpatial);
+  const result = spatial?.result ?? null;
+  const busy = spatial?.busy ?? false;
+  const error = spatial?.error ?? null;
   const [stages, setStages] = useState<Set<number> | null>(null);
   const [hops, setHops] = useState<Set<number> | null>(null);
   const [crops, setCrops] = useState<Record<string, Blob> | null>(null);
@@ -105,7 +108,7 @@ export function SpatialAttentionView({
     const state = { cancelled: false };
     if (frameIndex === null) return;
     void (async () => {
-      const f = await getFrame(await getDb(), prediction.itemId, frameIndex);
+      const f = await storedFrame(prediction.itemId, frameIndex);
       if (!state.cancelled) setCrops(f ? { ...f.crops } : null);
     })();
     return () => {
@@ -113,18 +116,7 @@ export function SpatialAttentionView({
     };
   }, [prediction.itemId, frameIndex]);
 
-  const compute = async (): Promise<void> => {
-    setBusy(true);
-    setError(null);
-    try {
-      const r = await computeClipAttentionChecked(run, phase, prediction);
-      setResult(r);
-    } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const compute = (): Promise<void> => computeSpatial(run.id, phase.index, prediction.itemId);
 
   const noSpatial = phase.modelConfig.stagePooling !== 'spatialAttention';
   const allStages = result?.maps.map((m) => m.stage) ?? [];

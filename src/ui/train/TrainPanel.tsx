@@ -5,28 +5,30 @@ import { setNavParam, useNavigation } from '../navigation';
 import { RunProgress } from './RunProgress';
 import { RunView } from './RunView';
 import { TrainForm } from './TrainForm';
+import { useRunsStore } from '../runs/runsStore';
 import { useTrainStore } from './trainStore';
 
 export function TrainPanel({ datasetId }: { datasetId: string | null }) {
   const datasets = useDatasetsStore((s) => s.datasets);
   const refreshDatasets = useDatasetsStore((s) => s.refresh);
   const s = useTrainStore();
+  const runs = useRunsStore((r) => r.runs);
   const { refresh } = s;
   useEffect(() => {
     // Datasets may have been added (demo, CLI) since the list was read.
     void refreshDatasets();
     void refresh();
   }, [refresh, refreshDatasets]);
-  const selected = s.runs.find((r) => r.id === s.selectedId) ?? s.runs[0];
+  const selected = runs.find((r) => r.id === s.selectedId) ?? runs[0];
   // With no form kept from a previous visit, the form shows the run that trains (or the latest).
-  const restoreRun = s.runs.find((r) => r.id === s.activeId) ?? s.runs[0];
+  const restoreRun = runs.find((r) => r.id === s.activeId) ?? runs[0];
   // The selected run lives in the URL (#train?run=…): a reload or back / forward selects it again.
   const urlRun = useNavigation().params.run ?? null;
-  const loaded = s.runs.length > 0;
+  const loaded = runs.length > 0;
   const { select } = s;
   useEffect(() => {
     if (!loaded || urlRun === null) return;
-    if (useTrainStore.getState().runs.some((r) => r.id === urlRun)) select(urlRun);
+    if (useRunsStore.getState().runs.some((r) => r.id === urlRun)) select(urlRun);
   }, [urlRun, loaded, select]);
   const show = (id: string): void => {
     select(id);
@@ -54,9 +56,9 @@ export function TrainPanel({ datasetId }: { datasetId: string | null }) {
         )}
         {s.notice && <p data-testid="train.notice">{s.notice}</p>}
         <h3>Runs</h3>
-        {s.runs.length === 0 && <p>No runs yet.</p>}
+        {runs.length === 0 && <p>No runs yet.</p>}
         <ul className="runs" data-testid="train.runs">
-          {s.runs.map((r) => (
+          {runs.map((r) => (
             <li key={r.id} data-testid="train.runItem" data-status={r.status}>
               <button type="button" aria-pressed={r.id === selected?.id} onClick={() => show(r.id)}>
                 {r.name}

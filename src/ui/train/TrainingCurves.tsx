@@ -1,6 +1,7 @@
 /** Loss, accuracy and learning rate per epoch of every phase of a run (recharts), from the stored record. */
 import { CartesianGrid, Legend, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts';
 import type { RunRecord } from '../../train/run/record';
+import { percentAxis, tooltipValue, valueAxis } from '../results/chartParts';
 
 interface Point {
   step: number;
@@ -32,12 +33,36 @@ export function curvePoints(run: RunRecord): Point[] {
 export function TrainingCurves({ run }: { run: RunRecord }) {
   const data = curvePoints(run);
   if (data.length === 0) return <p>No epoch finished yet.</p>;
+  const stepAxis = {
+    dataKey: 'step',
+    ...valueAxis(
+      data.map((d) => d.step),
+      'count',
+      { pad: 0 },
+      { count: 6, integer: true },
+    ),
+  };
+  // Linear, from 0: a cosine schedule ends at 0, which a log axis cannot show (the line ran
+  // below the axis).
+  const lrAxis = valueAxis(
+    data.map((d) => d.learningRate),
+    'lr',
+    { includeZero: true, pad: 0.05 },
+    { count: 4 },
+  );
   return (
     <div className="curves" data-testid="train.curves" data-points={data.length}>
       <LineChart width={460} height={220} data={data}>
         <CartesianGrid strokeDasharray="3 3" />
-        <XAxis dataKey="step" />
-        <YAxis />
+        <XAxis {...stepAxis} />
+        <YAxis
+          {...valueAxis(
+            data.flatMap((d) => [d.trainLoss, d.valLoss]),
+            'none',
+            { includeZero: true, pad: 0.05 },
+          )}
+          width={44}
+        />
         <Tooltip labelFormatter={(_, p) => (p[0]?.payload as Point | undefined)?.label ?? ''} />
         <Legend />
         <Line
@@ -59,9 +84,12 @@ export function TrainingCurves({ run }: { run: RunRecord }) {
       </LineChart>
       <LineChart width={460} height={220} data={data}>
         <CartesianGrid strokeDasharray="3 3" />
-        <XAxis dataKey="step" />
-        <YAxis domain={[0, 1]} />
-        <Tooltip labelFormatter={(_, p) => (p[0]?.payload as Point | undefined)?.label ?? ''} />
+        <XAxis {...stepAxis} />
+        <YAxis {...percentAxis(0.25, 0.03)} width={44} />
+        <Tooltip
+          formatter={tooltipValue('percent')}
+          labelFormatter={(_, p) => (p[0]?.payload as Point | undefined)?.label ?? ''}
+        />
         <Legend />
         <Line
           type="monotone"
@@ -82,8 +110,8 @@ export function TrainingCurves({ run }: { run: RunRecord }) {
       </LineChart>
       <LineChart width={460} height={160} data={data}>
         <CartesianGrid strokeDasharray="3 3" />
-        <XAxis dataKey="step" />
-        <YAxis scale="log" domain={['auto', 'auto']} />
+        <XAxis {...stepAxis} />
+        <YAxis {...lrAxis} width={52} />
         <Tooltip labelFormatter={(_, p) => (p[0]?.payload as Point | undefined)?.label ?? ''} />
         <Legend />
         <Line

@@ -1,14 +1,14 @@
 import { create } from 'zustand';
-import { getDb } from '../../storage/db';
-import { deleteRun, putRun } from '../../storage/runs';
-import { createRun, startRun, storedRun, storedRuns, type TrainHandle } from '../../train/client';
+import { changeRun } from '../../runs/writer';
+import { createRun, startRun, storedRun, type TrainHandle } from '../../train/client';
 import { validateTrainConfig, type TrainConfig } from '../../train/config';
 import type { TrainProgress } from '../../train/run/engine';
 import type { RunRecord } from '../../train/run/record';
+import { useRunsStore } from '../runs/runsStore';
 import { useAppStore } from '../store';
 
+/** The Train tab's state; the runs themselves are in the runs store (src/ui/runs/runsStore.ts). */
 export interface TrainState {
-  runs: RunRecord[];
   /** The run shown in the panel. */
   selectedId: string | null;
   /** The run training in this tab, if any. */
@@ -32,13 +32,7 @@ export interface TrainState {
   resumeAfterReload: () => Promise<void>;
 }
 
-function upsert(runs: RunRecord[], run: RunRecord): RunRecord[] {
-  const i = runs.findIndex((r) => r.id === run.id);
-  if (i < 0) return [run, ...runs];
-  const next = [...runs];
-  next[i] = run;
-  return next;
-}
+const runs = () => useRunsStore.getState();
 
 export const useTrainStore = create<TrainState>((set, get) => {
   /** Set by pause(): a run that comes back paused without it was paused by the engine (NaN). */
@@ -52,7 +46,7 @@ export const useTrainStore = create<TrainState>((set, get) => {
       {
         onBackend: (m) => set({ backend: `${m.device}: ${m.reason}` }),
         onProgress: (progress) => set({ progress }),
-        onSaved: (run) => set({ runs: upsert(get().runs, run) }),
+        onSaved: (run) => runs().upsert(run),
       },
       page?.reason ?? null,
     );
@@ -61,7 +55,8 @@ export const useTrainStore = create<TrainState>((set, get) => {
       .then((run) => {
         // Paused by the engine, not the user (a NaN / infinite loss): say why, as an error.
         const engineStop = run.status === 'paused' && !userPaused;
-        set({ runs: upsert(get().runs, run), ...(engineStop ? { error: run.message } : {}) });
+        runs().upsert(run);
+        if (engineStop) set({ error: run.message });
       })
       .catch(async (e: unknown) => {
         const message = e instanceof Error ? e.message : String(e);
@@ -69,21 +64,17 @@ export const useTrainStore = create<TrainState>((set, get) => {
         // storage full even that small write may fail: the message is shown all the same.
         let run: RunRecord | undefined;
         try {
-          run = await storedRun(runId);
-          if (run?.status === 'running') {
-            run.status = 'interrupted';
-            run.message = message;
-            await putRun(await getDb(), run);
-          }
+          run =
+            (await changeRun({ type: 'interrupted', runId, message })) ?? (await storedRun(runId));
         } catch {
           // keep `run` as read (or undefined); the error line says what happened
         }
-        set({ error: message, runs: run ? upsert(get().runs, run) : get().runs });
+        if (run) runs().upsert(run);
+        set({ error: message });
       })
       .finally(() => set({ handle: null, activeId: null, progress: null }));
   };
   return {
-    runs: [],
     selectedId: null,
     activeId: null,
     handle: null,
@@ -92,12 +83,9 @@ export const useTrainStore = create<TrainState>((set, get) => {
     error: null,
     notice: null,
     refresh: async () => {
-      try {
-        const runs = await storedRuns();
-        set({ runs, selectedId: get().selectedId ?? runs[0]?.id ?? null });
-      } catch (e) {
-        set({ error: e instanceof Error ? e.message : String(e) });
-      }
+      await runs().refresh();
+      const { runs: list, error } = runs();
+      set({ selectedId: get().selectedId ?? list[0]?.id ?? null, ...(error ? { error } : {}) });
     },
     select: (id) => set({ selectedId: id }),
     start: async (config, name) => {
@@ -107,7 +95,8 @@ export const useTrainStore = create<TrainState>((set, get) => {
       }
       try {
         const run = await createRun(config, name);
-        set({ runs: upsert(get().runs, run), notice: null });
+        runs().upsert(run);
+        set({ notice: null });
         launch(run.id);
         return run.id;
       } catch (e) {
@@ -127,15 +116,12 @@ export const useTrainStore = create<TrainState>((set, get) => {
           return;
         }
         const lr = options.learningRate;
+        let changed: RunRecord | null = null;
         if (lr !== undefined && lr !== run.config.optim.learningRate) {
-          const config = { ...run.config, optim: { ...run.config.optim, learningRate: lr } };
-          validateTrainConfig(config);
-          // The resume entry takes its reason from the message: the change is on record.
-          run.message = `Learning rate changed from ${run.config.optim.learningRate} to ${lr} on resume.`;
-          run.config = config;
-          await putRun(await getDb(), run);
+          validateTrainConfig({ ...run.config, optim: { ...run.config.optim, learningRate: lr } });
+          changed = await changeRun({ type: 'learning-rate', runId: id, learningRate: lr });
         }
-        set({ runs: upsert(get().runs, run) });
+        runs().upsert(changed ?? run);
         launch(id);
       } catch (e) {
         set({ error: e instanceof Error ? e.message : String(e), activeId: null });
@@ -147,18 +133,15 @@ export const useTrainStore = create<TrainState>((set, get) => {
     },
     remove: async (id) => {
       if (get().activeId === id) return;
-      await deleteRun(await getDb(), id);
-      set({
-        runs: get().runs.filter((r) => r.id !== id),
-        selectedId: get().selectedId === id ? null : get().selectedId,
-      });
+      await changeRun({ type: 'deleted', runId: id });
+      runs().drop(id);
+      set({ selectedId: get().selectedId === id ? null : get().selectedId });
     },
     resumeAfterReload: async () => {
       await get().refresh();
-      const orphan = get().runs.find((r) => r.status === 'running');
+      const orphan = runs().runs.find((r) => r.status === 'running');
       if (!orphan || get().handle) return;
-      orphan.message = 'The page was reloaded during training.';
-      await putRun(await getDb(), orphan);
+      await changeRun({ type: 'reloaded', runId: orphan.id });
       set({
         notice: `"${orphan.name}" was training when the page closed; it resumes from its last checkpoint (epoch ${orphan.position.epoch + 1} of ${orphan.phases[orphan.position.phase]?.name ?? 'the run'}).`,
       });
