@@ -259,6 +259,8 @@ async function exportPanel(ctx: ShotContext, runId: string): Promise<void> {
   await page.getByTestId('results.run').selectOption(runId);
   const panel = page.getByTestId('export.panel');
   await expect(panel).toBeVisible({ timeout: MINUTE });
+  // The per-chart exports list the Results tab's charts once they have rendered.
+  await expect(page.getByTestId('export.charts')).toBeVisible({ timeout: MINUTE });
   await shot({ id: '10', name: fileName('10'), page, top: panel, offset: 60 });
 }
 
