@@ -75,6 +75,42 @@ test('the form keeps its values over a reload, marks changes from the preset and
   await expect(page.getByTestId('train.seed')).toHaveValue('3');
 });
 
+test('a changed row keeps its input, unit and "changed" mark apart (1280x800, the screenshots)', async () => {
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await openWithHooks(page, '?demo=0#train');
+  await page.getByTestId('train.preset').selectOption('tiny');
+  await page.getByTestId('train.epochs').fill('7');
+  await page.getByTestId('train.studentEpochs').fill('4');
+  for (const field of ['epochs', 'studentEpochs', 'batchRatio']) {
+    const row = page.getByTestId(`train.row.${field}`);
+    const [input, unit, preset, rowBox] = await Promise.all([
+      row.locator('input').boundingBox(),
+      row.locator('.field-unit').boundingBox(),
+      row.locator('.field-preset').boundingBox(),
+      row.boundingBox(),
+    ]);
+    if (!input || !unit || !preset || !rowBox) throw new Error(`${field}: a part is not shown`);
+    type Box = { x: number; y: number; width: number; height: number };
+    const apart = (a: Box, b: Box): boolean =>
+      a.x + a.width <= b.x + 0.5 ||
+      b.x + b.width <= a.x + 0.5 ||
+      a.y + a.height <= b.y + 0.5 ||
+      b.y + b.height <= a.y + 0.5;
+    expect(apart(input, unit), `${field}: input and unit`).toBe(true);
+    expect(apart(unit, preset), `${field}: unit and preset column`).toBe(true);
+    expect(preset.x + preset.width, `${field}: inside its row`).toBeLessThanOrEqual(
+      rowBox.x + rowBox.width + 0.5,
+    );
+  }
+  // Every group as wide as the others (a long select does not widen its group).
+  const widths = await page
+    .locator('[data-testid^="train.group."]')
+    .evaluateAll((els) => els.map((e) => Math.round(e.getBoundingClientRect().width)));
+  expect(new Set(widths).size, `group widths ${widths.join(', ')}`).toBe(1);
+  await page.getByTestId('train.form').screenshot({ path: 'test-results/train-form-rows.png' });
+  await page.getByTestId('train.resetAll').click();
+});
+
 test('the selected run is kept in the URL over a reload', async () => {
   await openWithHooks(page, '?demo=0#train');
   const other = page
