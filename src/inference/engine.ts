@@ -42,11 +42,17 @@ export class InferenceEngine {
   constructor(private readonly deps: InferenceEngineDeps) {}
 
   /** Replaces the loaded model only once the new one exists. */
-  private install(model: FerModel, source: string, runId: string | null): LoadedModelInfo {
+  private install(
+    model: FerModel,
+    source: string,
+    runId: string | null,
+    phase: number | null,
+  ): LoadedModelInfo {
     const old = this.model;
     this.model = model;
     if (old) disposeModel(old);
-    this.info = { source, runId, config: model.config, params: paramCounts(model.config).total };
+    const params = paramCounts(model.config).total;
+    this.info = { source, runId, phase, config: model.config, params };
     return this.info;
   }
 
@@ -62,7 +68,12 @@ export class InferenceEngine {
     if (!run || !p) throw new Error(`The run ${runId} (phase ${phase}) is not stored.`);
     const rec = await getPhaseModel(db, runId, phase);
     if (!rec) throw new Error(`The model of "${p.name}" is not stored.`);
-    return this.install(modelFromPhaseRecord(rec), `${run.name} / ${p.name} (stored)`, runId);
+    return this.install(
+      modelFromPhaseRecord(rec),
+      `${run.name} / ${p.name} (stored)`,
+      runId,
+      phase,
+    );
   }
 
   async importFiles(
@@ -72,7 +83,7 @@ export class InferenceEngine {
   ): Promise<LoadedModelInfo> {
     await this.deps.initBackend(backend);
     const model = importWeightFiles(files); // throws before anything is replaced
-    return this.install(model, `imported: ${files.map((f) => f.name).join(', ')}`, runId);
+    return this.install(model, `imported: ${files.map((f) => f.name).join(', ')}`, runId, null);
   }
 
   private loaded(): FerModel {

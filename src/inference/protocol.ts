@@ -27,6 +27,8 @@ export interface LoadedModelInfo {
   source: string;
   /** The run it came from (a stored model), else null. */
   runId: string | null;
+  /** The phase of that run it is (a stored model), else null (imported weights). */
+  phase: number | null;
   config: ModelConfig;
   params: number;
 }

@@ -9,6 +9,7 @@
 import { useEffect } from 'react';
 import { CANONICAL_CLASSES } from '../../ingest/labels';
 import { pickPhase } from '../../runs/phases';
+import { storedPredictionsPhase } from '../../runs/storedPredictions';
 import { PhaseSelect } from '../runs/PhaseSelect';
 import { useRunsStore } from '../runs/runsStore';
 import { useInferenceStore } from './inferenceStore';
@@ -34,9 +35,7 @@ export function InferencePanel() {
     classRun && classRun.classes.length === numClasses
       ? classRun.classes
       : Array.from({ length: numClasses }, (_, i) => CANONICAL_CLASSES[i] ?? `class ${i}`);
-  const evalPhase = modelRun
-    ? ([...modelRun.phases].reverse().find((p) => p.evaluation) ?? null)
-    : null;
+  const evalPhase = modelRun ? storedPredictionsPhase(modelRun, loaded?.phase ?? null) : null;
   const storedClips = evalPhase?.evaluation?.predictions ?? [];
   const clip = storedClips.find((c) => c.key === s.clipKey) ?? storedClips[0];
   const error = s.error ?? runsError;
