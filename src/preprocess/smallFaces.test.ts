@@ -69,6 +69,16 @@ describe('findSmallFaces', () => {
     expect(r.faces.filter((f) => f.landmarks !== null)).toHaveLength(1);
   });
 
+  it('keeps no weak box a tile found on a frame without a face (a test pattern scored 0.55-0.65)', async () => {
+    const weak = [face(300, 290, 45, 0.62), face(700, 500, 55, 0.69)];
+    const r = await findSmallFaces([], FRAME, 'auto', fakeDeps(weak));
+    expect(r.tiles).toBeGreaterThan(1);
+    expect(r.faces).toEqual([]);
+    // A real small face's score (0.74 and more in generated group frames) passes.
+    const kept = await findSmallFaces([], FRAME, 'auto', fakeDeps([face(300, 290, 45, 0.74)]));
+    expect(kept.faces).toHaveLength(1);
+  });
+
   it("skips the tiles in 'auto' when the whole-frame pass found a large face", async () => {
     const big = { ...face(400, 200, 300), landmarks: [{ x: 1, y: 1, z: 0 }] };
     const deps = fakeDeps(truth);

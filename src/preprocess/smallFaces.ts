@@ -84,6 +84,7 @@ export async function findSmallFaces(
     const found: FaceResult[] = [];
     for (const tile of plan) {
       for (const f of await deps.detectTile(tile)) {
+        if (f.score < config.minTileScore) continue; // a tile's weak box: see TileConfig
         if (!cutByTileEdge(f.box, tile, frame.width, frame.height)) found.push(fromTile(f, tile));
       }
     }

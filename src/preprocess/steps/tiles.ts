@@ -27,6 +27,13 @@ export interface TileConfig {
    * 640 px copy, 19 px at the detector's input, below which it starts to miss faces).
    */
   smallFaceFraction: number;
+  /**
+   * A face only a tile found is kept when its detector score is at least this (0.7, the score
+   * MTCNN's last stage keeps). Tiles show the detector many more windows, and on frames with no
+   * face (a test pattern) it found 0.55-0.65 boxes there; faces of 40-60 px in generated group
+   * frames scored 0.74 and more (docs/preprocessing.md, "Small faces").
+   */
+  minTileScore: number;
   /** Two boxes are one face when their IoU exceeds this ... */
   nmsIou: number;
   /** ... or when their intersection covers this much of the smaller box (a face cut by a tile edge). */
@@ -37,6 +44,7 @@ export const DEFAULT_TILE_CONFIG: TileConfig = {
   tileSide: 320,
   minOverlap: 96,
   smallFaceFraction: 0.1,
+  minTileScore: 0.7,
   nmsIou: 0.3,
   nmsCover: 0.6,
 };
