@@ -1,7 +1,7 @@
 /**
  * Where the user is, kept in the URL's hash so that a reload, a shared link and the browser's
  * back / forward buttons return to it (issue 17 item 7): `#train` opens the Train tab,
- * `#train?run=run-abc` also selects that run. Choosing a tab adds a history entry; selecting
+ * `#train?run=run-abc` also selects that run, `#results?phase=1&run=run-abc` a run and phase. Choosing a tab adds a history entry; selecting
  * something within a tab (a run) replaces the current entry, so back goes to the previous tab.
  */
 import { useSyncExternalStore } from 'react';
@@ -64,6 +64,13 @@ function write(next: NavState, mode: 'push' | 'replace'): void {
   if (mode === 'push') window.history.pushState(window.history.state, '', url);
   else window.history.replaceState(window.history.state, '', url);
   window.dispatchEvent(new Event(CHANGE));
+}
+
+/** A selection that is a whole number (e.g. `phase=1`), else null. */
+export function intParam(params: Record<string, string>, name: string): number | null {
+  const v = params[name];
+  if (v === undefined || !/^\d+$/.test(v)) return null;
+  return Number(v);
 }
 
 /** Opens a tab (a new history entry); its selections start empty. */

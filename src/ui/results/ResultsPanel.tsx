@@ -6,6 +6,7 @@
  */
 import { useEffect, useState } from 'react';
 import { pickPhase, selectablePhases } from '../../runs/phases';
+import { intParam, setNavParam, useNavigation } from '../navigation';
 import { PhaseSelect } from '../runs/PhaseSelect';
 import { useRunsStore } from '../runs/runsStore';
 import { ChannelAttentionByClass } from './ChannelAttentionView';
@@ -20,8 +21,14 @@ export function ResultsPanel() {
   const loaded = useRunsStore((r) => r.loaded);
   const error = useRunsStore((r) => r.error);
   const load = useRunsStore((r) => r.refresh);
-  const [runId, setRunId] = useState<string | null>(null);
-  const [phaseIndex, setPhaseIndex] = useState<number | null>(null);
+  // The run and phase live in the URL (#results?phase=1&run=…): a reload keeps them (issue 17
+  // item 7); clip and frame are views of the moment and reset.
+  const nav = useNavigation().params;
+  const runId = nav.run ?? null;
+  const phaseIndex = intParam(nav, 'phase');
+  const setRunId = (id: string): void => setNavParam('run', id);
+  const setPhaseIndex = (i: number | null): void =>
+    setNavParam('phase', i === null ? null : `${i}`);
   const [clipId, setClipId] = useState<string | null>(null);
   const [frame, setFrame] = useState(0);
   useEffect(() => {
