@@ -14,7 +14,8 @@ import { exportWeights } from '../model/weights';
 import { readPhaseModel, readStoredRun } from '../runs/api';
 import { pickPhase } from '../runs/phases';
 import { getDb } from '../storage/db';
-import { phaseModelKey, saveCheckpoint } from '../storage/runs';
+import { phaseModelKey } from '../storage/runs';
+import { writeRunChange } from '../runs/writer';
 import { snapshotModel } from '../train/loop/snapshot';
 import type { RunRecord } from '../train/run/record';
 import { createModel, disposeModel } from '../model/model';
@@ -83,18 +84,20 @@ async function runFiles(runId: string, wanted: number | null): Promise<RunExport
 
 async function storeUntrainedRun(run: RunRecord): Promise<void> {
   const db = await getDb();
-  await saveCheckpoint(db, run, null);
+  await writeRunChange(db, { type: 'created', run });
   for (const phase of run.phases.filter((p) => p.evaluation !== null)) {
     const model = createModel(phase.modelConfig);
     try {
-      await saveCheckpoint(db, run, null, {
-        kind: 'phase-model',
+      const phaseModel = {
+        kind: 'phase-model' as const,
         id: phaseModelKey(run.id, phase.index),
         runId: run.id,
         phase: phase.index,
         modelConfig: phase.modelConfig,
         weights: await snapshotModel(model),
-      });
+      };
+      // Through the one writer of run records (scripts/runWriter.test.ts), as training does.
+      await writeRunChange(db, { type: 'progress', run, phaseModel });
     } finally {
       disposeModel(model);
     }
