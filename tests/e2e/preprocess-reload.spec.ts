@@ -2,6 +2,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { Workbench } from './pages/workbench';
 import { makeVideos } from './ffmpeg';
 import { fixturePath } from './fixtures';
+import { DIR, VIDEOS } from './preprocessVideos';
 import { DETERMINISTIC_H264_ARGS } from '../fixtures/h264';
 
 /**
@@ -9,57 +10,6 @@ import { DETERMINISTIC_H264_ARGS } from '../fixtures/h264';
  * one selected after the reload is shown under its own name, and its counter includes the
  * items stored before the reload. Also: the disabled Import button looks disabled (item 13).
  */
-
-const ASTRONAUT = 'tests/fixtures/faces/astronaut.png';
-const DIR = fixturePath('preprocess');
-
-/** The same definitions (and files) as preprocess.spec.ts: 3 s at 25 fps, H.264 in MP4. */
-const VIDEOS: Record<string, string[]> = {
-  'one-face.mp4': [
-    '-loop',
-    '1',
-    '-framerate',
-    '25',
-    '-t',
-    '3',
-    '-i',
-    ASTRONAUT,
-    '-vf',
-    "crop=256:256:97:0,scale=360:360,pad=600:440:120:40:color=gray,rotate='0.08*sin(PI*t)':fillcolor=gray,crop=480:360:'60+40*sin(PI*t)':40,format=yuv420p",
-  ],
-  'two-faces.mp4': [
-    '-loop',
-    '1',
-    '-framerate',
-    '25',
-    '-t',
-    '3',
-    '-i',
-    ASTRONAUT,
-    '-filter_complex',
-    '[0]crop=256:256:97:0,scale=300:300,split[a][b];[a][b]hstack,pad=640:360:20:30:color=gray,format=yuv420p',
-  ],
-  'no-face.mp4': [
-    '-f',
-    'lavfi',
-    '-i',
-    'color=c=0x4080a0:s=480x360:r=25:d=3',
-    '-vf',
-    'format=yuv420p',
-  ],
-  'small-face.mp4': [
-    '-loop',
-    '1',
-    '-framerate',
-    '25',
-    '-t',
-    '3',
-    '-i',
-    ASTRONAUT,
-    '-vf',
-    'scale=256:256,pad=1280:720:512:232:color=gray,format=yuv420p',
-  ],
-};
 
 test.beforeAll(() => makeVideos(DIR, VIDEOS, DETERMINISTIC_H264_ARGS));
 
