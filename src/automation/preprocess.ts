@@ -29,6 +29,7 @@ import {
   type RunProgress,
 } from '../preprocess/api';
 import { canvasWarpProbe, type WarpProbeCase } from './preprocess/canvasWarpProbe';
+import { failPutsInto } from './storage/quota';
 import type { WorkerStatus } from '../preprocess/protocol';
 import type { FrameRecord, Region } from '../preprocess/types';
 
@@ -63,6 +64,12 @@ export interface RunStartOptions {
 }
 
 export interface PreprocessDebugApi {
+  /**
+   * The disk fills up: on this page, frame writes fail with QuotaExceededError once `afterPuts`
+   * more have succeeded, until the page reloads. Deterministic, unlike Chromium's quota
+   * override, whose coarse accounting sometimes let every item fit.
+   */
+  fillStorage(afterPuts: number): void;
   /** The canvas warper's crop landmark errors in this browser (src/automation/preprocess/canvasWarpProbe.ts). */
   canvasWarpProbe(): Promise<WarpProbeCase[]>;
   setWorkers(n: number | null): number;
@@ -183,6 +190,9 @@ export function installPreprocessDebugHook(): void {
     return h;
   };
   const api: PreprocessDebugApi = {
+    fillStorage: (afterPuts) => {
+      failPutsInto('frames', afterPuts);
+    },
     canvasWarpProbe,
     setWorkers: (n) => {
       setPreprocessWorkers(n);

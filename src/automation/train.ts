@@ -25,8 +25,12 @@ export interface TrainDebugApi {
   /** Kills the training worker (a crash) / destroys its WebGPU device. */
   killWorker: () => void;
   loseDevice: () => void;
-  /** The training worker's checkpoint writes fail from now on, as on a full disk. */
-  fillStorage: () => void;
+  /**
+   * The disk fills up: the training worker's checkpoint writes fail with QuotaExceededError
+   * once `afterPuts` more have succeeded. `next: true` arms the next worker started (the
+   * next run or resume) instead of the current one, so a test need not race a fast epoch.
+   */
+  fillStorage: (options?: { afterPuts?: number; next?: boolean }) => void;
   /** Resumes a stopped run, optionally with another learning rate (see trainStore.resume). */
   resume: (runId: string, options?: { learningRate?: number }) => Promise<void>;
   getRun: (runId: string) => Promise<RunRecord | undefined>;
@@ -52,11 +56,20 @@ declare global {
 export function installTrainDebugHook(): void {
   // The latest worker is the active run's (one run trains at a time per tab).
   let worker: Worker | null = null;
+  // A fault armed for the next worker: sent before anything else, so before the run starts.
+  let armed: number | null = null;
   setTrainWorkerFactory(() => {
     worker = new Worker(new URL('./train/worker.ts', import.meta.url), {
       type: 'module',
       name: 'train',
     });
+    if (armed !== null) {
+      worker.postMessage({
+        type: 'fill-storage',
+        afterPuts: armed,
+      } satisfies AutomationTrainMessage);
+      armed = null;
+    }
     return worker;
   });
   const post = (msg: AutomationTrainMessage): void => {
@@ -98,8 +111,9 @@ export function installTrainDebugHook(): void {
     loseDevice: () => {
       post({ type: 'lose-device' });
     },
-    fillStorage: () => {
-      post({ type: 'fill-storage' });
+    fillStorage: ({ afterPuts = 0, next = false } = {}) => {
+      if (next) armed = afterPuts;
+      else post({ type: 'fill-storage', afterPuts });
     },
     resume: (runId, options) => useTrainStore.getState().resume(runId, options),
     getRun: async (runId) => getRun(await getDb(), runId),

@@ -1,11 +1,10 @@
 /**
  * Faults and bad input (issue #7), in Chromium, each asserting what is kept:
- * - storage full while preprocessing (CDP quota override): the panel says preprocessing
- *   stopped, every stored item is whole, the dataset is intact; with space again a reload
- *   continues it with no item redone and no duplicate frames;
- * - storage full while checkpointing (the worker's checkpoint writes throw QuotaExceededError:
- *   Chromium's quota override did not reliably fail a write that replaces a record of the same
- *   size): the Train tab says the epoch could not be checkpointed, the previous checkpoint
+ * - storage full while preprocessing (frame writes throw QuotaExceededError part-way through
+ *   an item): the panel says preprocessing stopped, every stored item is whole, the dataset is
+ *   intact; with space again a reload continues it with no item redone and no duplicate frames;
+ * - storage full while checkpointing (the worker's third checkpoint write throws
+ *   QuotaExceededError): the Train tab says the epoch could not be checkpointed, the previous checkpoint
  *   stays the latest, the run resumes to the end, every epoch once;
  * - a NaN loss (a learning rate of 1e300 set on resume): the run is paused, not failed, at its
  *   last checkpoint, no further epoch ran, and a sane rate resumes it to the end;
@@ -15,26 +14,19 @@
  *   continues by itself once it lets go; and our tab steps aside for a newer version;
  * - bad weight files in the Inference tab: each refused with its reason, the loaded model
  *   (its name and its predictions) unchanged.
+ *
+ * Both storage faults are injected (src/automation/storage/quota.ts), not made with CDP's
+ * Storage.overrideQuotaForOrigin: Chromium's quota accounting is coarse, so with a margin of
+ * 1.2 MB for 4.6 MB of crops every item sometimes fitted, and a tiny run's epochs sometimes all
+ * ended before a fault set mid-run took effect (both failed CI at 9fa0a94).
  */
 import { readFileSync } from 'node:fs';
-import { expect, test, type Browser, type CDPSession, type Page } from '@playwright/test';
+import { expect, test, type Browser, type Page } from '@playwright/test';
 import { strFromU8, zipSync } from 'fflate';
 import { openWithHooks } from './appHooks';
 import type { RunRecord } from '../../src/train/run/record';
 
 test.describe.configure({ mode: 'serial' });
-
-/** Chromium applies a quota override to connections opened after it: set it, then reload. */
-async function setQuota(page: Page, cdp: CDPSession, extraBytes: number | null): Promise<void> {
-  const origin = new URL(page.url()).origin;
-  if (extraBytes === null) await cdp.send('Storage.overrideQuotaForOrigin', { origin });
-  else {
-    const usage = (await page.evaluate(() => window.__fer?.storage()))?.usageBytes ?? 0;
-    await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: usage + extraBytes });
-  }
-  await page.reload();
-  await openWithHooks(page);
-}
 
 interface ItemFrames {
   itemId: string;
@@ -83,7 +75,6 @@ async function pauseAfterEpoch(page: Page, runId: string, epoch: number): Promis
 
 // One context for the storage and training tests: they share its IndexedDB (the dataset).
 let page: Page;
-let cdp: CDPSession;
 let datasetId = '';
 const ITEMS = 21;
 
@@ -91,7 +82,6 @@ test.beforeAll(async ({ browser }: { browser: Browser }) => {
   test.setTimeout(300_000);
   page = await (await browser.newContext()).newPage();
   await openWithHooks(page);
-  cdp = await page.context().newCDPSession(page);
   // 7 classes x (2 train + 1 val) clips of 8 frames.
   datasetId = await page.evaluate(async () => {
     const demo = window.__ferDemo;
@@ -105,7 +95,6 @@ test.beforeAll(async ({ browser }: { browser: Browser }) => {
 });
 
 test.afterAll(async () => {
-  await cdp.send('Storage.overrideQuotaForOrigin', { origin: new URL(page.url()).origin });
   await page.context().close();
 });
 
@@ -113,13 +102,13 @@ test('storage full while preprocessing: a clear message, whole items only, the d
   test.setTimeout(300_000);
   const before = await page.evaluate(() => window.__fer?.listDatasets());
   expect(before?.[0]?.itemCount).toBe(ITEMS);
-  // Room for some items' crops, not for all: 24 frames an item are about 220 KB at 224 px, 4.6 MB
-  // in all, against a margin of 1.2 MB. Chromium's accounting is coarse: with 8 frames (1.6 MB
-  // in all) every item sometimes fit. navigator.storage.estimate() does not report the
-  // overridden quota, so the test asserts what was written, never the estimate.
-  await setQuota(page, cdp, 1_200_000);
+  // Room for some items' frames, not for all: items have up to 24 frames, so the 50th frame
+  // write fails part-way through the third item or later, and 21 items need more.
+  await page.reload();
+  await openWithHooks(page);
+  await page.evaluate(() => window.__ferPreprocess?.fillStorage(50));
   await page.getByTestId('preprocess.start').click();
-  // The run ends either way; a run that stored everything ('done') means the quota held nothing back.
+  // The run ends either way; a run that stored everything ('done') means the fault never fired.
   const summary = page.getByTestId('preprocess.summary');
   await expect(summary).toHaveAttribute('data-phase', /^(stopped|done|cancelled)$/, {
     timeout: 240_000,
@@ -145,8 +134,10 @@ test('storage full while preprocessing: a clear message, whole items only, the d
   const after = await page.evaluate(() => window.__fer?.listDatasets());
   expect(after?.[0]).toMatchObject({ itemCount: ITEMS, status: 'ready' });
 
-  // Space again and a reload: the run the tab remembers continues with the rest.
-  await setQuota(page, cdp, null);
+  // Space again (the fault lasts until a reload) and a reload: the run the tab remembers
+  // continues with the rest.
+  await page.reload();
+  await openWithHooks(page);
   await expect
     .poll(
       async () => {
@@ -177,6 +168,9 @@ test('storage full while checkpointing: a clear message, the previous checkpoint
   // The dataset preprocessed (done by the test above; alone, this does it).
   await page.evaluate((id) => window.__ferPreprocess?.run(id), datasetId);
   await page.getByTestId('nav.train').click();
+  // The disk fills up after two checkpoints: the run's worker is armed before it starts, so
+  // no epoch can race past the fault.
+  await page.evaluate(() => window.__ferTrain?.fillStorage({ afterPuts: 2, next: true }));
   const runId = await page.evaluate(
     (id) =>
       window.__ferTrain?.start(
@@ -187,11 +181,6 @@ test('storage full while checkpointing: a clear message, the previous checkpoint
     datasetId,
   );
   if (!runId) throw new Error('no run id');
-  await expect
-    .poll(async () => (await storedRun(page, runId)).position.epoch, { timeout: 180_000 })
-    .toBeGreaterThanOrEqual(1);
-  // The disk fills up: the worker's next checkpoint write throws QuotaExceededError.
-  await page.evaluate(() => window.__ferTrain?.fillStorage());
   const error = page.getByTestId('train.error');
   await expect(error).toContainText('could not be checkpointed', { timeout: 120_000 });
   await expect(error).toContainText('previous checkpoint');

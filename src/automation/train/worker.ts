@@ -15,16 +15,16 @@ export type AutomationTrainMessage =
   /** Destroys the WebGPU device, as a driver reset would (no-op on other backends). */
   | { type: 'lose-device' }
   /**
-   * From now on, writes of checkpoints in this worker fail with QuotaExceededError, as on a
+   * Once `afterPuts` more have succeeded, writes of checkpoints in this worker fail with QuotaExceededError, as on a
    * full disk (Chromium's quota override does not reliably fail writes that replace a record
    * of the same size).
    */
-  | { type: 'fill-storage' };
+  | { type: 'fill-storage'; afterPuts: number };
 
 // Replaces the onmessage the product worker set when it was imported above.
 self.onmessage = (ev: MessageEvent<AutomationTrainMessage>) => {
   const msg = ev.data;
-  if (msg.type === 'fill-storage') failPutsInto('checkpoints');
+  if (msg.type === 'fill-storage') failPutsInto('checkpoints', msg.afterPuts);
   else if (msg.type === 'lose-device')
     (tf.backend() as unknown as { device?: { destroy?: () => void } }).device?.destroy?.();
   else handleTrainMessage(msg);
