@@ -215,7 +215,9 @@ test('a NaN loss pauses the run at its last checkpoint with a message; a lower r
   const runId = await page.evaluate(
     (id) =>
       window.__ferTrain?.start(
-        { preset: 'tiny', seed: 8, optim: { epochs: 4 }, noisyStudent: { iterations: 0 } },
+        // 6 epochs of about a second: the pause, sent once epoch 1 is stored, lands well
+        // before the last one (with 4, a fast machine could finish first).
+        { preset: 'tiny', seed: 8, optim: { epochs: 6 }, noisyStudent: { iterations: 0 } },
         id,
         'nan test',
       ),
@@ -263,7 +265,7 @@ test('a NaN loss pauses the run at its last checkpoint with a message; a lower r
     .toBe('done');
   const done = await page.evaluate((id) => window.__ferTrain?.wait(id), runId);
   expect(done?.status, done?.message ?? '').toBe('done');
-  expect(done?.phases[0]?.epochs.map((e) => e.epoch)).toEqual([0, 1, 2, 3]);
+  expect(done?.phases[0]?.epochs.map((e) => e.epoch)).toEqual([0, 1, 2, 3, 4, 5]);
   expect(done?.phases[0]?.epochs.every((e) => Number.isFinite(e.trainLoss))).toBe(true);
   expect(done?.resumes.map((r) => r.why).join(' | ')).toMatch(
     /changed from 1e\+300 to 0\.003 on resume/,
