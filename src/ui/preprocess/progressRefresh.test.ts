@@ -1,8 +1,8 @@
 /**
  * The Preprocess panel's counts follow a run (issue 18 leftover 3): they were read only when
- * the run ended. The clock is a variable the test sets, not real time.
+ * the run ended. The clock is vitest's fake one, moved by the test, not real time.
  */
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { PreprocessStatus } from '../../storage/frames';
 import type { PreprocessSummary, RunProgress } from '../../preprocess/runTypes';
 
@@ -45,13 +45,13 @@ vi.stubGlobal('localStorage', { setItem: vi.fn(), removeItem: vi.fn(), getItem: 
 const { usePreprocessStore } = await import('./preprocessStore');
 const { progressRefresher } = await import('./progressRefresh');
 
-const settle = () => new Promise((r) => setTimeout(r, 0));
-afterEach(() => vi.restoreAllMocks());
+// Fake timers: the clock (Date.now and setTimeout) moves only when the test moves it.
+const settle = (ms = 0) => vi.advanceTimersByTimeAsync(ms);
+beforeEach(() => vi.useFakeTimers({ now: 1_000 }));
+afterEach(() => vi.useRealTimers());
 
 describe('Items done / Waiting during a run', () => {
-  it('change mid-run, on progress, at most every 500 ms', async () => {
-    let t = 1_000;
-    vi.spyOn(Date, 'now').mockImplementation(() => t);
+  it('change mid-run, on progress, at most every 500 ms, the last change not lost', async () => {
     const run = usePreprocessStore.getState().start('d');
     await settle();
     const counts = () => usePreprocessStore.getState().status?.byStatus.done;
@@ -61,17 +61,18 @@ describe('Items done / Waiting during a run', () => {
     expect(counts()).toBe(1); // before the run ended
     expect(usePreprocessStore.getState().status?.pending).toBe(9);
     done = 2;
-    t += 200; // too soon: no read
+    await settle(200);
+    onProgress?.({} as RunProgress); // too soon: no read now ...
     onProgress?.({} as RunProgress);
     await settle();
     expect(counts()).toBe(1);
-    t += 400;
-    onProgress?.({} as RunProgress);
-    await settle();
+    expect(reads).toHaveBeenCalledTimes(1);
+    await settle(300); // ... but one when 500 ms have passed, with no further progress event
     expect(counts()).toBe(2);
     expect(reads).toHaveBeenCalledTimes(2);
     done = 10;
     finish?.({ phase: 'done' } as PreprocessSummary);
+    await settle();
     await run;
     expect(counts()).toBe(10);
   });
@@ -79,33 +80,21 @@ describe('Items done / Waiting during a run', () => {
 
 describe('progressRefresher', () => {
   it('one refresh at a time; the gap grows with a slow refresh (4 x its duration)', async () => {
-    let t = 0;
-    let release: (() => void) | undefined;
-    const refresh = vi.fn(
-      () =>
-        new Promise<void>((r) => {
-          release = () => {
-            t += 300; // this read took 300 ms
-            r();
-          };
-        }),
-    );
-    const r = progressRefresher(refresh, 500, () => t);
+    // Each refresh takes 300 ms.
+    const refresh = vi.fn(() => new Promise<void>((r) => setTimeout(r, 300)));
+    const r = progressRefresher(refresh, 500);
     r.poke();
-    r.poke(); // still running
+    r.poke(); // still running: remembered
     expect(refresh).toHaveBeenCalledTimes(1);
-    release?.();
-    await settle();
-    t = 1_000; // 1000 ms after the start, but 4 x 300 = 1200 needed
-    r.poke();
+    await settle(300); // done after 300 ms: the next waits until 4 x 300 ms after the start
+    await settle(899);
     expect(refresh).toHaveBeenCalledTimes(1);
-    t = 1_200;
-    r.poke();
+    await settle(1);
     expect(refresh).toHaveBeenCalledTimes(2);
-    release?.();
-    await settle();
+    await settle(300);
+    r.poke();
     r.stop();
-    t = 10_000;
+    await settle(5_000);
     r.poke();
     expect(refresh).toHaveBeenCalledTimes(2);
   });
