@@ -166,6 +166,19 @@ export function clipsPerItem(clips: readonly ClipRef[]): ClipRef[] {
   });
 }
 
+/**
+ * The example an item was scored as: with evalUnit 'item' its joined clip (clipsPerItem),
+ * with 'clip' its first clip; undefined when the item has no clip.
+ */
+export function scoredClipOf(
+  clips: readonly ClipRef[],
+  itemId: string,
+  evalUnit: 'item' | 'clip',
+): ClipRef | undefined {
+  const own = clips.filter((c) => c.itemId === itemId);
+  return evalUnit === 'item' ? clipsPerItem(own)[0] : own[0];
+}
+
 export interface ClipSplits {
   train: ClipRef[];
   /** Model selection (best epoch, early stop): never reported as the result when `test` exists. */

@@ -12,7 +12,7 @@ import { seedDataset, type SeedItem } from '../../automation/train/data';
 import { tinyTrainConfig } from '../config';
 import { loadRunData } from '../run/data';
 import { ClipLoader, DEFAULT_NORMALISE } from './loader';
-import { clipsPerItem, listClips, splitClips } from './clips';
+import { clipsPerItem, listClips, scoredClipOf, splitClips } from './clips';
 import { memoryFrameSource } from './source';
 
 let db: FerDatabase;
@@ -161,6 +161,10 @@ describe('items with several mined clips', () => {
       ['w', [0, 4]],
     ]);
     expect(items[1]).toBe(clips[3]);
+    // What the Results tab's spatial view runs for an item: the example validation scored.
+    expect(scoredClipOf(clips, 'pool:v', 'item')?.frames).toEqual(items[0]?.frames);
+    expect(scoredClipOf(clips, 'pool:v', 'clip')?.key).toBe('v');
+    expect(scoredClipOf(clips, 'pool:nope', 'item')).toBeUndefined();
   });
 
   it('a run trains on every clip and validates per item, or per clip with evalUnit "clip"', async () => {
