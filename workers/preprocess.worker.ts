@@ -112,7 +112,7 @@ const LANDMARK_REGION_SIDE = 256;
 async function detectFaces(
   m: Models,
   image: ImageBitmap,
-  config: Pick<PreprocessConfig, 'detectMaxSide' | 'tiledDetection'>,
+  config: Pick<PreprocessConfig, 'detectMaxSide' | 'tiledDetection' | 'minTileScore'>,
 ): Promise<FaceResult[]> {
   const size = detectSize(image.width, image.height, config.detectMaxSide);
   const small =
@@ -141,7 +141,7 @@ async function detectFaces(
     detectSide: Math.max(size.width, size.height),
     scale: size.scale,
   };
-  const found = await findSmallFaces(whole, frame, config.tiledDetection, {
+  const found = await findSmallFaces(whole, frame, config, {
     detectTile: async (tile) => {
       const cut = await createImageBitmap(image, tile.x, tile.y, tile.width, tile.height);
       try {

@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { createModel, disposeModel } from '../model/model';
 import type { FerDatabase } from '../storage/db';
 import { getPhaseModel, getRun } from '../storage/runs';
-import { listClips } from '../train/data/clips';
+import { listClips, scoredClipOf } from '../train/data/clips';
 import { idbFrameSource } from '../train/data/source';
 import { restoreModel } from '../train/loop/snapshot';
 import { makeLoader } from '../train/run/data';
@@ -36,7 +36,10 @@ export async function clipAttention(
   let clip = null;
   for (const d of datasets) {
     if (clip || d === null) continue;
-    clip = (await listClips(db, d, run.config.classes)).clips.find((c) => c.itemId === itemId);
+    const { clips } = await listClips(db, d, run.config.classes);
+    // The labelled dataset's example as validation scored it (per item unless evalUnit 'clip').
+    const unit = d === run.config.data.datasetId ? (run.config.data.evalUnit ?? 'item') : 'clip';
+    clip = scoredClipOf(clips, itemId, unit);
   }
   if (!clip) throw new Error(`The clip ${itemId} is no longer stored or preprocessed.`);
   const model = createModel(stored.modelConfig);

@@ -4,7 +4,7 @@
  */
 import { DEFAULT_ILLUMINATION_CONFIG } from './steps/illumination';
 import { DEFAULT_CROP_CONFIG } from './steps/regionCrops';
-import { TILED_DETECTION_MODES, type TiledDetection } from './steps/tiles';
+import { DEFAULT_TILE_CONFIG, TILED_DETECTION_MODES, type TiledDetection } from './steps/tiles';
 import type { PreprocessConfig } from './types';
 
 export const DEFAULT_ENCODE_CONFIG: PreprocessConfig['encode'] = { format: 'webp', quality: 0.8 };
@@ -18,6 +18,7 @@ export const DEFAULT_PREPROCESS_CONFIG: PreprocessConfig = {
   minFramesPerVideo: 5,
   detectMaxSide: 640,
   tiledDetection: 'auto',
+  minTileScore: DEFAULT_TILE_CONFIG.minTileScore,
 };
 
 /**
@@ -36,6 +37,7 @@ export interface PreprocessConfigInput {
   minFramesPerVideo?: number;
   detectMaxSide?: number;
   tiledDetection?: TiledDetection;
+  minTileScore?: number;
 }
 
 function check(ok: boolean, message: string): void {
@@ -58,6 +60,7 @@ export function validatePreprocessConfig(input: PreprocessConfigInput = {}): Pre
     minFramesPerVideo: input.minFramesPerVideo ?? d.minFramesPerVideo,
     detectMaxSide: input.detectMaxSide ?? d.detectMaxSide,
     tiledDetection: input.tiledDetection ?? d.tiledDetection,
+    minTileScore: input.minTileScore ?? d.minTileScore,
   };
   const { crop, illumination: il, encode } = c;
   check(
@@ -116,6 +119,7 @@ export function validatePreprocessConfig(input: PreprocessConfigInput = {}): Pre
     TILED_DETECTION_MODES.includes(c.tiledDetection),
     `tiledDetection: unknown '${c.tiledDetection}' (auto, always or off)`,
   );
+  check(c.minTileScore >= 0 && c.minTileScore <= 1, 'minTileScore must be in [0, 1]');
   return c;
 }
 
@@ -145,7 +149,11 @@ function fnv1a(text: string, seed: number): number {
  * run with other settings redoes the item instead of mixing crops made two ways.
  */
 export function configHash(config: PreprocessConfig): string {
-  const text = stableStringify(config);
+  // Fields added after items were stored count only when set away from their default, so
+  // those items stay current (they were made with the default).
+  const hashed: Partial<PreprocessConfig> = { ...config };
+  if (config.minTileScore === DEFAULT_PREPROCESS_CONFIG.minTileScore) delete hashed.minTileScore;
+  const text = stableStringify(hashed);
   const hex = (n: number): string => n.toString(16).padStart(8, '0');
   return hex(fnv1a(text, 0x811c9dc5)) + hex(fnv1a(text, 0x9747b28c));
 }

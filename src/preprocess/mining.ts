@@ -110,7 +110,7 @@ export interface MinedClip {
 export type MiningResult =
   | {
       accepted: true;
-      /** The first clip (the one training uses). */
+      /** The first clip (training uses every clip of `clips`: src/train/data/clips.ts). */
       clip: MinedClip;
       /** Every clip, in time order (one per passing run; absent on results before tracking). */
       clips?: MinedClip[];

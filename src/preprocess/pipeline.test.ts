@@ -310,4 +310,14 @@ describe('sampling and scaling', () => {
       validatePreprocessConfig({ minFramesPerVideo: 100, maxFramesPerVideo: 10 }),
     ).toThrow(RangeError);
   });
+
+  it('minTileScore: checked; its default leaves the hash as before the field, so stored items stay current', () => {
+    const a = validatePreprocessConfig();
+    expect(a.minTileScore).toBe(0.7);
+    const before: Partial<typeof a> = { ...a };
+    delete before.minTileScore;
+    expect(configHash(a)).toBe(configHash(before as typeof a));
+    expect(configHash(validatePreprocessConfig({ minTileScore: 0.5 }))).not.toBe(configHash(a));
+    expect(() => validatePreprocessConfig({ minTileScore: 1.5 })).toThrow(/minTileScore/);
+  });
 });

@@ -79,6 +79,15 @@ describe('findSmallFaces', () => {
     expect(kept.faces).toHaveLength(1);
   });
 
+  it("the settings' minTileScore replaces the default threshold (the Preprocess panel's setting)", async () => {
+    const weak = [face(300, 290, 45, 0.62)];
+    const settings = { tiledDetection: 'auto', minTileScore: 0.6 } as const;
+    expect((await findSmallFaces([], FRAME, settings, fakeDeps(weak))).faces).toHaveLength(1);
+    const strict = { tiledDetection: 'auto', minTileScore: 0.9 } as const;
+    const real = [face(300, 290, 45, 0.8)];
+    expect((await findSmallFaces([], FRAME, strict, fakeDeps(real))).faces).toEqual([]);
+  });
+
   it("skips the tiles in 'auto' when the whole-frame pass found a large face", async () => {
     const big = { ...face(400, 200, 300), landmarks: [{ x: 1, y: 1, z: 0 }] };
     const deps = fakeDeps(truth);

@@ -73,10 +73,16 @@ export interface SmallFaceResult {
 export async function findSmallFaces(
   whole: readonly FaceResult[],
   frame: FrameGeometry,
-  mode: TiledDetection,
+  /** The mode, or the preprocessing settings that hold it and `minTileScore`. */
+  settings: TiledDetection | { tiledDetection: TiledDetection; minTileScore: number },
   deps: SmallFaceDeps,
-  config: TileConfig = DEFAULT_TILE_CONFIG,
+  tileConfig: TileConfig = DEFAULT_TILE_CONFIG,
 ): Promise<SmallFaceResult> {
+  const mode = typeof settings === 'string' ? settings : settings.tiledDetection;
+  const config =
+    typeof settings === 'string'
+      ? tileConfig
+      : { ...tileConfig, minTileScore: settings.minTileScore };
   let faces = [...whole];
   let tiles = 0;
   if (needsTiledPass(mode, whole, frame.detectSide, frame.scale, config)) {

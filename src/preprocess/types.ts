@@ -69,6 +69,11 @@ export interface PreprocessConfig {
    * 'off' never.
    */
   tiledDetection: TiledDetection;
+  /**
+   * A face only a tile found is kept when its detector score is at least this (default 0.7,
+   * TileConfig.minTileScore in ./steps/tiles.ts).
+   */
+  minTileScore: number;
 }
 
 /** Why a frame was dropped. */

@@ -56,6 +56,12 @@ export interface DataConfig {
    * and the run reports the mean and spread over folds. null: one train / validation split.
    */
   folds: number | null;
+  /**
+   * What validation and test score (docs/training.md "Clips and items"): 'item' (default when
+   * absent) one example per item, its mined clips' frames together, so accuracy is per video
+   * as AFEW reports it; 'clip' every mined clip on its own. Training always uses every clip.
+   */
+  evalUnit?: 'item' | 'clip';
   /** Decoded-frame cache of the loader, bytes. */
   cacheBytes: number;
 }

@@ -30,6 +30,10 @@ const data = {
     z.nullable(int('null or an integer ≥ 2', { min: 2 })),
     'k-fold cross-validation (k ≥ 2), null: one train / validation split.',
   ),
+  evalUnit: doc(
+    z.optional(oneOf(['item', 'clip'])),
+    "What validation and test score: 'item' (default) one example per video, 'clip' each mined clip.",
+  ),
   cacheBytes: doc(
     int('a whole number of bytes ≥ 0', { min: 0 }),
     'Decoded-frame cache of the loader, bytes.',

@@ -1,7 +1,7 @@
 /**
- * The clips a training run can use: one per preprocessed item of a dataset, with its label as
- * an index into the run's classes and the stored frames it may sample from. See
- * docs/data-loading.md.
+ * The clips a training run can use: one per preprocessed item of a dataset, or one per mined
+ * clip of a mined item (each its own track and frames), with its label as an index into the
+ * run's classes and the stored frames it may sample from. See docs/data-loading.md.
  */
 import { shuffled, stream } from '../../compute/random';
 import type { CanonicalClass } from '../../ingest/labels';
@@ -14,8 +14,15 @@ import type { DatasetRecord, MediaItemRecord } from '../../storage/schema';
 export interface ClipRef {
   itemId: string;
   datasetId: string;
-  /** The item key, e.g. 'train/happy/clip0007'. */
+  /**
+   * The clip's key: the item key, e.g. 'train/happy/clip0007', for an item's first (or only)
+   * clip; `${itemKey}@clip${n}` for its n-th mined clip (n >= 1). Unique within a dataset.
+   */
   key: string;
+  /** Which of the item's mined clips (0-based; 0 or absent for an item without mining). */
+  clip?: number;
+  /** The face track the mined clip follows (MinedClip.track); null or absent without one. */
+  track?: number | null;
   /** Index into the run's class list; null = unlabelled. */
   label: number | null;
   /** The demo pool's withheld label as an index (analysis only), else null. */
@@ -96,16 +103,27 @@ export async function listClips(
       }
       label = c.index;
     }
-    let kept = frames.get(item.id) ?? [];
-    if (r.mining?.accepted) {
-      const { startFrame, endFrame } = r.mining.clip;
-      kept = kept.filter((f) => f >= startFrame && f <= endFrame);
-    }
-    if (kept.length === 0) {
+    const stored = frames.get(item.id) ?? [];
+    const hidden = classIndex(item.hiddenLabel, dataset, classes).index;
+    // Every mined clip is an example (issue 18): a clip's frames are its run of sampled
+    // frames; results from before tracking list only `clip`.
+    const mined = r.mining?.accepted ? (r.mining.clips ?? [r.mining.clip]) : null;
+    const made = mined
+      ? mined.map((m, n) => ({
+          n,
+          track: m.track ?? null,
+          kept: stored.filter((f) => f >= m.startFrame && f <= m.endFrame),
+        }))
+      : [{ n: 0, track: null, kept: stored }];
+    const usable = made.filter((m) => m.kept.length > 0);
+    if (usable.length === 0) {
       skip('no-frames');
       continue;
     }
-    clips.push(toClip(item, label, classIndex(item.hiddenLabel, dataset, classes).index, kept));
+    for (const m of usable) {
+      const key = m.n === 0 ? item.key : `${item.key}@clip${m.n}`;
+      clips.push({ ...toClip(item, label, hidden, m.kept), key, clip: m.n, track: m.track });
+    }
   }
   return { clips, skipped };
 }
@@ -120,12 +138,45 @@ function toClip(
     itemId: item.id,
     datasetId: item.datasetId,
     key: item.key,
+    clip: 0,
+    track: null,
     label,
     hiddenLabel,
     subject: item.subject,
     split: item.split,
     frames,
   };
+}
+
+/**
+ * One example per item for evaluation by item (`data.evalUnit: 'item'`, docs/training.md):
+ * an item's clips become one, keyed by the item key, whose frames are the union of theirs, so
+ * TSN sampling spreads over the whole usable video; items with one clip pass unchanged. Order:
+ * each item where its first clip was.
+ */
+export function clipsPerItem(clips: readonly ClipRef[]): ClipRef[] {
+  const byItem = new Map<string, ClipRef[]>();
+  for (const c of clips) byItem.set(c.itemId, [...(byItem.get(c.itemId) ?? []), c]);
+  return [...byItem.values()].map((group) => {
+    const [first] = group;
+    if (!first || group.length === 1) return first as ClipRef;
+    const frames = [...new Set(group.flatMap((c) => c.frames))].sort((a, b) => a - b);
+    const itemKey = (first.clip ?? 0) === 0 ? first.key : first.key.replace(/@clip\d+$/, '');
+    return { ...first, key: itemKey, clip: 0, track: null, frames };
+  });
+}
+
+/**
+ * The example an item was scored as: with evalUnit 'item' its joined clip (clipsPerItem),
+ * with 'clip' its first clip; undefined when the item has no clip.
+ */
+export function scoredClipOf(
+  clips: readonly ClipRef[],
+  itemId: string,
+  evalUnit: 'item' | 'clip',
+): ClipRef | undefined {
+  const own = clips.filter((c) => c.itemId === itemId);
+  return evalUnit === 'item' ? clipsPerItem(own)[0] : own[0];
 }
 
 export interface ClipSplits {
@@ -195,8 +246,12 @@ function seededValSet(clips: readonly ClipRef[], valFraction: number, seed: numb
   const target = new Map([...classes].map(([k, n]) => [k, n * valFraction]));
   const have = new Map<number, number>();
   const groups = new Map<string, number[]>();
+  // An item's clips share a group (never on both sides); named by its first clip's index so
+  // one-clip items keep the names, and so the split, they had before items had several clips.
+  const firstOf = new Map<string, number>();
   clips.forEach((c, i) => {
-    const g = c.subject !== null ? `s:${c.subject}` : `i:${c.itemId}:${i}`;
+    if (!firstOf.has(c.itemId)) firstOf.set(c.itemId, i);
+    const g = c.subject !== null ? `s:${c.subject}` : `i:${c.itemId}:${firstOf.get(c.itemId)}`;
     groups.set(g, [...(groups.get(g) ?? []), i]);
   });
   const names = [...groups.keys()].sort();

@@ -8,7 +8,7 @@ import { kFolds } from '../../evaluate/folds';
 import type { FerDatabase } from '../../storage/db';
 import type { TrainConfig } from '../config';
 import { DEFAULT_RAND_AUGMENT, type RandAugmentConfig } from '../augment/randAugment';
-import { type ClipRef, listClips, splitClips } from '../data/clips';
+import { type ClipRef, clipsPerItem, listClips, splitClips } from '../data/clips';
 import { ClipLoader, DEFAULT_NORMALISE, type LoaderConfig } from '../data/loader';
 import type { FrameSource } from '../data/source';
 
@@ -66,24 +66,32 @@ export async function loadRunData(db: FerDatabase, config: TrainConfig): Promise
     if (pretrain.train.length === 0)
       throw new RunDataError('The pre-training dataset has no preprocessed labelled images.');
   }
+  // Validation and test score items (one example per item, the default) or clips.
+  const scored = (clips: ClipRef[]): ClipRef[] =>
+    (config.data.evalUnit ?? 'item') === 'item' ? clipsPerItem(clips) : clips;
   let folds: RunData['folds'] = null;
   const k = config.data.folds;
   if (k !== null) {
     const all = [...split.train, ...split.val];
-    if (all.length < k)
+    // Folds are dealt per item, so an item's clips are never on both sides.
+    const items = clipsPerItem(all);
+    if (items.length < k)
       throw new RunDataError(
-        `${k}-fold cross-validation needs at least ${k} labelled clips (${all.length} are usable).`,
+        `${k}-fold cross-validation needs at least ${k} labelled clips (${items.length} are usable).`,
       );
     const testSets = kFolds(
-      all.map((c) => ({ id: c.key, subject: c.subject, label: c.label ?? 0 })),
+      items.map((c) => ({ id: c.key, subject: c.subject, label: c.label ?? 0 })),
       k,
       config.seed,
     );
     folds = testSets.map((idx) => {
-      const held = new Set(idx);
-      return { train: all.filter((_, i) => !held.has(i)), val: all.filter((_, i) => held.has(i)) };
+      const held = new Set(idx.map((i) => items[i]?.itemId));
+      return {
+        train: all.filter((c) => !held.has(c.itemId)),
+        val: scored(all.filter((c) => held.has(c.itemId))),
+      };
     });
-    return { train: all, val: [], test: split.test, unlabelled, pretrain, skipped, folds };
+    return { train: all, val: [], test: scored(split.test), unlabelled, pretrain, skipped, folds };
   }
   if (split.train.length === 0)
     throw new RunDataError(
@@ -97,8 +105,8 @@ export async function loadRunData(db: FerDatabase, config: TrainConfig): Promise
     );
   return {
     train: split.train,
-    val: split.val,
-    test: split.test,
+    val: scored(split.val),
+    test: scored(split.test),
     unlabelled,
     pretrain,
     skipped,

@@ -7,6 +7,7 @@ import type { OutcomeNote } from '../../preprocess/outcomeNotes';
 import { useDatasetsStore } from '../datasets/datasetsStore';
 import { usePreprocessStore } from './preprocessStore';
 import { itemsCounted, shownDataset } from './panelState';
+import { SmallFaceSettings } from './SmallFaceSettings';
 
 const d = DEFAULT_PREPROCESS_CONFIG;
 
@@ -70,6 +71,7 @@ function Settings({ disabled }: { disabled: boolean }) {
           onChange={(e) => set({ workers: num(e.target.value) ?? null })}
         />
       </label>
+      <SmallFaceSettings settings={settings} set={set} />
     </fieldset>
   );
 }

@@ -11,6 +11,7 @@ import {
 } from '../../preprocess/api';
 import type { PreprocessConfigInput } from '../../preprocess/config';
 import { outcomeNotes, type OutcomeNote } from '../../preprocess/outcomeNotes';
+import { progressRefresher } from './progressRefresh';
 
 /** Remembers an unfinished run so a reload picks it up again (the runner skips finished items). */
 const RUNNING_KEY = 'fer.preprocess.running';
@@ -52,6 +53,10 @@ export interface PreprocessState {
   resumeAfterReload: () => Promise<void>;
 }
 
+/** Refreshes in start order: a slower, older one never overwrites a newer one's counts. */
+let refreshesStarted = 0;
+let refreshApplied = 0;
+
 export const usePreprocessStore = create<PreprocessState>((set, get) => ({
   datasetId: null,
   viewing: null,
@@ -65,13 +70,16 @@ export const usePreprocessStore = create<PreprocessState>((set, get) => ({
   setSettings: (s) => set({ settings: { ...get().settings, ...s } }),
   refresh: async (datasetId) => {
     set({ viewing: datasetId });
+    const seq = ++refreshesStarted;
     try {
       const [status, records] = await Promise.all([
         getPreprocessStatus(datasetId),
         listItemOutcomes(datasetId),
       ]);
       // A slower refresh of a dataset no longer shown does not overwrite the shown one's.
-      if (get().viewing === datasetId) set({ status, notes: outcomeNotes(datasetId, records) });
+      if (get().viewing !== datasetId || seq < refreshApplied) return;
+      refreshApplied = seq;
+      set({ status, notes: outcomeNotes(datasetId, records) });
     } catch (e) {
       set({ error: e instanceof Error ? e.message : String(e) });
     }
@@ -86,12 +94,17 @@ export const usePreprocessStore = create<PreprocessState>((set, get) => ({
       return null;
     }
     localStorage.setItem(RUNNING_KEY, JSON.stringify({ datasetId, config } satisfies RunningMark));
+    // The counts follow the run (throttled), not only its end.
+    const counts = progressRefresher(() => get().refresh(datasetId));
     const handle = startPreprocess(datasetId, config, {
-      onProgress: (progress) => set({ progress }),
+      onProgress: (progress) => {
+        set({ progress });
+        counts.poke();
+      },
     });
     set({ datasetId, handle, progress: handle.progress(), summary: null, error: null });
     try {
-      const summary = await handle.done;
+      const summary = await handle.done.finally(() => counts.stop());
       if (summary.phase !== 'stopped' || !summary.stopReason) localStorage.removeItem(RUNNING_KEY);
       set({ summary, handle: null, error: summary.stopReason ?? null });
       await get().refresh(datasetId);
