@@ -74,7 +74,10 @@ self.onmessage = (ev: MessageEvent<ToInferenceWorker>) => {
     try {
       reply = await handle(m);
     } catch (e) {
-      reply = { type: 'error', id: m.id, message: e instanceof Error ? e.message : String(e) };
+      reply =
+        e instanceof Error
+          ? { type: 'error', id: m.id, message: e.message, name: e.name }
+          : { type: 'error', id: m.id, message: String(e) };
     }
     self.postMessage(reply, replyTransferables(reply));
   });

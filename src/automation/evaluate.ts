@@ -6,6 +6,7 @@
  */
 import {
   canonicalClasses,
+  CrossEvalError,
   type CrossEvaluationRecord,
   type EvalSplit,
   WEIGHTS_EVAL_DEFAULTS,
@@ -27,14 +28,18 @@ export interface EvaluateWeightsRequest {
   split: EvalSplit | null;
 }
 
+/** The record, or why the request cannot be evaluated (bad split, unknown class...). */
+export type EvaluateOutcome =
+  { record: CrossEvaluationRecord; refused: null } | { record: null; refused: string };
+
 export interface EvaluateDebugApi {
   evaluateRun: (
     runId: string,
     phase: number | null,
     datasetId: string,
     split: EvalSplit | null,
-  ) => Promise<CrossEvaluationRecord>;
-  evaluateWeights: (req: EvaluateWeightsRequest) => Promise<CrossEvaluationRecord>;
+  ) => Promise<EvaluateOutcome>;
+  evaluateWeights: (req: EvaluateWeightsRequest) => Promise<EvaluateOutcome>;
   /** Stored evaluations of a run id (or 'weights:<source>'), newest first. */
   list: (runKey: string) => Promise<CrossEvaluationRecord[]>;
 }
@@ -65,7 +70,7 @@ async function evaluateWeights(req: EvaluateWeightsRequest): Promise<CrossEvalua
   let classes = req.classes;
   if (classes === null) {
     if (n !== CANONICAL_CLASSES.length && n !== 7)
-      throw new Error(
+      throw new CrossEvalError(
         `The weights have ${n} outputs: give their class names in order (--classes a,b,...).`,
       );
     // Seven outputs: the paper's seven classes in the app's order; eight: with contempt.
@@ -85,11 +90,22 @@ async function evaluateWeights(req: EvaluateWeightsRequest): Promise<CrossEvalua
   });
 }
 
+/** A CrossEvalError (from this thread or the worker) is a refusal; anything else a failure. */
+async function outcome(work: () => Promise<CrossEvaluationRecord>): Promise<EvaluateOutcome> {
+  try {
+    return { record: await work(), refused: null };
+  } catch (e) {
+    if (e instanceof Error && e.name === 'CrossEvalError')
+      return { record: null, refused: e.message };
+    throw e;
+  }
+}
+
 export function installEvaluateDebugHook(): void {
   window.__ferEvaluate = {
     evaluateRun: (runId, phase, datasetId, split) =>
-      evaluateRunOnDataset(backend(), { runId, phase, datasetId, split }),
-    evaluateWeights,
+      outcome(() => evaluateRunOnDataset(backend(), { runId, phase, datasetId, split })),
+    evaluateWeights: (req) => outcome(() => evaluateWeights(req)),
     list: listStoredEvaluations,
   };
 }

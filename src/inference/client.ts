@@ -66,8 +66,11 @@ function getWorker(): Worker {
     }
     pending.delete(m.id);
     if (!p) return;
-    if (m.type === 'error') p.reject(new Error(m.message));
-    else p.resolve(m);
+    if (m.type === 'error') {
+      const e = new Error(m.message);
+      if (m.name) e.name = m.name;
+      p.reject(e);
+    } else p.resolve(m);
   };
   w.onerror = (ev) => {
     ev.preventDefault();

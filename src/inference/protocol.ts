@@ -125,7 +125,8 @@ export type FromInferenceWorker =
   | { type: 'spatial'; id: number; result: ClipAttention }
   | { type: 'progress'; id: number; done: number; total: number }
   | { type: 'evaluated'; id: number; record: CrossEvaluationRecord }
-  | { type: 'error'; id: number; message: string };
+  /** `name`: the error's class name ('CrossEvalError': a bad request, not a failure). */
+  | { type: 'error'; id: number; message: string; name?: string };
 
 /** The buffers a reply hands over instead of copying. */
 export function replyTransferables(m: FromInferenceWorker): Transferable[] {
