@@ -3,7 +3,7 @@
  * model + dataset + split; a rerun replaces it. Written only by the inference worker's
  * evaluation (src/inference/evaluateDataset.ts); read by the Results tab's store and the CLI.
  */
-import type { CrossEvaluationRecord } from '../evaluate/crossCorpus';
+import type { CrossEvaluationRecord } from '../evaluate/crossRecord';
 import type { FerDatabase } from './db';
 import { toStorageError } from './errors';
 

@@ -4,7 +4,7 @@ import type { FileProblem, LayoutKind, MediaKind, Split } from '../ingest/types'
 import type { MiningFrame, MiningResult } from '../preprocess/mining';
 import type { DropReason, FrameRecord, Region } from '../preprocess/types';
 import type { CheckpointRecord, PhaseModelRecord, RunRecord } from '../train/run/record';
-import type { CrossEvaluationRecord } from '../evaluate/crossCorpus';
+import type { CrossEvaluationRecord } from '../evaluate/crossRecord';
 
 export const DB_NAME = 'fer-workbench';
 /** Bump with a new entry in `migrations.ts`. */
