@@ -9,11 +9,7 @@
 import { CANONICAL_CLASSES, type CanonicalClass, isCanonicalClass } from '../ingest/labels';
 import { type ClipRef, splitClips } from '../train/data/clips';
 import type { PhaseRecord, RunRecord } from '../train/run/record';
-import {
-  type CrossEvaluationRecord,
-  type EvalSplit,
-  EVAL_SPLITS,
-} from './crossRecord';
+import { type CrossEvaluationRecord, type EvalSplit, EVAL_SPLITS } from './crossRecord';
 import { evaluate } from './metrics';
 
 export { EVAL_SPLITS, isEvalSplit } from './crossRecord';
