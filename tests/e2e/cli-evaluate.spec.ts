@@ -123,6 +123,45 @@ test('evaluate on the run own validation split reproduces its stored confusion m
   expect(text.stdout).toContain('confusion (rows: true class');
 });
 
+test('exported weights evaluate like the run phase they came from', async () => {
+  test.setTimeout(180_000);
+  const best = bestPhase(run);
+  const ev = best?.evaluation;
+  if (!best || !ev) throw new Error('no evaluated phase');
+  const out = path.join(tmp, 'export');
+  const exp = await cli(['export', run.id, '--out', out]);
+  expect(exp.code, exp.stderr).toBe(0);
+  const res = await cli([
+    'evaluate',
+    path.join(out, 'weights'),
+    datasetId,
+    '--split',
+    'validation',
+    '--classes',
+    run.classes.join(','),
+    '--frames',
+    String(run.config.data.framesPerClip),
+    '--json',
+  ]);
+  expect(res.code, res.stderr).toBe(0);
+  const doc = jsonOf(res) as unknown as EvaluateJson;
+  expect(doc.model).toMatchObject({ run: null, weightsDir: path.join(out, 'weights') });
+  expect(doc.confusion).toEqual(ev.confusion);
+  expect(doc.recordId).toBe(`weights:weights|-|${datasetId}|validation`);
+  // The run's own evaluation record is untouched.
+  expect(await storedEvaluations(run.id)).toBe(1);
+
+  const wrongCount = await cli([
+    'evaluate',
+    path.join(out, 'weights'),
+    datasetId,
+    '--classes',
+    'happy',
+  ]);
+  expect(wrongCount.code).toBe(2);
+  expect(wrongCount.stderr).toMatch(/outputs but 1 class names were given/);
+});
+
 test('bad inputs exit 2 with a clear message and store nothing', async () => {
   test.setTimeout(120_000);
   const noTest = await cli(['evaluate', run.id, datasetId, '--split', 'test', '--json']);
