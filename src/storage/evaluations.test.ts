@@ -7,6 +7,7 @@ import { createDataset, deleteDataset } from './datasets';
 import { openFerDb, type FerDatabase } from './db';
 import { getEvaluation, listEvaluations, putEvaluation } from './evaluations';
 import { migrations } from './migrations';
+import { deleteRun } from './runs';
 import { DB_VERSION } from './schema';
 
 function record(runId: string, datasetId: string, createdAt: number): CrossEvaluationRecord {
@@ -69,6 +70,16 @@ describe('evaluation records', () => {
     await putEvaluation(db, record('r1', 'afew', 2));
     await deleteDataset(db, 'ck');
     expect((await listEvaluations(db, 'r1')).map((e) => e.datasetId)).toEqual(['afew']);
+  });
+});
+
+describe('deleting a run', () => {
+  it("deletes its evaluations and keeps the other runs' ones", async () => {
+    await putEvaluation(db, record('r1', 'ck', 1));
+    await putEvaluation(db, record('r2', 'ck', 2));
+    await deleteRun(db, 'r1');
+    expect(await listEvaluations(db, 'r1')).toEqual([]);
+    expect(await listEvaluations(db, 'r2')).toHaveLength(1);
   });
 });
 
