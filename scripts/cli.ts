@@ -20,6 +20,7 @@ import { readExperiment, runExperiment } from './lib/experiment';
 import { helpText } from './lib/help';
 import { runExport, runRuns } from './lib/runs';
 import { runPredict } from './lib/predict';
+import { runEvaluate } from './lib/evaluate';
 import { resolveMediaFiles, runPreprocessCommand, runPreprocessMedia } from './lib/preprocess';
 
 /** The envelope of every --json document. */
@@ -45,6 +46,7 @@ const REQUIRED: Record<Exclude<ParsedCommand['command'], 'help'>, CliFerMethod[]
   runs: [],
   export: [],
   predict: [],
+  evaluate: ['listDatasets'],
 };
 
 function commandName(argv: readonly string[]): string {
@@ -153,6 +155,9 @@ async function run(argv: readonly string[]): Promise<ExitCode> {
         break;
       case 'predict':
         outcome = await runPredict(session, parsed.predict);
+        break;
+      case 'evaluate':
+        outcome = await runEvaluate(session, parsed.evaluate);
         break;
     }
     if (global.json) {

@@ -29,3 +29,17 @@ describe('run records have one writer', () => {
     expect(writers).toEqual(['src/runs/writer.ts', 'src/storage/runs.ts']);
   });
 });
+
+/** The storage calls that write the `evaluations` object store (schema v3). */
+const EVALUATION_WRITES = /\bputEvaluation\s*\(|(objectStore|put|delete)\(\s*'evaluations'/;
+
+describe('evaluation records have one writer', () => {
+  it("only the inference worker's evaluation (and the storage module) writes them", () => {
+    const writers = ['src', 'workers', 'scripts']
+      .flatMap((d) => sources(join(ROOT, d)))
+      .filter((f) => EVALUATION_WRITES.test(readFileSync(f, 'utf8')))
+      .map((f) => relative(ROOT, f).replaceAll('\\', '/'))
+      .sort();
+    expect(writers).toEqual(['src/inference/evaluateDataset.ts', 'src/storage/evaluations.ts']);
+  });
+});

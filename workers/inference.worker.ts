@@ -30,6 +30,7 @@ const startBackend = async (preferred: BackendName | null): Promise<void> => {
 const engine = new InferenceEngine({ db: getDb, initBackend: startBackend });
 
 async function handle(m: ToInferenceWorker): Promise<FromInferenceWorker> {
+  const post = (reply: FromInferenceWorker): void => self.postMessage(reply);
   switch (m.type) {
     case 'load-stored':
       return {
@@ -47,6 +48,14 @@ async function handle(m: ToInferenceWorker): Promise<FromInferenceWorker> {
       return { type: 'prediction', id: m.id, result: await engine.predictStored(m.clip) };
     case 'predict-media':
       return { type: 'prediction', id: m.id, result: await engine.predictMedia(m.frames) };
+    case 'evaluate':
+      return {
+        type: 'evaluated',
+        id: m.id,
+        record: await engine.evaluate(m.backend, m.stored, m.request, (done, total) =>
+          post({ type: 'progress', id: m.id, done, total }),
+        ),
+      };
     case 'spatial':
       await startBackend(m.backend);
       return {
@@ -65,7 +74,10 @@ self.onmessage = (ev: MessageEvent<ToInferenceWorker>) => {
     try {
       reply = await handle(m);
     } catch (e) {
-      reply = { type: 'error', id: m.id, message: e instanceof Error ? e.message : String(e) };
+      reply =
+        e instanceof Error
+          ? { type: 'error', id: m.id, message: e.message, name: e.name }
+          : { type: 'error', id: m.id, message: String(e) };
     }
     self.postMessage(reply, replyTransferables(reply));
   });

@@ -47,6 +47,7 @@ export const COMMANDS = [
   'runs',
   'export',
   'predict',
+  'evaluate',
   'help',
 ] as const;
 export type CommandName = (typeof COMMANDS)[number];
@@ -158,6 +159,7 @@ export type ParsedCommand =
   | { command: 'runs'; global: GlobalOptions }
   | { command: 'export'; global: GlobalOptions; export: ExportOptions }
   | { command: 'predict'; global: GlobalOptions; predict: PredictOptions }
+  | { command: 'evaluate'; global: GlobalOptions; evaluate: EvaluateOptions }
   | { command: 'delete'; global: GlobalOptions; ids: string[] }
   | { command: 'generate-demo'; global: GlobalOptions; demo: GenerateDemoOptions }
   | { command: 'preprocess'; global: GlobalOptions; preprocess: PreprocessOptions }
@@ -180,6 +182,23 @@ export interface PredictOptions {
   /** Frames per clip; null: the run's (8 for imported weights). */
   frames: number | null;
   files: string[];
+}
+
+/** The splits evaluate takes (src/evaluate/crossCorpus.ts EVAL_SPLITS). */
+export const EVAL_SPLIT_NAMES = ['test', 'validation', 'train', 'all'] as const;
+
+export interface EvaluateOptions {
+  /** A run id or exact name, or a folder of exported weights. */
+  model: string;
+  /** A dataset id or exact name (see datasets). */
+  dataset: string;
+  phase: number | null;
+  /** Frames per clip for imported weights; null: 8 (a run uses its own). */
+  frames: number | null;
+  /** null: test when the dataset has one, else validation. */
+  split: (typeof EVAL_SPLIT_NAMES)[number] | null;
+  /** Class names of imported weights, in output order; null: the canonical ones. */
+  classes: string[] | null;
 }
 
 export interface ExperimentOptions {

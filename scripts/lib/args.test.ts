@@ -110,16 +110,54 @@ describe('parseCli', () => {
     expect(usage(['export', '--out', 'o'])).toMatch(/export takes one run/);
     expect(usage(['export', 'r'])).toMatch(/export needs --out DIR/);
     expect(usage(['export', 'r', '--out', 'o', '--phase', '-1'])).toMatch(/--phase/);
-    expect(usage(['runs', '--phase', '1'])).toMatch(/--phase is an option of 'export' and/);
+    expect(usage(['runs', '--phase', '1'])).toMatch(
+      /--phase is an option of 'export', 'predict' and 'evaluate'/,
+    );
     expect(usage(['predict', 'r'])).toMatch(/predict takes a run \(or a weights folder\)/);
     expect(usage(['predict', 'r', 'a.mp4', '--frames', '0'])).toMatch(/--frames/);
-    expect(usage(['runs', '--frames', '2'])).toMatch(/--frames is an option of 'predict' only/);
+    expect(usage(['runs', '--frames', '2'])).toMatch(
+      /--frames is an option of 'predict' and 'evaluate' only/,
+    );
     const e = parseCli(['export', 'r', '--out', 'o', '--phase', '2'], {}, '/work');
     expect(e.command === 'export' && e.export).toEqual({ run: 'r', phase: 2, out: '/work/o' });
     expect(usage(['datasets', '--frob'])).toMatch(/frob/);
     expect(usage(['datasets', '--build', '--no-build'])).toMatch(/conflict/);
     expect(usage(['datasets', '--startup-timeout', 'soon'])).toMatch(/seconds/);
     expect(usage(['delete'])).toMatch(/dataset id/);
+  });
+
+  it('parses evaluate: a model, a dataset, the split and the weights options', () => {
+    const e = parseCli(
+      ['evaluate', 'r', 'AFEW', '--split', 'validation', '--phase', '1'],
+      {},
+      '/w',
+    );
+    expect(e.command === 'evaluate' && e.evaluate).toEqual({
+      model: 'r',
+      dataset: 'AFEW',
+      phase: 1,
+      frames: null,
+      split: 'validation',
+      classes: null,
+    });
+    const w = parseCli(
+      ['evaluate', 'dir', 'd', '--classes', 'happy, sad', '--frames', '4'],
+      {},
+      '/w',
+    );
+    expect(w.command === 'evaluate' && w.evaluate).toMatchObject({
+      split: null,
+      classes: ['happy', 'sad'],
+      frames: 4,
+    });
+    expect(usage(['evaluate', 'r'])).toMatch(/evaluate takes a run .* and a dataset/);
+    expect(usage(['evaluate', 'r', 'd', 'e'])).toMatch(/evaluate takes a run/);
+    expect(usage(['evaluate', 'r', 'd', '--split', 'val'])).toMatch(
+      /Unknown split 'val'.*test, validation, train, all/,
+    );
+    expect(usage(['predict', 'r', 'a.mp4', '--split', 'test'])).toMatch(
+      /--split is an option of 'evaluate' only/,
+    );
   });
 
   it('parses preprocess with its settings into a partial app config', () => {

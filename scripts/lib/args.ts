@@ -16,6 +16,8 @@ import {
   REDO_MODES,
   type PreprocessSettings,
   type ParsedCommand,
+  type EvaluateOptions,
+  EVAL_SPLIT_NAMES,
 } from './argTypes';
 
 // The exit codes, errors and parsed-command types: ./argTypes.ts (split out to keep this file
@@ -53,6 +55,9 @@ const OPTIONS = {
   // export
   phase: { type: 'string' },
   frames: { type: 'string' },
+  // evaluate
+  split: { type: 'string' },
+  classes: { type: 'string' },
 } as const;
 
 const INGEST_ONLY = ['layout', 'dry-run'] as const;
@@ -89,6 +94,33 @@ function numberOption(
 }
 
 type OptionValues = Partial<Record<keyof typeof OPTIONS, string | boolean>>;
+
+/** `evaluate <run|weights-dir> <dataset> [--phase N] [--split S] [--frames N] [--classes a,b]`. */
+export function parseEvaluate(rest: readonly string[], values: OptionValues): EvaluateOptions {
+  const [model = '', dataset = ''] = rest;
+  if (rest.length !== 2 || model.trim() === '' || dataset.trim() === '')
+    throw usageError(
+      'evaluate takes a run (or a weights folder) and a dataset (id or exact name).',
+    );
+  const str = (k: 'phase' | 'frames' | 'split' | 'classes'): string | undefined => {
+    const v = values[k];
+    return typeof v === 'string' ? v : undefined;
+  };
+  const num = (name: 'phase' | 'frames', min: number): number | null => {
+    const v = str(name);
+    return v === undefined ? null : numberOption(name, v, { integer: true, min, max: 1000 });
+  };
+  const split = str('split');
+  const classes = str('classes');
+  return {
+    model,
+    dataset: dataset.trim(),
+    phase: num('phase', 0),
+    frames: num('frames', 1),
+    split: split === undefined ? null : oneOf(split, EVAL_SPLIT_NAMES, 'split'),
+    classes: classes === undefined ? null : classes.split(',').map((c) => c.trim()),
+  };
+}
 
 /** --fps, --max-frames, --illumination, --crop-size, --tiled-detection, --workers. */
 export function parsePreprocessSettings(values: OptionValues): PreprocessSettings {
@@ -213,10 +245,15 @@ export function parseCli(
     throw usageError(`--redo is an option of 'preprocess' only.`);
   if (!['preprocess-media', 'experiment', 'export'].includes(first) && values.out !== undefined)
     throw usageError(`--out is an option of 'preprocess-media', 'experiment' and 'export' only.`);
-  if (first !== 'export' && first !== 'predict' && values.phase !== undefined)
-    throw usageError(`--phase is an option of 'export' and 'predict' only.`);
-  if (first !== 'predict' && values.frames !== undefined)
-    throw usageError(`--frames is an option of 'predict' only.`);
+  if (!['export', 'predict', 'evaluate'].includes(first) && values.phase !== undefined)
+    throw usageError(`--phase is an option of 'export', 'predict' and 'evaluate' only.`);
+  if (first !== 'predict' && first !== 'evaluate' && values.frames !== undefined)
+    throw usageError(`--frames is an option of 'predict' and 'evaluate' only.`);
+  if (first !== 'evaluate') {
+    const misplaced = (['split', 'classes'] as const).find((k) => values[k] !== undefined);
+    if (misplaced !== undefined)
+      throw usageError(`--${misplaced} is an option of 'evaluate' only.`);
+  }
 
   switch (first) {
     case 'preprocess': {
@@ -326,6 +363,8 @@ export function parseCli(
         },
       };
     }
+    case 'evaluate':
+      return { command: 'evaluate', global, evaluate: parseEvaluate(rest, values) };
     case 'runs':
       if (rest.length > 0) throw usageError(`runs takes no arguments (got '${rest[0]}').`);
       return { command: 'runs', global };

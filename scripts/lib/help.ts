@@ -106,6 +106,19 @@ validation) or a folder of exported weights (model.json + shards, e.g. from expo
   --phase N   the run's phase index
   --frames N  frames per clip (default: the run's; 8 for a weights folder)
 `,
+  evaluate: `npm run cli -- evaluate <run|weights-dir> <dataset> [--phase N] [--split S]
+
+Cross-corpus evaluation: the model on a stored, preprocessed dataset's clips of one split
+(classes matched by name), in the app's inference worker. Prints accuracy, macro-F1,
+per-class recall (n/a for classes the split lacks) and the confusion matrix, and stores them
+as an evaluation record the Results tab shows beside the run's own numbers.
+  --phase N      the run's phase index (default: the best on validation)
+  --split S      test | validation | train | all (default: test when the dataset has a test
+                 split, else validation; the run's seeded split rule when it has neither)
+  --frames N     frames per clip for a weights folder (default 8)
+  --classes a,b  a weights folder's class names in output order (default: the canonical seven)
+Exits 2 for an unknown run, dataset, phase or split, or a class the model does not know.
+`,
   delete: `npm run cli -- delete <id...>
 
 Deletes datasets (ids as 'datasets' prints them) from the profile.
@@ -133,6 +146,8 @@ Commands:
                      write a run's weights, predictions, pseudo-labels and report
   predict <run|weights-dir> <media...>
                      class probabilities, frame and region weights per file
+  evaluate <run|weights-dir> <dataset>
+                     accuracy, macro-F1, recall, confusion on a stored dataset
   help [command]     show help
 
 ${GLOBAL}`;

@@ -31,7 +31,7 @@ export interface PredictJson {
 }
 
 /** A folder with model.json, else null (then the argument names a run). */
-async function weightsDir(arg: string): Promise<string | null> {
+export async function weightsDir(arg: string): Promise<string | null> {
   const abs = path.resolve(arg);
   try {
     if ((await stat(abs)).isDirectory()) {

@@ -18,6 +18,7 @@ import { installDemoDebugHook } from './demo';
 import { installTrainDebugHook } from './train';
 import { installExportDebugHook } from './exportRun';
 import { installPredictDebugHook } from './predict';
+import { installEvaluateDebugHook } from './evaluate';
 
 /**
  * A small API on `window.__fer` for the e2e tests and the headless runner (scripts/cli.ts):
@@ -59,6 +60,7 @@ export function installTestApi(): void {
   installTrainDebugHook();
   installExportDebugHook();
   installPredictDebugHook();
+  installEvaluateDebugHook();
   window.__fer = {
     version: 1,
     ready: async () => {

@@ -5,6 +5,7 @@
  * is gone, and the next call starts a fresh worker.
  */
 import type { BackendName } from '../compute/backend';
+import type { CrossEvalRequest, CrossEvaluationRecord } from '../evaluate/crossCorpus';
 import {
   type ClipAttention,
   type FromInferenceWorker,
@@ -26,6 +27,8 @@ type Request = ToInferenceWorker extends infer M
 interface Pending {
   resolve: (m: FromInferenceWorker) => void;
   reject: (e: Error) => void;
+  /** Interim 'progress' replies (the request stays pending). */
+  progress?: (done: number, total: number) => void;
 }
 
 let worker: Worker | null = null;
@@ -57,10 +60,17 @@ function getWorker(): Worker {
   w.onmessage = (ev: MessageEvent<FromInferenceWorker>) => {
     const m = ev.data;
     const p = pending.get(m.id);
+    if (m.type === 'progress') {
+      p?.progress?.(m.done, m.total);
+      return;
+    }
     pending.delete(m.id);
     if (!p) return;
-    if (m.type === 'error') p.reject(new Error(m.message));
-    else p.resolve(m);
+    if (m.type === 'error') {
+      const e = new Error(m.message);
+      if (m.name) e.name = m.name;
+      p.reject(e);
+    } else p.resolve(m);
   };
   w.onerror = (ev) => {
     ev.preventDefault();
@@ -74,6 +84,7 @@ function getWorker(): Worker {
 function request<T extends FromInferenceWorker['type']>(
   req: Request,
   expect: T,
+  progress?: (done: number, total: number) => void,
 ): Promise<Extract<FromInferenceWorker, { type: T }>> {
   const id = nextId++;
   const message: ToInferenceWorker = { ...req, id };
@@ -85,6 +96,7 @@ function request<T extends FromInferenceWorker['type']>(
         else reject(new Error(`The inference worker answered '${m.type}' to '${req.type}'.`));
       },
       reject,
+      ...(progress ? { progress } : {}),
     });
     w.postMessage(message, requestTransferables(message));
   });
@@ -113,6 +125,21 @@ export async function predictStoredClip(clip: StoredClipInput): Promise<Inferenc
 
 export async function predictMediaFrames(frames: MediaFrameInput[]): Promise<InferenceResult> {
   return (await request({ type: 'predict-media', frames }, 'prediction')).result;
+}
+
+/**
+ * A stored phase model (`stored`; the loaded model stays loaded) or else the loaded model on a
+ * stored dataset's split (cross-corpus evaluation); the worker stores the record and hands it
+ * back. `progress` gets the clips done so far.
+ */
+export async function evaluateOnDataset(
+  backend: BackendName | null,
+  stored: { runId: string; phase: number } | null,
+  req: CrossEvalRequest,
+  progress?: (done: number, total: number) => void,
+): Promise<CrossEvaluationRecord> {
+  return (await request({ type: 'evaluate', backend, stored, request: req }, 'evaluated', progress))
+    .record;
 }
 
 /** A phase's stored best model on one clip of its run, with every used stage's maps. */

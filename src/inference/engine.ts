@@ -18,6 +18,8 @@ import {
   interleaveRegions,
   memoryFrameSource,
 } from '../train/data/source';
+import type { CrossEvalRequest, CrossEvaluationRecord } from '../evaluate/crossCorpus';
+import { evaluateDataset } from './evaluateDataset';
 import { clipRef, predictClip } from './predictClip';
 import type {
   InferenceResult,
@@ -111,6 +113,42 @@ export class InferenceEngine {
     }
     const ids = frames.map((f) => f.frameIndex);
     return predictClip(this.loaded(), memoryFrameSource(bytes), clipRef('media', 'media', ids));
+  }
+
+  /**
+   * A stored phase model (`stored`; loaded for this evaluation only, so the Inference tab's
+   * model stays loaded) or else the loaded model, on a stored dataset's split; the record is
+   * stored (evaluateDataset.ts).
+   */
+  async evaluate(
+    backend: BackendName | null,
+    stored: { runId: string; phase: number } | null,
+    req: CrossEvalRequest,
+    onProgress: (done: number, total: number) => void,
+  ): Promise<CrossEvaluationRecord> {
+    await this.deps.initBackend(backend);
+    const db = await this.deps.db();
+    if (!stored) {
+      const model = this.loaded();
+      if (!this.info) throw new Error('Load a model first.');
+      return evaluateDataset(db, model, this.info, req, onProgress);
+    }
+    const rec = await getPhaseModel(db, stored.runId, stored.phase);
+    if (!rec)
+      throw new Error(`The model of run ${stored.runId} phase ${stored.phase} is not stored.`);
+    const model = modelFromPhaseRecord(rec);
+    try {
+      const info: LoadedModelInfo = {
+        source: req.modelLabel,
+        runId: stored.runId,
+        phase: stored.phase,
+        config: model.config,
+        params: paramCounts(model.config).total,
+      };
+      return await evaluateDataset(db, model, info, req, onProgress);
+    } finally {
+      disposeModel(model);
+    }
   }
 
   get current(): LoadedModelInfo | null {

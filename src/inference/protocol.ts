@@ -8,9 +8,12 @@
  *                 {type:'predict-stored', id, clip}                   a stored clip, the loaded model
  *                 {type:'predict-media', id, frames}                  a dropped file's chosen crops
  *                 {type:'spatial', id, backend, runId, phase, itemId} a phase's maps on one clip
+ *                 {type:'evaluate', id, backend, stored, request}    a model on a dataset split
  *   worker -> UI  {type:'loaded', id, model}                          what is loaded now
  *                 {type:'prediction', id, result}
  *                 {type:'spatial', id, result}                        maps' buffers transferred
+ *                 {type:'progress', id, done, total}                  clips evaluated so far (then 'evaluated')
+ *                 {type:'evaluated', id, record}                      the stored evaluation record
  *                 {type:'error', id, message}                         the request failed; state kept
  *
  * Crops travel as Blobs (a handle: the bytes are not copied). The worker imports nothing from
@@ -20,6 +23,7 @@
 import type { BackendName } from '../compute/backend';
 import type { ModelConfig } from '../model/config';
 import type { Region } from '../preprocess/types';
+import type { CrossEvalRequest, CrossEvaluationRecord } from '../evaluate/crossCorpus';
 import type { ClipStageMaps } from './core';
 
 /** A loaded model, as the UI shows it. */
@@ -99,6 +103,14 @@ export type ToInferenceWorker =
   | { type: 'predict-stored'; id: number; clip: StoredClipInput }
   | { type: 'predict-media'; id: number; frames: MediaFrameInput[] }
   | {
+      type: 'evaluate';
+      id: number;
+      backend: BackendName | null;
+      /** A stored phase model (loaded for this request only), or null: the loaded model. */
+      stored: { runId: string; phase: number } | null;
+      request: CrossEvalRequest;
+    }
+  | {
       type: 'spatial';
       id: number;
       backend: BackendName | null;
@@ -111,7 +123,10 @@ export type FromInferenceWorker =
   | { type: 'loaded'; id: number; model: LoadedModelInfo }
   | { type: 'prediction'; id: number; result: InferenceResult }
   | { type: 'spatial'; id: number; result: ClipAttention }
-  | { type: 'error'; id: number; message: string };
+  | { type: 'progress'; id: number; done: number; total: number }
+  | { type: 'evaluated'; id: number; record: CrossEvaluationRecord }
+  /** `name`: the error's class name ('CrossEvalError': a bad request, not a failure). */
+  | { type: 'error'; id: number; message: string; name?: string };
 
 /** The buffers a reply hands over instead of copying. */
 export function replyTransferables(m: FromInferenceWorker): Transferable[] {

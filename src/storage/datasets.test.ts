@@ -165,6 +165,7 @@ describe('migrations', () => {
         'blobs',
         'checkpoints',
         'datasets',
+        'evaluations',
         'frames',
         'items',
         'journal',

@@ -272,11 +272,28 @@ export async function renameDataset(
 export async function deleteDataset(db: FerDatabase, datasetId: string): Promise<void> {
   try {
     const tx = db.transaction(
-      ['datasets', 'items', 'blobs', 'thumbnails', 'frames', 'preprocessed', 'journal'],
+      [
+        'datasets',
+        'items',
+        'blobs',
+        'thumbnails',
+        'frames',
+        'preprocessed',
+        'journal',
+        'evaluations',
+      ],
       'readwrite',
     );
     const ops: Promise<unknown>[] = [];
-    for (const store of ['items', 'blobs', 'thumbnails', 'frames', 'preprocessed'] as const) {
+    const derived = [
+      'items',
+      'blobs',
+      'thumbnails',
+      'frames',
+      'preprocessed',
+      'evaluations', // cross-corpus evaluations on this dataset (schema v3)
+    ] as const;
+    for (const store of derived) {
       const index = tx.objectStore(store).index('byDataset');
       let cursor = await index.openCursor(datasetId);
       while (cursor) {

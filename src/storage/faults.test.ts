@@ -21,6 +21,7 @@ import {
   type ProcessedItemWrite,
 } from './frames';
 import { getCheckpoint, getRun, saveCheckpoint } from './runs';
+import { DB_VERSION } from './schema';
 
 function frame(frameIndex: number): FrameWrite {
   const record = { frameIndex } as FrameRecord;
@@ -155,8 +156,9 @@ describe('another tab with an older schema', () => {
     old.close();
     await expect.poll(() => late, { timeout: 5000 }).not.toBeNull();
     db = late as unknown as FerDatabase;
-    expect(db.version).toBe(2);
+    expect(db.version).toBe(DB_VERSION);
     expect(db.objectStoreNames.contains('preprocessed')).toBe(true);
+    expect(db.objectStoreNames.contains('evaluations')).toBe(true);
   });
 
   it('our own connection closes for a newer version instead of blocking it', async () => {

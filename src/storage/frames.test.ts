@@ -17,7 +17,7 @@ import {
   type ProcessedItemWrite,
 } from './frames';
 import { migrations } from './migrations';
-import type { MediaItemRecord } from './schema';
+import { DB_VERSION, type MediaItemRecord } from './schema';
 
 function frame(frameIndex: number, bytes = 10): FrameWrite {
   const record: FrameRecord = {
@@ -231,7 +231,7 @@ describe('schema v2', () => {
     expect([...v1.objectStoreNames]).not.toContain('preprocessed');
     v1.close();
     db = await openFerDb();
-    expect(db.version).toBe(2);
+    expect(db.version).toBe(DB_VERSION);
     expect([...db.objectStoreNames]).toContain('preprocessed');
     expect(db.transaction('preprocessed').store.indexNames.contains('byDataset')).toBe(true);
     expect(await db.count('journal')).toBe(1);

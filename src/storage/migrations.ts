@@ -32,6 +32,12 @@ export const migrations: ((db: IDBPDatabase<FerDB>, tx: UpgradeTx) => void)[] = 
     const preprocessed = db.createObjectStore('preprocessed', { keyPath: 'itemId' });
     preprocessed.createIndex('byDataset', 'datasetId');
   },
+  // v3: cross-corpus evaluation records (issue 18), keyed by model + dataset + split.
+  (db) => {
+    const evaluations = db.createObjectStore('evaluations', { keyPath: 'id' });
+    evaluations.createIndex('byRun', 'runKey');
+    evaluations.createIndex('byDataset', 'datasetId');
+  },
 ];
 
 export function runMigrations(

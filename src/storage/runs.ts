@@ -72,16 +72,18 @@ export async function getPhaseModel(
   return r?.kind === 'phase-model' ? r : undefined;
 }
 
-/** Deletes a run with its checkpoints and models, in one transaction. */
+/** Deletes a run with its checkpoints, models and cross-corpus evaluations, in one transaction. */
 export async function deleteRun(db: FerDatabase, runId: string): Promise<void> {
   try {
-    const tx = db.transaction(['runs', 'checkpoints'], 'readwrite');
+    const tx = db.transaction(['runs', 'checkpoints', 'evaluations'], 'readwrite');
     const ops: Promise<unknown>[] = [tx.objectStore('runs').delete(runId)];
-    const store = tx.objectStore('checkpoints');
-    let cursor = await store.index('byRun').openKeyCursor(runId);
-    while (cursor) {
-      ops.push(store.delete(cursor.primaryKey));
-      cursor = await cursor.continue();
+    for (const name of ['checkpoints', 'evaluations'] as const) {
+      const store = tx.objectStore(name);
+      let cursor = await store.index('byRun').openKeyCursor(runId);
+      while (cursor) {
+        ops.push(store.delete(cursor.primaryKey));
+        cursor = await cursor.continue();
+      }
     }
     await Promise.all([...ops, tx.done]);
   } catch (e) {

@@ -4,10 +4,11 @@ import type { FileProblem, LayoutKind, MediaKind, Split } from '../ingest/types'
 import type { MiningFrame, MiningResult } from '../preprocess/mining';
 import type { DropReason, FrameRecord, Region } from '../preprocess/types';
 import type { CheckpointRecord, PhaseModelRecord, RunRecord } from '../train/run/record';
+import type { CrossEvaluationRecord } from '../evaluate/crossRecord';
 
 export const DB_NAME = 'fer-workbench';
 /** Bump with a new entry in `migrations.ts`. */
-export const DB_VERSION = 2;
+export const DB_VERSION = 3;
 
 export type DatasetStatus = 'importing' | 'ready' | 'partial';
 
@@ -162,6 +163,12 @@ export interface FerDB extends DBSchema {
     value: CheckpointRecord | PhaseModelRecord;
     indexes: { byRun: string };
   };
+  /** v3: cross-corpus evaluations of a model on a stored dataset (src/storage/evaluations.ts). */
+  evaluations: {
+    key: string;
+    value: CrossEvaluationRecord;
+    indexes: { byRun: string; byDataset: string };
+  };
 }
 
 export type StoreName =
@@ -173,4 +180,5 @@ export type StoreName =
   | 'frames'
   | 'runs'
   | 'checkpoints'
-  | 'preprocessed';
+  | 'preprocessed'
+  | 'evaluations';

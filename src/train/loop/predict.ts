@@ -14,6 +14,8 @@ export interface PredictOptions {
   /** Which label a clip is scored against: its label, or (pool) its hidden label. */
   labelOf?: (clip: { label: number | null; hiddenLabel: number | null }) => number | null;
   signal?: AbortSignal;
+  /** Called after each batch with the clips predicted so far (cross-corpus evaluation). */
+  onProgress?: (done: number) => void;
 }
 
 /** Every clip of the loader through the shared forward pass (src/inference/core.ts). */
@@ -42,6 +44,7 @@ export async function predictClips(
           regionWeights: o.regionWeights,
         });
       });
+      opts.onProgress?.(out.length);
     } finally {
       tf.dispose([batch.x, batch.mask]);
     }

@@ -103,7 +103,8 @@ export function MatrixTable({
   const perm = classOrder(order, classes, ev);
   const m = reorderMatrix(confusion, perm);
   const names = reorderList(classes, perm);
-  const recall = reorderList(ev.perClass, perm).map((c) => c.recall);
+  // A class without clips has no recall ("n/a"), not 0% (issue 18: cross-corpus datasets).
+  const recall = reorderList(ev.perClass, perm).map((c) => (c.support > 0 ? c.recall : null));
   const norm = rowNormalised(m);
   return (
     <table data-testid={`${testId}.table`} data-order={JSON.stringify(perm)}>
@@ -146,7 +147,9 @@ export function MatrixTable({
                 <small> {(100 * (norm[r]?.[c] ?? 0)).toFixed(0)}%</small>
               </td>
             ))}
-            <td>{(100 * (recall[r] ?? 0)).toFixed(0)}%</td>
+            <td data-testid={`${testId}.recall`}>
+              {recall[r] == null ? 'n/a' : `${(100 * recall[r]).toFixed(0)}%`}
+            </td>
           </tr>
         ))}
       </tbody>

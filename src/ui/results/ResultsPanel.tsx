@@ -12,6 +12,7 @@ import { useRunsStore } from '../runs/runsStore';
 import { ChannelAttentionByClass } from './ChannelAttentionView';
 import { ClipWhy } from './ClipWhy';
 import { ConfusionCompare, type PhaseRef } from './ConfusionView';
+import { CrossEvaluations } from './CrossEvaluations';
 import { NoisyStudentCharts } from './NoisyStudentCharts';
 import { RunExportsSlot } from './RunExportsSlot';
 import { SpatialAttentionView } from './SpatialAttentionView';
@@ -114,6 +115,7 @@ export function ResultsPanel() {
       </div>
       <RunExportsSlot run={run} />
       <ConfusionCompare key={run.id} runs={withResults} defaults={defaults} />
+      <CrossEvaluations key={`cross/${run.id}`} run={run} phase={phase} />
       <NoisyStudentCharts run={run} />
       {ev && <ChannelAttentionByClass predictions={ev.predictions} classes={run.classes} />}
       {prediction && (

@@ -1,0 +1,111 @@
+/**
+ * `window.__ferEvaluate`: the headless runner's `evaluate` command (cross-corpus evaluation).
+ * A stored run's phase or imported weights on a stored dataset's split, in the inference worker
+ * through the stage API the Results tab uses (src/evaluate/crossEval.ts); the worker stores the
+ * record.
+ */
+import {
+  canonicalClasses,
+  CrossEvalError,
+  type CrossEvaluationRecord,
+  type EvalSplit,
+  WEIGHTS_EVAL_DEFAULTS,
+} from '../evaluate/crossCorpus';
+import { evaluateRunOnDataset, listStoredEvaluations } from '../evaluate/crossEval';
+import { evaluateOnDataset, importModel } from '../inference/client';
+import { CANONICAL_CLASSES } from '../ingest/labels';
+import { useAppStore } from '../ui/store';
+
+export interface EvaluateWeightsRequest {
+  /** model.json and its shards, bytes as base64. */
+  files: { name: string; base64: string }[];
+  /** The weights folder (names the record). */
+  source: string;
+  /** Class names in output order; null: the canonical classes when the count matches. */
+  classes: string[] | null;
+  framesPerClip: number | null;
+  datasetId: string;
+  split: EvalSplit | null;
+}
+
+/** The record, or why the request cannot be evaluated (bad split, unknown class...). */
+export type EvaluateOutcome =
+  { record: CrossEvaluationRecord; refused: null } | { record: null; refused: string };
+
+export interface EvaluateDebugApi {
+  evaluateRun: (
+    runId: string,
+    phase: number | null,
+    datasetId: string,
+    split: EvalSplit | null,
+  ) => Promise<EvaluateOutcome>;
+  evaluateWeights: (req: EvaluateWeightsRequest) => Promise<EvaluateOutcome>;
+  /** Stored evaluations of a run id (or 'weights:<source>'), newest first. */
+  list: (runKey: string) => Promise<CrossEvaluationRecord[]>;
+}
+
+declare global {
+  interface Window {
+    /** Installed by installEvaluateDebugHook (src/automation/evaluate.ts). */
+    __ferEvaluate?: EvaluateDebugApi;
+  }
+}
+
+const backend = () => useAppStore.getState().backend?.name ?? null;
+
+function bytesOf(b64: string): Uint8Array {
+  const bin = atob(b64);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+async function evaluateWeights(req: EvaluateWeightsRequest): Promise<CrossEvaluationRecord> {
+  const loaded = await importModel(
+    backend(),
+    req.files.map((f) => ({ name: f.name, bytes: bytesOf(f.base64) })),
+    null,
+  );
+  const n = loaded.config.numClasses;
+  let classes = req.classes;
+  if (classes === null) {
+    if (n !== CANONICAL_CLASSES.length && n !== 7)
+      throw new CrossEvalError(
+        `The weights have ${n} outputs: give their class names in order (--classes a,b,...).`,
+      );
+    // Seven outputs: the paper's seven classes in the app's order; eight: with contempt.
+    classes = CANONICAL_CLASSES.slice(0, n);
+  }
+  canonicalClasses(classes);
+  const { framesPerClip, batchSize, seed, valFraction } = WEIGHTS_EVAL_DEFAULTS;
+  return evaluateOnDataset(backend(), null, {
+    datasetId: req.datasetId,
+    split: req.split,
+    classes,
+    splitOptions: { seed, valFraction },
+    framesPerClip: req.framesPerClip ?? framesPerClip,
+    batchSize,
+    modelLabel: `imported: ${req.source}`,
+    weightsSource: req.source,
+  });
+}
+
+/** A CrossEvalError (from this thread or the worker) is a refusal; anything else a failure. */
+async function outcome(work: () => Promise<CrossEvaluationRecord>): Promise<EvaluateOutcome> {
+  try {
+    return { record: await work(), refused: null };
+  } catch (e) {
+    if (e instanceof Error && e.name === 'CrossEvalError')
+      return { record: null, refused: e.message };
+    throw e;
+  }
+}
+
+export function installEvaluateDebugHook(): void {
+  window.__ferEvaluate = {
+    evaluateRun: (runId, phase, datasetId, split) =>
+      outcome(() => evaluateRunOnDataset(backend(), { runId, phase, datasetId, split })),
+    evaluateWeights: (req) => outcome(() => evaluateWeights(req)),
+    list: listStoredEvaluations,
+  };
+}

@@ -1,0 +1,59 @@
+/**
+ * The Results tab's cross-corpus evaluations (issue 18 part 4): the stored records of the
+ * selected run, and the "Evaluate on another dataset" action, which runs in the inference
+ * worker (src/evaluate/crossEval.ts; the worker stores the record) with its progress here.
+ * The panel renders this state; it neither opens the database nor runs a model.
+ */
+import { create } from 'zustand';
+import type { CrossEvaluationRecord, EvalSplit } from '../../evaluate/crossCorpus';
+import { evaluateRunOnDataset, listStoredEvaluations } from '../../evaluate/crossEval';
+import { useAppStore } from '../store';
+
+export interface EvaluationsState {
+  /** The run whose records `records` are. */
+  runId: string | null;
+  records: CrossEvaluationRecord[];
+  /** Clips done / total while an evaluation runs, else null. */
+  running: { done: number; total: number } | null;
+  error: string | null;
+  load: (runId: string) => Promise<void>;
+  evaluate: (
+    runId: string,
+    phase: number | null,
+    datasetId: string,
+    split: EvalSplit | null,
+  ) => Promise<void>;
+}
+
+const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+export const useEvaluationsStore = create<EvaluationsState>((set, get) => ({
+  runId: null,
+  records: [],
+  running: null,
+  error: null,
+  load: async (runId) => {
+    if (get().runId !== runId) set({ runId, records: [], error: null });
+    try {
+      const records = await listStoredEvaluations(runId);
+      if (get().runId === runId) set({ records });
+    } catch (e) {
+      set({ error: message(e) });
+    }
+  },
+  evaluate: async (runId, phase, datasetId, split) => {
+    if (get().running) return;
+    set({ running: { done: 0, total: 0 }, error: null });
+    try {
+      const backend = useAppStore.getState().backend?.name ?? null;
+      await evaluateRunOnDataset(backend, { runId, phase, datasetId, split }, (done, total) =>
+        set({ running: { done, total } }),
+      );
+    } catch (e) {
+      set({ error: message(e) });
+    } finally {
+      set({ running: null });
+    }
+    await get().load(runId);
+  },
+}));
