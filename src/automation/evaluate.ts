@@ -85,6 +85,7 @@ async function evaluateWeights(req: EvaluateWeightsRequest): Promise<CrossEvalua
     splitOptions: { seed, valFraction },
     framesPerClip: req.framesPerClip ?? framesPerClip,
     batchSize,
+    evalUnit: 'item',
     modelLabel: `imported: ${req.source}`,
     weightsSource: req.source,
   });

@@ -194,6 +194,12 @@ export interface CrossEvalRequest {
   splitOptions: SplitOptions;
   framesPerClip: number;
   batchSize: number;
+  /**
+   * One example per item (an item's mined clips joined, per video as AFEW is reported) or per
+   * clip; a run's phase uses the unit its validation used (data.evalUnit), so its own split
+   * reproduces its matrix.
+   */
+  evalUnit: 'item' | 'clip';
   modelLabel: string;
   /** Imported weights: their source (folder name); null for a stored run's phase. */
   weightsSource: string | null;
@@ -219,6 +225,7 @@ export function runEvalRequest(
     splitOptions: { valFraction: run.config.data.valFraction, seed: run.config.seed },
     framesPerClip: phase.kind === 'pretrain' ? 1 : run.config.data.framesPerClip,
     batchSize: run.config.optim.batchSize,
+    evalUnit: run.config.data.evalUnit ?? 'item',
     modelLabel: `${run.name} / ${phase.name}`,
     weightsSource: null,
   };

@@ -19,7 +19,7 @@ import type { FerModel } from '../model/model';
 import { getDataset } from '../storage/datasets';
 import type { FerDatabase } from '../storage/db';
 import { putEvaluation } from '../storage/evaluations';
-import { listClips } from '../train/data/clips';
+import { clipsPerItem, listClips } from '../train/data/clips';
 import { idbFrameSource } from '../train/data/source';
 import { predictClips } from '../train/loop/predict';
 import { makeLoader } from '../train/run/data';
@@ -44,7 +44,8 @@ export async function evaluateDataset(
     throw new CrossEvalError(`Dataset '${dataset.name}' is unlabelled: nothing to score against.`);
   const read = await listClips(db, req.datasetId, readingClasses(classes));
   const split = selectClips(read.clips, classes, req.split, req.splitOptions);
-  const loader = makeLoader(split.clips, idbFrameSource(db, { cacheBytes: 0 }), {
+  const scored = req.evalUnit === 'item' ? clipsPerItem(split.clips) : split.clips;
+  const loader = makeLoader(scored, idbFrameSource(db, { cacheBytes: 0 }), {
     seed: req.splitOptions.seed,
     streamName: split.split === 'validation' ? 'val' : split.split,
     batchSize: req.batchSize,
@@ -53,7 +54,7 @@ export async function evaluateDataset(
     mode: 'eval',
     augment: false,
   });
-  const total = split.clips.length;
+  const total = scored.length;
   onProgress(0, total);
   const predictions = await predictClips(model, loader, {
     onProgress: (done) => onProgress(done, total),
