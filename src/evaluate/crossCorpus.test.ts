@@ -153,4 +153,20 @@ describe('runEvalRequest', () => {
     });
     expect(runEvalRequest(run, { name: 'pre', kind: 'pretrain' }, 'd', null).framesPerClip).toBe(1);
   });
+
+  it("scores the unit the run validated with: per item unless the run's evalUnit is 'clip'", () => {
+    const run = (evalUnit?: 'item' | 'clip') =>
+      ({
+        name: 'r',
+        classes: ['happy' as const],
+        config: {
+          seed: 7,
+          data: { framesPerClip: 6, valFraction: 0.3, ...(evalUnit ? { evalUnit } : {}) },
+          optim: { batchSize: 5 },
+        },
+      }) as unknown as Parameters<typeof runEvalRequest>[0];
+    const unit = (u?: 'item' | 'clip') =>
+      runEvalRequest(run(u), { name: 't', kind: 'teacher' }, 'd', null).evalUnit;
+    expect([unit(), unit('item'), unit('clip')]).toEqual(['item', 'item', 'clip']);
+  });
 });
