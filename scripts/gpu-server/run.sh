@@ -1,32 +1,116 @@
-#!/bin/sh
-# The GPU-server benchmark (scripts/gpu-server/build.ts packs it): unpacks Node, Dawn and
-# Debian's Vulkan loader next to this script, prints the adapter and runs the model benchmark on
-# WebGPU, writing bench.json and bench.md into $OUT (default ./out).
-# Usage: OUT=/path ./run.sh [--tiny] [bench options: --full-clips N --full-frames N --reps N]
-set -eu
+#!/usr/bin/env bash
+# The GPU-server benchmark (issue 19 part 2; scripts/gpu-server/build.ts packs it next to
+# payload.tar.xz). Unpacks Node, the bundled bench, Dawn and Debian's Vulkan loader next to this
+# script, finds a Vulkan driver, prints the adapter and runs the benchmark (WebGPU training step
+# at 1x8 .. 8x16, 16-frame clip inference, a step by kernel, then PyTorch CUDA on the same batches)
+# within 8 minutes, writing gpu-bench.json, gpu-bench.md and run.log into $OUT (default ./out).
+#
+# Usage: OUT=/path ./run.sh [--tiny] [bench options, e.g. --budget-s 400 --batches 1x8,2x8]
+#        ./run.sh --find-icd   (only report the Vulkan ICD it would use, unpack nothing)
+# Environment: VK_ICD_FILENAMES (kept when set), PYTHON (default python3), WORK (unpack folder),
+#   BUDGET_S (the bench's budget, default 400 s), FER_GPU_TINY=1 (= --tiny),
+#   ICD_SEARCH (colon-separated ICD files to try instead of the built-in list).
+set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
 OUT=${OUT:-$HERE/out}
 WORK=${WORK:-$HERE/work}
+T0=$(date +%s)
+
+DEFAULT_ICDS="/usr/share/vulkan/icd.d/nvidia_icd.json:/etc/vulkan/icd.d/nvidia_icd.json:\
+/usr/share/vulkan/icd.d/nvidia_icd.x86_64.json:/usr/local/share/vulkan/icd.d/nvidia_icd.json:\
+/etc/vulkan/icd.d/nvidia_icd.x86_64.json:/usr/lib/x86_64-linux-gnu/nvidia/current/nvidia_icd.json"
+
+# Sets ICD (the file to use, or empty) and prints what it checked.
+find_icd() {
+  ICD=""
+  if [ -n "${VK_ICD_FILENAMES:-}" ]; then
+    ICD=$VK_ICD_FILENAMES
+    echo "Vulkan ICD: VK_ICD_FILENAMES was set: $ICD"
+    return
+  fi
+  local f
+  local IFS=:
+  for f in ${ICD_SEARCH:-$DEFAULT_ICDS}; do
+    if [ -f "$f" ]; then
+      ICD=$f
+      echo "Vulkan ICD: found $f"
+      return
+    fi
+    echo "Vulkan ICD: not at $f"
+  done
+  # Containers given the NVIDIA driver without its graphics part may lack the json but have
+  # the library that implements NVIDIA's Vulkan ICD: describe it ourselves.
+  local lib
+  lib=$( (ldconfig -p 2>/dev/null | awk '/libGLX_nvidia\.so\.0 /{print $NF; exit}') || true)
+  if [ -z "$lib" ]; then
+    for f in /usr/lib/x86_64-linux-gnu/libGLX_nvidia.so.0 /usr/lib64/libGLX_nvidia.so.0; do
+      if [ -f "$f" ]; then lib=$f; break; fi
+    done
+  fi
+  if [ -n "$lib" ]; then
+    mkdir -p "$WORK"
+    ICD=$WORK/nvidia_icd.json
+    printf '{"file_format_version":"1.0.0","ICD":{"library_path":"%s","api_version":"1.3.0"}}\n' \
+      "$lib" >"$ICD"
+    echo "Vulkan ICD: no json; wrote $ICD for $lib"
+  else
+    echo "Vulkan ICD: none found (no NVIDIA json, no libGLX_nvidia.so.0); the loader searches itself"
+  fi
+}
+
+if [ "${1:-}" = "--find-icd" ]; then
+  find_icd
+  exit 0
+fi
+
 mkdir -p "$OUT" "$WORK"
-if [ ! -x "$WORK/node" ]; then
-  tar -xJf "$HERE/payload.tar.xz" -C "$WORK"
+exec > >(tee "$OUT/run.log") 2>&1
+echo "run.sh: $(date -u +%FT%TZ) on $(uname -srm), output in $OUT"
+if [ ! -x "$WORK/node" ] || [ "$HERE/payload.tar.xz" -nt "$WORK/node" ]; then
+  tar -xJf "$HERE/payload.tar.xz" -C "$WORK" || { echo "run.sh: unpacking failed"; exit 2; }
   chmod +x "$WORK/node"
 fi
-# Debian's Vulkan loader and GL dispatch, used only where the system has none.
+echo "unpacked in $(($(date +%s) - T0)) s; package: $(cat "$WORK/build-info.txt" 2>/dev/null)"
+
+# Debian's Vulkan loader and GL dispatch (dpkg -x, or ar + tar where dpkg is missing).
 mkdir -p "$WORK/sys"
 for deb in "$WORK"/debs/*.deb; do
-  if command -v dpkg >/dev/null; then dpkg -x "$deb" "$WORK/sys"
-  else (cd "$WORK/sys" && ar p "$deb" data.tar.xz | tar -xJ); fi
+  if command -v dpkg >/dev/null; then
+    dpkg -x "$deb" "$WORK/sys"
+  else
+    member=$(ar t "$deb" | grep '^data\.tar')
+    case $member in
+      *.xz) ar p "$deb" "$member" | tar -xJ -C "$WORK/sys" ;;
+      *.gz) ar p "$deb" "$member" | tar -xz -C "$WORK/sys" ;;
+      *.zst) ar p "$deb" "$member" | zstd -dc | tar -x -C "$WORK/sys" ;;
+      *) ar p "$deb" "$member" | tar -x -C "$WORK/sys" ;;
+    esac
+  fi || echo "run.sh: could not unpack $deb"
 done
-LIBS="$WORK/sys/usr/lib/x86_64-linux-gnu"
-if ldconfig -p 2>/dev/null | grep -q 'libvulkan.so.1 '; then :; else
-  export LD_LIBRARY_PATH="$LIBS${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+if ldconfig -p 2>/dev/null | grep -q 'libvulkan\.so\.1 '; then
+  echo "Vulkan loader: the system's"
+else
+  export LD_LIBRARY_PATH="$WORK/sys/usr/lib/x86_64-linux-gnu${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+  echo "Vulkan loader: Debian's libvulkan1 from the package"
 fi
+find_icd
+if [ -n "$ICD" ]; then export VK_ICD_FILENAMES=$ICD; fi
 export XDG_RUNTIME_DIR=${XDG_RUNTIME_DIR:-$WORK}
-echo "node $("$WORK/node" --version); output in $OUT"
-cd "$WORK"
-set +e
-"$WORK/node" "$WORK/bench.mjs" --runtime node-webgpu --json "$OUT/bench.json" "$@" >"$OUT/bench.md"
+if command -v nvidia-smi >/dev/null; then
+  nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader || true
+fi
+echo "node $("$WORK/node" --version)"
+
+# The bench keeps to BUDGET_S; `timeout` is the backstop (the report is written per section).
+BUDGET_S=${BUDGET_S:-400}
+LEFT=$((470 - ($(date +%s) - T0)))
+if [ "$BUDGET_S" -gt $((LEFT - 30)) ]; then BUDGET_S=$((LEFT - 30)); fi
+TIMEOUT=""
+if command -v timeout >/dev/null; then TIMEOUT="timeout -k 5 $LEFT"; fi
+cd "$WORK" || exit 2
+# shellcheck disable=SC2086 # TIMEOUT is a command prefix or empty
+$TIMEOUT "$WORK/node" "$WORK/bench.mjs" --out "$OUT" --budget-s "$BUDGET_S" \
+  --python "${PYTHON:-python3}" --torch-script "$WORK/torch_train_step.py" "$@"
 rc=$?
-cat "$OUT/bench.md"
+echo "run.sh: bench exit $rc after $(($(date +%s) - T0)) s in all"
 exit $rc
