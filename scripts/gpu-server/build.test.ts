@@ -6,7 +6,7 @@
  * same model and step on Dawn; docs/benchmarks.md "GPU server" has the package's own tiny run.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -104,4 +104,31 @@ describe('run.sh', () => {
     // This VM has no NVIDIA driver; on one that has, run.sh writes an ICD json for it instead.
     expect(out).toMatch(/none found|wrote .*nvidia_icd\.json/);
   });
+
+  it.each(['dpkg', 'ar', 'python'])(
+    'unpacks a .deb with %s (dpkg -x, else ar + tar, else Python reading the ar archive)',
+    (how) => {
+      const src = join(tmp, `src-${how}`);
+      const work = join(tmp, `work-${how}`);
+      mkdirSync(join(src, 'data/usr/lib/x86_64-linux-gnu'), { recursive: true });
+      mkdirSync(join(work, 'debs'), { recursive: true });
+      writeFileSync(join(src, 'data/usr/lib/x86_64-linux-gnu/libfake.so.1'), 'x');
+      writeFileSync(join(src, 'debian-binary'), '2.0\n');
+      writeFileSync(join(src, 'control'), 'Package: fake\n');
+      const sh = (cmd: string) =>
+        expect(spawnSync('sh', ['-c', cmd], { cwd: src }).status, cmd).toBe(0);
+      sh('tar -C data -cJf data.tar.xz . && tar -czf control.tar.gz control');
+      sh(`ar rc ${join(work, 'debs/fake.deb')} debian-binary control.tar.gz data.tar.xz`);
+      const r = spawnSync('bash', [RUN_SH, '--unpack-debs'], {
+        encoding: 'utf8',
+        env: {
+          PATH: process.env.PATH ?? '',
+          WORK: work,
+          ...(how === 'dpkg' ? {} : { UNPACK_WITH: how }),
+        },
+      });
+      expect(r.stdout + r.stderr).toBe('');
+      expect(existsSync(join(work, 'sys/usr/lib/x86_64-linux-gnu/libfake.so.1'))).toBe(true);
+    },
+  );
 });

@@ -7,9 +7,11 @@
 #
 # Usage: OUT=/path ./run.sh [--tiny] [bench options, e.g. --budget-s 400 --batches 1x8,2x8]
 #        ./run.sh --find-icd   (only report the Vulkan ICD it would use, unpack nothing)
+#        ./run.sh --unpack-debs  (only unpack $WORK/debs/*.deb into $WORK/sys)
 # Environment: VK_ICD_FILENAMES (kept when set), PYTHON (default python3), WORK (unpack folder),
 #   BUDGET_S (the bench's budget, default 400 s), FER_GPU_TINY=1 (= --tiny),
-#   ICD_SEARCH (colon-separated ICD files to try instead of the built-in list).
+#   ICD_SEARCH (colon-separated ICD files to try instead of the built-in list),
+#   USE_PACKAGED_LOADER=1 (the packaged loader even where the system has one), UNPACK_WITH=ar|python.
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
 OUT=${OUT:-$HERE/out}
@@ -58,10 +60,58 @@ find_icd() {
   fi
 }
 
-if [ "${1:-}" = "--find-icd" ]; then
-  find_icd
-  exit 0
-fi
+
+# Debian's Vulkan loader and GL dispatch: dpkg -x, or ar + tar where dpkg is missing, or
+# Python's reading of the ar archive where both are (UNPACK_WITH=ar|python forces one).
+deb_data() { # $1: .deb; writes its data.tar.* member to stdout
+  if [ "${UNPACK_WITH:-}" != python ] && command -v ar >/dev/null; then
+    ar p "$1" "$(ar t "$1" | grep '^data\.tar')"
+  else
+    "${PYTHON:-python3}" - "$1" <<'PY'
+import sys
+with open(sys.argv[1], "rb") as f:
+    f.read(8)  # "!<arch>\n"
+    while True:
+        head = f.read(60)
+        if len(head) < 60:
+            sys.exit("no data.tar member")
+        name, size = head[:16].decode().strip().rstrip("/"), int(head[48:58])
+        body = f.read(size + size % 2)[:size]
+        if name.startswith("data.tar"):
+            sys.stdout.buffer.write(body)
+            break
+PY
+  fi
+}
+unpack_deb() { # $1: .deb, $2: folder
+  if [ -z "${UNPACK_WITH:-}" ] && command -v dpkg >/dev/null; then
+    dpkg -x "$1" "$2"
+    return
+  fi
+  local tmp="$WORK/deb-data"
+  deb_data "$1" >"$tmp" || return 1
+  case $(head -c 6 "$tmp" | od -An -tx1 | tr -d ' ') in
+    fd377a585a00) tar -xJf "$tmp" -C "$2" ;;
+    1f8b*) tar -xzf "$tmp" -C "$2" ;;
+    28b52ffd*) zstd -dc "$tmp" | tar -x -C "$2" ;;
+    *) tar -xf "$tmp" -C "$2" ;;
+  esac
+  local rc=$?
+  rm -f "$tmp"
+  return $rc
+}
+unpack_debs() { # every $WORK/debs/*.deb into $WORK/sys
+  mkdir -p "$WORK/sys"
+  local deb
+  for deb in "$WORK"/debs/*.deb; do
+    unpack_deb "$deb" "$WORK/sys" || echo "run.sh: could not unpack $deb"
+  done
+}
+
+case "${1:-}" in
+  --find-icd) find_icd; exit 0 ;;
+  --unpack-debs) unpack_debs; exit 0 ;;
+esac
 
 mkdir -p "$OUT" "$WORK"
 exec > >(tee "$OUT/run.log") 2>&1
@@ -72,26 +122,15 @@ if [ ! -x "$WORK/node" ] || [ "$HERE/payload.tar.xz" -nt "$WORK/node" ]; then
 fi
 echo "unpacked in $(($(date +%s) - T0)) s; package: $(cat "$WORK/build-info.txt" 2>/dev/null)"
 
-# Debian's Vulkan loader and GL dispatch (dpkg -x, or ar + tar where dpkg is missing).
-mkdir -p "$WORK/sys"
-for deb in "$WORK"/debs/*.deb; do
-  if command -v dpkg >/dev/null; then
-    dpkg -x "$deb" "$WORK/sys"
-  else
-    member=$(ar t "$deb" | grep '^data\.tar')
-    case $member in
-      *.xz) ar p "$deb" "$member" | tar -xJ -C "$WORK/sys" ;;
-      *.gz) ar p "$deb" "$member" | tar -xz -C "$WORK/sys" ;;
-      *.zst) ar p "$deb" "$member" | zstd -dc | tar -x -C "$WORK/sys" ;;
-      *) ar p "$deb" "$member" | tar -x -C "$WORK/sys" ;;
-    esac
-  fi || echo "run.sh: could not unpack $deb"
-done
-if ldconfig -p 2>/dev/null | grep -q 'libvulkan\.so\.1 '; then
+unpack_debs
+LOADER_DIR="$WORK/sys/usr/lib/x86_64-linux-gnu"
+if [ -z "${USE_PACKAGED_LOADER:-}" ] && ldconfig -p 2>/dev/null | grep -q 'libvulkan\.so\.1 '; then
   echo "Vulkan loader: the system's"
+elif [ -f "$LOADER_DIR/libvulkan.so.1" ]; then
+  export LD_LIBRARY_PATH="$LOADER_DIR${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+  echo "Vulkan loader: Debian's libvulkan1 from the package ($LOADER_DIR)"
 else
-  export LD_LIBRARY_PATH="$WORK/sys/usr/lib/x86_64-linux-gnu${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
-  echo "Vulkan loader: Debian's libvulkan1 from the package"
+  echo "Vulkan loader: none (the system has no libvulkan.so.1 and the debs did not unpack)"
 fi
 find_icd
 if [ -n "$ICD" ]; then export VK_ICD_FILENAMES=$ICD; fi
