@@ -8,6 +8,8 @@
  * so a run killed at the time limit still leaves what it measured.
  */
 import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
 import type * as TF from '@tensorflow/tfjs';
 import { initNodeWebgpu, missingLimits } from '../lib/nodeWebgpu';
 import {
@@ -45,6 +47,9 @@ export function emptyReport(plan: GpuBenchPlan): GpuBenchReport {
     config: plan.config,
     inputSize: null,
     node: process.version,
+    // run.sh runs the bench in the unpacked payload, next to build-info.txt.
+    build: existsSync('build-info.txt') ? readFileSync('build-info.txt', 'utf8').trim() : null,
+    machine: `${cpus().length} CPUs, ${(totalmem() / 2 ** 30).toFixed(0)} GiB memory`,
     startedAt: new Date().toISOString(),
     adapter: null,
     adapterError: null,

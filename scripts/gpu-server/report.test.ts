@@ -79,6 +79,8 @@ describe('renderGpuBenchMarkdown', () => {
     config: 'full',
     inputSize: 224,
     node: 'v20.20.2',
+    build: 'commit abc1234, built 2026-12-07T15:00:00Z',
+    machine: '16 CPUs, 128 GiB memory',
     startedAt: '2026-12-07T16:00:00Z',
     adapter: null,
     adapterError: 'No WebGPU adapter: Dawn found no usable Vulkan driver.',
@@ -105,6 +107,9 @@ describe('renderGpuBenchMarkdown', () => {
   };
   it('has the frames/s and the WebGPU / PyTorch ratio in one row', () => {
     const md = renderGpuBenchMarkdown(report);
+    expect(md).toContain(
+      '30 s in all; 16 CPUs, 128 GiB memory; package commit abc1234, built 2026-12-07T15:00:00Z.',
+    );
     expect(md).toContain('No WebGPU adapter: Dawn found no usable Vulkan driver.');
     expect(md).toContain('PyTorch 2.4.0 on cuda (NVIDIA H100), fp32 (TF32 off).');
     expect(md).toContain(

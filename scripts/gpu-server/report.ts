@@ -160,6 +160,10 @@ export interface GpuBenchReport {
   config: 'tiny' | 'full';
   inputSize: number | null;
   node: string;
+  /** The package's build-info.txt (commit, build time), when run from the package. */
+  build: string | null;
+  /** CPUs and memory of the machine. */
+  machine: string;
   startedAt: string;
   adapter: NodeAdapterReport | null;
   adapterError: string | null;
@@ -240,7 +244,8 @@ export function renderGpuBenchMarkdown(r: GpuBenchReport): string {
   const lines = [
     `## GPU-server benchmark (${r.config} config${r.inputSize ? `, ${r.inputSize} px` : ''})`,
     '',
-    `Started ${r.startedAt}, Node ${r.node}, ${fixed(r.totalS, 0)} s in all.`,
+    `Started ${r.startedAt}, Node ${r.node}, ${fixed(r.totalS, 0)} s in all; ${r.machine}` +
+      `${r.build ? `; package ${r.build}` : ''}.`,
     a
       ? `WebGPU adapter (Dawn): ${a.vendor} / ${a.architecture}${a.description ? ` (${a.description})` : ''}, ` +
         `fallback ${String(a.isFallbackAdapter)}; maxBufferSize ${mib(a.limits.maxBufferSize)} MiB, ` +
