@@ -2,7 +2,7 @@
  * The GPU-server benchmark (issue 19 part 2), run by the package's run.sh through ./entry.ts:
  * on Dawn in Node (scripts/lib/nodeWebgpu.ts), the app's own model and training step
  * (src/model, src/automation/model/trainStep.ts) at several batches, one clip's inference, one
- * step by kernel, then PyTorch CUDA on the same config and batches (torch_train_step.py). Each
+ * step by kernel, and PyTorch CUDA on the same config and batches (torch_train_step.py). Each
  * section runs within its share of the time budget (./report.ts sectionAllowanceMs); a failing
  * section records its error and the next one runs; the report is rewritten after each section,
  * so a run killed at the time limit still leaves what it measured.
@@ -42,6 +42,8 @@ async function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   }
 }
 
+const NOT_REACHED = 'not reached (time limit or an earlier failure)';
+
 export function emptyReport(plan: GpuBenchPlan): GpuBenchReport {
   return {
     config: plan.config,
@@ -54,8 +56,26 @@ export function emptyReport(plan: GpuBenchPlan): GpuBenchReport {
     adapter: null,
     adapterError: null,
     features: [],
-    train: [],
-    clip: null,
+    // Every row up front, marked until measured, so a run killed at the time limit says so.
+    train: plan.batches.map((b) => ({
+      ...b,
+      webgpuMs: null,
+      warmupMs: null,
+      peakBytes: null,
+      gpuBytesAllocated: null,
+      torchMs: null,
+      torchPeakBytes: null,
+      error: NOT_REACHED,
+      torchError: null,
+    })),
+    clip: {
+      frames: plan.clipFrames,
+      warmupMs: null,
+      medianMs: null,
+      torchMs: null,
+      error: NOT_REACHED,
+      torchError: null,
+    },
     profile: null,
     torch: { device: plan.torchDevice, gpu: null, version: null, error: null },
     sections: [],
@@ -94,6 +114,15 @@ export async function runGpuBench(
     write(report);
   };
 
+  // PyTorch first, in its own process under a hard time limit: a WebGPU step can block this
+  // thread (Dawn waits inside native calls) where no JS timer can stop it, and then only
+  // run.sh's timeout ends the run; the CUDA rows are in the report by then.
+  await section('torch', (allowMs) => {
+    if (!plan.torchScript) throw new Error('left out (--no-torch)');
+    runTorch(plan, report, allowMs);
+    if (report.torch.error) throw new Error(report.torch.error);
+  });
+
   let webgpu: Awaited<ReturnType<typeof loadWebgpu>> | null = null;
   try {
     webgpu = await loadWebgpu(plan);
@@ -105,6 +134,7 @@ export async function runGpuBench(
     report.adapterError = message(e);
     console.error(`WebGPU: ${report.adapterError}`);
   }
+  write(report);
   const needGpu = () => {
     if (!webgpu) throw new Error(`no WebGPU: ${report.adapterError ?? ''}`);
     if (gpuBusy) throw new Error(`skipped: ${gpuBusy}`);
@@ -115,19 +145,9 @@ export async function runGpuBench(
     const w = needGpu();
     const end = Date.now() + allowMs;
     let last: { frames: number; ms: number } | null = null;
-    for (const b of plan.batches) {
-      const row: TrainRow = {
-        ...b,
-        webgpuMs: null,
-        warmupMs: null,
-        peakBytes: null,
-        gpuBytesAllocated: null,
-        torchMs: null,
-        torchPeakBytes: null,
-        error: null,
-        torchError: null,
-      };
-      report.train.push(row);
+    for (const row of report.train) {
+      const b: Batch = { clips: row.clips, frames: row.frames };
+      row.error = null;
       const left = end - Date.now();
       const guess = last ? estimateMs(last, b) : 0;
       if (gpuBusy) row.error = `skipped: ${gpuBusy}`;
@@ -152,23 +172,17 @@ export async function runGpuBench(
 
   await section('webgpu-clip', async (allowMs) => {
     const w = needGpu();
-    report.clip = {
-      frames: plan.clipFrames,
-      warmupMs: null,
-      medianMs: null,
-      torchMs: null,
-      error: null,
-      torchError: null,
-    };
+    const clip = report.clip;
+    clip.error = null;
     try {
       const c = await within(w.clip(plan.clipFrames, plan.reps), allowMs, 'clip inference');
       const sorted = [...c.ms].sort((a, b) => a - b);
-      report.clip.warmupMs = c.warmupMs;
-      report.clip.medianMs = sorted[Math.floor(sorted.length / 2)] ?? null;
-      console.log(`clip 1 x ${plan.clipFrames}: ${report.clip.medianMs?.toFixed(1) ?? '-'} ms`);
+      clip.warmupMs = c.warmupMs;
+      clip.medianMs = sorted[Math.floor(sorted.length / 2)] ?? null;
+      console.log(`clip 1 x ${plan.clipFrames}: ${clip.medianMs?.toFixed(1) ?? '-'} ms`);
     } catch (e) {
-      report.clip.error = message(e);
-      if (report.clip.error.includes('overran')) gpuBusy = 'clip inference overran';
+      clip.error = message(e);
+      if (clip.error.includes('overran')) gpuBusy = 'clip inference overran';
       throw e;
     }
   });
@@ -186,11 +200,6 @@ export async function runGpuBench(
   });
   webgpu?.dispose();
 
-  await section('torch', (allowMs) => {
-    if (!plan.torchScript) throw new Error('left out (--no-torch)');
-    runTorch(plan, report, allowMs);
-    if (report.torch.error) throw new Error(report.torch.error);
-  });
   report.totalS = (Date.now() - t0) / 1000;
   write(report);
   return report;
@@ -214,13 +223,13 @@ function runTorch(plan: GpuBenchPlan, report: GpuBenchReport, allowMs: number): 
       continue;
     }
     const t = report.train.find((x) => x.clips === l.clips && x.frames === l.framesPerClip);
-    if (l.forwardMs !== undefined && report.clip && l.framesPerClip === report.clip.frames)
+    if (l.forwardMs !== undefined && l.framesPerClip === report.clip.frames)
       report.clip.torchMs = l.forwardMs;
     else if (t) {
       t.torchMs = l.trainMs ?? null;
       t.torchPeakBytes = l.peakBytes ?? null;
       t.torchError = l.error ?? null;
-    } else if (l.error && report.clip) report.clip.torchError = l.error;
+    } else if (l.error) report.clip.torchError = l.error;
   }
   if (r.error && !lines.length) report.torch.error = `${plan.python}: ${message(r.error)}`;
   else if (r.signal) report.torch.error ??= `stopped at the time limit after ${lines.length} rows`;

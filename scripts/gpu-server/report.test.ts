@@ -35,12 +35,12 @@ describe('parseGpuBenchArgs', () => {
 
 describe('the time budget', () => {
   it("gives a section what is left minus the later sections' shares", () => {
-    // 100 s: train 50 %, clip 8 %, profile 14 %, torch 28 %.
-    expect(sectionAllowanceMs('webgpu-train', 100_000, 0)).toBeCloseTo(50_000);
-    // Train finished after 20 s: clip may use its share and train's leftover.
-    expect(sectionAllowanceMs('webgpu-clip', 100_000, 20_000)).toBeCloseTo(38_000);
-    expect(sectionAllowanceMs('torch', 100_000, 90_000)).toBeCloseTo(10_000);
-    expect(sectionAllowanceMs('webgpu-profile', 100_000, 99_000)).toBe(0);
+    // 100 s: PyTorch 20 %, train 50 %, clip 10 %, profile 20 %.
+    expect(sectionAllowanceMs('torch', 100_000, 0)).toBeCloseTo(20_000);
+    // PyTorch finished after 5 s: train may use its share and PyTorch's leftover.
+    expect(sectionAllowanceMs('webgpu-train', 100_000, 5_000)).toBeCloseTo(65_000);
+    expect(sectionAllowanceMs('webgpu-profile', 100_000, 90_000)).toBeCloseTo(10_000);
+    expect(sectionAllowanceMs('webgpu-clip', 100_000, 95_000)).toBe(0);
   });
   it('estimates a batch from a smaller one by frames', () => {
     expect(estimateMs({ frames: 8, ms: 1000 }, { clips: 4, frames: 16 })).toBe(8000);
@@ -99,7 +99,14 @@ describe('renderGpuBenchMarkdown', () => {
         torchError: null,
       },
     ],
-    clip: null,
+    clip: {
+      frames: 16,
+      warmupMs: 900,
+      medianMs: 20,
+      torchMs: 5,
+      error: null,
+      torchError: null,
+    },
     profile: null,
     torch: { device: 'cuda', gpu: 'NVIDIA H100', version: '2.4.0', error: null },
     sections: [{ name: 'torch', seconds: 20, allowanceS: 100, error: null }],
@@ -116,5 +123,6 @@ describe('renderGpuBenchMarkdown', () => {
       '| 2 x 8 | 400 | 40.0 | 3000 | 3072 | 4096 | 100.0 | 160.0 | 1024 | 0.250 |  |',
     );
     expect(md).toContain('| torch | 20 | 100 |  |');
+    expect(md).toContain('| 20.0 | 900 | 800.0 | 5.00 | 0.250 |  |');
   });
 });

@@ -29,12 +29,12 @@ export interface GpuBenchPlan {
   torchDevice: string;
 }
 
-/** The four sections and their shares of the budget, in run order. */
+/** The four sections and their shares of the budget, in run order (PyTorch first: ./bench.ts). */
 export const SECTIONS = [
+  { name: 'torch', share: 0.2 },
   { name: 'webgpu-train', share: 0.5 },
-  { name: 'webgpu-clip', share: 0.08 },
-  { name: 'webgpu-profile', share: 0.14 },
-  { name: 'torch', share: 0.28 },
+  { name: 'webgpu-clip', share: 0.1 },
+  { name: 'webgpu-profile', share: 0.2 },
 ] as const;
 export type SectionName = (typeof SECTIONS)[number]['name'];
 
@@ -169,7 +169,7 @@ export interface GpuBenchReport {
   adapterError: string | null;
   features: string[];
   train: TrainRow[];
-  clip: ClipRow | null;
+  clip: ClipRow;
   profile: ProfileResult | null;
   torch: { device: string; gpu: string | null; version: string | null; error: string | null };
   sections: SectionLog[];
@@ -282,31 +282,29 @@ export function renderGpuBenchMarkdown(r: GpuBenchReport): string {
     'WebGPU / PyTorch speed: PyTorch step ms / WebGPU step ms (1 = as fast, 0.5 = half as fast).',
   ];
   const c = r.clip;
-  if (c) {
-    lines.push('', `### Clip inference (forward only, 1 x ${c.frames} frames)`, '');
-    lines.push(
-      markdownTable(
+  lines.push('', `### Clip inference (forward only, 1 x ${c.frames} frames)`, '');
+  lines.push(
+    markdownTable(
+      [
+        'WebGPU median ms',
+        'WebGPU first run ms',
+        'WebGPU frames/s',
+        'PyTorch ms',
+        'ratio',
+        'errors',
+      ],
+      [
         [
-          'WebGPU median ms',
-          'WebGPU first run ms',
-          'WebGPU frames/s',
-          'PyTorch ms',
-          'ratio',
-          'errors',
+          num(c.medianMs, 1),
+          num(c.warmupMs, 0),
+          num(fps(c.frames, c.medianMs), 1),
+          num(c.torchMs, 2),
+          ratio(c.medianMs, c.torchMs),
+          [c.error, c.torchError && `PyTorch: ${c.torchError}`].filter(Boolean).join('; ') || '',
         ],
-        [
-          [
-            num(c.medianMs, 1),
-            num(c.warmupMs, 0),
-            num(fps(c.frames, c.medianMs), 1),
-            num(c.torchMs, 2),
-            ratio(c.medianMs, c.torchMs),
-            [c.error, c.torchError && `PyTorch: ${c.torchError}`].filter(Boolean).join('; ') || '',
-          ],
-        ],
-      ),
-    );
-  }
+      ],
+    ),
+  );
   const p = r.profile;
   if (p) {
     lines.push(
