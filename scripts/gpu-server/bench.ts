@@ -43,6 +43,7 @@ async function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
 }
 
 const NOT_REACHED = 'not reached (time limit or an earlier failure)';
+const STARTED = 'started, did not finish (the run stopped during it)';
 
 export function emptyReport(plan: GpuBenchPlan): GpuBenchReport {
   return {
@@ -154,9 +155,12 @@ export async function runGpuBench(
       else if (guess > left)
         row.error = `skipped: ~${(guess / 1000).toFixed(0)} s expected, ${(left / 1000).toFixed(0)} s left`;
       if (row.error) continue;
+      row.error = STARTED;
+      write(report);
       const rowStart = Date.now();
       try {
         await within(w.trainRow(b, row, plan.reps, end), left, `${b.clips} x ${b.frames}`);
+        row.error = null;
       } catch (e) {
         row.error = message(e);
         if (row.error.includes('overran')) gpuBusy = `a WebGPU step overran (${row.error})`;
@@ -173,9 +177,11 @@ export async function runGpuBench(
   await section('webgpu-clip', async (allowMs) => {
     const w = needGpu();
     const clip = report.clip;
-    clip.error = null;
+    clip.error = STARTED;
+    write(report);
     try {
       const c = await within(w.clip(plan.clipFrames, plan.reps), allowMs, 'clip inference');
+      clip.error = null;
       const sorted = [...c.ms].sort((a, b) => a - b);
       clip.warmupMs = c.warmupMs;
       clip.medianMs = sorted[Math.floor(sorted.length / 2)] ?? null;
@@ -240,6 +246,9 @@ function runTorch(plan: GpuBenchPlan, report: GpuBenchReport, allowMs: number): 
 
 /** Dawn, the webgpu backend, one model and optimiser for every row. */
 async function loadWebgpu(plan: GpuBenchPlan) {
+  // Dawn rounds timestamps to ~65 µs by default (against timing attacks in browsers), which
+  // would zero most kernels of the profile; this runtime serves no web page.
+  process.env.FER_DAWN_OPTIONS ??= 'disable-dawn-features=timestamp_quantization';
   const { adapter } = await initNodeWebgpu();
   // Only now: nothing may load tfjs-backend-webgpu before navigator.gpu exists.
   const tf: typeof TF = await import('@tensorflow/tfjs');

@@ -105,6 +105,9 @@ function main(): void {
     ),
   );
   if (xz.status !== 0) throw new Error('tar | xz failed');
+  // A payload written while another build removed the stage is truncated: check it here, not
+  // on the GPU server.
+  timed('xz -t', () => run('xz', ['-t', '-T0', join(pkg, 'payload.tar.xz')]));
   copyFileSync('scripts/gpu-server/run.sh', join(pkg, 'run.sh'));
   run('chmod', ['+x', join(pkg, 'run.sh')]);
   rmSync(stage, { recursive: true, force: true });

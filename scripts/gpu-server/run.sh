@@ -154,7 +154,7 @@ $TIMEOUT "$WORK/node" "$WORK/bench.mjs" --out "$OUT" --budget-s "$BUDGET_S" \
 rc=$?
 if [ $rc = 124 ] || [ $rc = 137 ]; then
   # The report is rewritten after each section; say where this one stopped.
-  printf '\n**Stopped by run.sh at its %s s limit** (exit %s): rows marked "not reached" and\nsections missing from the table above did not finish.\n' \
+  printf '\n**Stopped by run.sh at its %s s limit** (exit %s): rows marked "not reached" or "did not finish"\nand sections missing from the table above did not finish.\n' \
     "${LIMIT_S:-470}" "$rc" >>"$OUT/gpu-bench.md"
 fi
 echo "run.sh: bench exit $rc after $(($(date +%s) - T0)) s in all"
