@@ -139,6 +139,12 @@ export XDG_RUNTIME_DIR=${XDG_RUNTIME_DIR:-$WORK}
 if command -v nvidia-smi >/dev/null; then
   nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader || true
 fi
+# Dawn's dawn.node needs glibc >= 2.34 and libstdc++ with GLIBCXX_3.4.30 (Debian 12, Ubuntu 22.04).
+GLIBC=$(getconf GNU_LIBC_VERSION 2>/dev/null | awk '{print $2}')
+echo "glibc ${GLIBC:-unknown}"
+case $GLIBC in
+  2.[0-9] | 2.[0-2][0-9] | 2.3[0-3]) echo "run.sh: warning: glibc $GLIBC < 2.34: dawn.node will not load" ;;
+esac
 echo "node $("$WORK/node" --version)"
 
 # The bench keeps to BUDGET_S; `timeout` is the backstop (the report is written per section).
