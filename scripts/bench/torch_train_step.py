@@ -20,10 +20,11 @@ Usage: python3 scripts/bench/torch_train_step.py tiny|full CLIPS FRAMES [THREADS
 (THREADS: torch.set_num_threads; default torch's own choice, 1 on the 2-core VM here.
 --batches replaces CLIPS FRAMES with several clips x frames batches; --forward-batches adds
 forward-only (eval, no_grad) timings, e.g. 1x16 for one clip's inference.)
-Prints one JSON line per batch, as soon as it is measured: {"config", "clips", "framesPerClip",
+Prints one JSON line per batch, as soon as it is measured: {"config", "mode" (train|forward), "clips", "framesPerClip",
 "frames" (clips x frames), "trainMs" (ms per step, all clips) or "forwardMs", "threads",
 "device", "peakBytes" (CUDA: torch.cuda.max_memory_allocated)}; a batch that fails (e.g. out of
-memory) prints {"clips", "framesPerClip", "error"} and the next one runs. CUDA runs in strict
+memory, or batch norm over a single value) prints {"mode", "clips", "framesPerClip", "error"} and the
+next one runs. CUDA runs in strict
 fp32 (TF32 off for matmuls and cuDNN convolutions) and synchronises before each clock read.
 Without torch, or with --device cuda and no CUDA, it prints one {"error"} line (and the reason
 on stderr) and exits with 3.
@@ -216,7 +217,8 @@ def main():
             step()
         sync()
         ms = (time.perf_counter() - t0) * 1000 / reps
-        row = dict(base, clips=clips, framesPerClip=frames, frames=clips * frames, reps=reps)
+        row = dict(base, mode="train" if train else "forward", clips=clips, framesPerClip=frames,
+                   frames=clips * frames, reps=reps)
         row["trainMs" if train else "forwardMs"] = ms
         if cuda:
             row["peakBytes"] = torch.cuda.max_memory_allocated(device)
@@ -226,8 +228,9 @@ def main():
         for clips, frames in batches:
             try:
                 row = measure(clips, frames, train)
-            except RuntimeError as e:  # out of memory and the like: record it, go on
-                row = dict(base, clips=clips, framesPerClip=frames, error=str(e).split("\n")[0])
+            except Exception as e:  # out of memory, a batch norm over one value...: record it, go on
+                row = dict(base, mode="train" if train else "forward", clips=clips, framesPerClip=frames,
+                           error=str(e).split("\n")[0])
                 if cuda:
                     torch.cuda.empty_cache()
             print(json.dumps(row), flush=True)

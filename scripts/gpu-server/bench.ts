@@ -228,14 +228,20 @@ function runTorch(plan: GpuBenchPlan, report: GpuBenchReport, allowMs: number): 
       report.torch.error = l.error ?? 'an unreadable line';
       continue;
     }
+    const forward = l.mode ? l.mode === 'forward' : l.forwardMs !== undefined;
+    if (forward) {
+      if (l.framesPerClip === report.clip.frames) {
+        report.clip.torchMs = l.forwardMs ?? null;
+        report.clip.torchError = l.error ?? null;
+      }
+      continue;
+    }
     const t = report.train.find((x) => x.clips === l.clips && x.frames === l.framesPerClip);
-    if (l.forwardMs !== undefined && l.framesPerClip === report.clip.frames)
-      report.clip.torchMs = l.forwardMs;
-    else if (t) {
+    if (t) {
       t.torchMs = l.trainMs ?? null;
       t.torchPeakBytes = l.peakBytes ?? null;
       t.torchError = l.error ?? null;
-    } else if (l.error) report.clip.torchError = l.error;
+    }
   }
   if (r.error && !lines.length) report.torch.error = `${plan.python}: ${message(r.error)}`;
   else if (r.signal) report.torch.error ??= `stopped at the time limit after ${lines.length} rows`;

@@ -178,6 +178,7 @@ export interface GpuBenchReport {
 
 /** One parsed line of torch_train_step.py's output. */
 export interface TorchLine {
+  mode?: 'train' | 'forward';
   clips?: number;
   framesPerClip?: number;
   trainMs?: number;
