@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Optional PyTorch (CPU) reference for `npm run bench:model --torch`: one Adam training step of
-the same network and loss the browser trains (docs/model.md), written from that document:
+"""Optional PyTorch reference for `npm run bench:model --torch` (CPU) and the GPU-server package
+(scripts/gpu-server, `--device cuda`): one Adam training step of the same network and loss the
+browser trains (docs/model.md), written from that document:
 
 - the grouped ResNet-18 backbone: conv1 7x7/2 with 96 filters, 3x3/2 max-pool, stages of
   96/192/384/768 filters, every convolution grouped with groups = 3 (one group per region),
@@ -15,15 +16,30 @@ the same network and loss the browser trains (docs/model.md), written from that 
 every attention hidden size 8.
 
 Usage: python3 scripts/bench/torch_train_step.py tiny|full CLIPS FRAMES [THREADS]
-(THREADS: torch.set_num_threads; default torch's own choice, 1 on the 2-core VM here.)
-Prints one JSON line {"config", "frames", "trainMs", "threads"} (ms per step, all clips).
+         [--device cpu|cuda] [--batches CxF,CxF...] [--forward-batches CxF,...] [--reps N]
+(THREADS: torch.set_num_threads; default torch's own choice, 1 on the 2-core VM here.
+--batches replaces CLIPS FRAMES with several clips x frames batches; --forward-batches adds
+forward-only (eval, no_grad) timings, e.g. 1x16 for one clip's inference.)
+Prints one JSON line per batch, as soon as it is measured: {"config", "mode" (train|forward), "clips", "framesPerClip",
+"frames" (clips x frames), "trainMs" (ms per step, all clips) or "forwardMs", "threads",
+"device", "peakBytes" (CUDA: torch.cuda.max_memory_allocated)}; a batch that fails (e.g. out of
+memory, or batch norm over a single value) prints {"mode", "clips", "framesPerClip", "error"} and the
+next one runs. CUDA runs in strict
+fp32 (TF32 off for matmuls and cuDNN convolutions) and synchronises before each clock read.
+Without torch, or with --device cuda and no CUDA, it prints one {"error"} line (and the reason
+on stderr) and exits with 3.
 """
 import json
 import sys
 import time
 
-import torch
-from torch import nn
+try:
+    import torch
+    from torch import nn
+except ImportError as e:  # the GPU server may lack it; say so instead of a traceback
+    print(json.dumps({"error": f"PyTorch is not installed ({e})"}), flush=True)
+    print(f"torch_train_step: PyTorch is not installed ({e}); no PyTorch rows", file=sys.stderr)
+    sys.exit(3)
 
 REGIONS = 3
 
@@ -56,7 +72,7 @@ class SpatialAttention(nn.Module):
         n, d = c.shape[0], c.shape[1]
         l = c.flatten(2).transpose(1, 2)  # (N, R, D)
         m = torch.softmax(self.ws2(torch.tanh(self.ws1(l))).transpose(1, 2), dim=2)  # (N, h, R)
-        eye = torch.eye(m.shape[1])
+        eye = torch.eye(m.shape[1], device=m.device)
         penalty = ((m @ m.transpose(1, 2) - eye) ** 2).sum((1, 2))
         return (m @ l).reshape(n, -1), penalty
 
@@ -108,34 +124,116 @@ class Model(nn.Module):
         return self.classifier(self.dropout(self.frame(fhat))), penalty
 
 
+def parse_batches(spec):
+    """'1x8,2x8' -> [(1, 8), (2, 8)]"""
+    out = []
+    for part in filter(None, spec.split(",")):
+        clips, frames = part.lower().split("x")
+        out.append((int(clips), int(frames)))
+    return out
+
+
+def parse_args(argv):
+    opts = {"device": "cpu", "batches": None, "forward": [], "reps": None, "threads": None}
+    positional = []
+    i = 0
+    while i < len(argv):
+        a = argv[i]
+        if a in ("--device", "--batches", "--forward-batches", "--reps"):
+            value = argv[i + 1]
+            if a == "--device":
+                opts["device"] = value
+            elif a == "--batches":
+                opts["batches"] = parse_batches(value)
+            elif a == "--forward-batches":
+                opts["forward"] = parse_batches(value)
+            else:
+                opts["reps"] = int(value)
+            i += 2
+        else:
+            positional.append(a)
+            i += 1
+    opts["config"] = positional[0] if positional else "full"
+    if opts["batches"] is None:
+        opts["batches"] = [(int(positional[1]), int(positional[2]))] if len(positional) > 2 else []
+    if len(positional) > 3:
+        opts["threads"] = int(positional[3])
+    return opts
+
+
+def fail(message):
+    print(json.dumps({"error": message}), flush=True)
+    print(f"torch_train_step: {message}", file=sys.stderr)
+    sys.exit(3)
+
+
 def main():
-    config, clips, frames = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-    if len(sys.argv) > 4:
-        torch.set_num_threads(int(sys.argv[4]))
+    opts = parse_args(sys.argv[1:])
+    config = opts["config"]
+    if opts["threads"] is not None:
+        torch.set_num_threads(opts["threads"])
+    cuda = opts["device"] == "cuda"
+    if cuda and not torch.cuda.is_available():
+        fail(f"CUDA is not available to PyTorch {torch.__version__} (torch.cuda.is_available() is False); no PyTorch CUDA rows")
+    device = torch.device(opts["device"])
+    if cuda:  # strict fp32, as WebGPU computes
+        torch.backends.cuda.matmul.allow_tf32 = False
+        torch.backends.cudnn.allow_tf32 = False
     size, width_div, sa_hidden, pool_hidden, reps = (
-        (32, 16, 8, 8, 2) if config == "tiny" else (224, 1, 64, 128, 1)
+        (32, 16, 8, 8, 2) if config == "tiny" else (224, 1, 64, 128, 5 if cuda else 1)
     )
+    reps = opts["reps"] or reps
     torch.manual_seed(0)
-    model = Model(width_div, sa_hidden, pool_hidden)
-    model.train()
+    model = Model(width_div, sa_hidden, pool_hidden).to(device)
     opt = torch.optim.Adam(model.parameters(), 1e-4)
-    x = torch.rand(clips * frames, 3 * REGIONS, size, size)
-    y = torch.arange(clips) % 7
+    sync = torch.cuda.synchronize if cuda else (lambda: None)
+    base = {"config": config, "threads": torch.get_num_threads(), "device": opts["device"],
+            "torch": torch.__version__}
+    if cuda:
+        base["gpu"] = torch.cuda.get_device_name(device)
 
-    def step():
-        opt.zero_grad()
-        logits, penalty = model(x, clips)
-        loss = nn.functional.cross_entropy(logits, y) + 1e-3 * penalty
-        loss.backward()
-        opt.step()
+    def measure(clips, frames, train):
+        x = torch.rand(clips * frames, 3 * REGIONS, size, size, device=device)
+        y = (torch.arange(clips) % 7).to(device)
 
-    step()  # warm-up
-    t0 = time.perf_counter()
-    for _ in range(reps):
-        step()
-    ms = (time.perf_counter() - t0) * 1000 / reps
-    print(json.dumps({"config": config, "frames": clips * frames, "trainMs": ms,
-                      "threads": torch.get_num_threads()}))
+        def step():
+            if train:
+                opt.zero_grad()
+                logits, penalty = model(x, clips)
+                loss = nn.functional.cross_entropy(logits, y) + 1e-3 * penalty
+                loss.backward()
+                opt.step()
+            else:
+                with torch.no_grad():
+                    model(x, clips)
+
+        model.train(train)
+        if cuda:
+            torch.cuda.reset_peak_memory_stats(device)
+        step()  # warm-up
+        sync()
+        t0 = time.perf_counter()
+        for _ in range(reps):
+            step()
+        sync()
+        ms = (time.perf_counter() - t0) * 1000 / reps
+        row = dict(base, mode="train" if train else "forward", clips=clips, framesPerClip=frames,
+                   frames=clips * frames, reps=reps)
+        row["trainMs" if train else "forwardMs"] = ms
+        if cuda:
+            row["peakBytes"] = torch.cuda.max_memory_allocated(device)
+        return row
+
+    for batches, train in ((opts["batches"], True), (opts["forward"], False)):
+        for clips, frames in batches:
+            try:
+                row = measure(clips, frames, train)
+            except Exception as e:  # out of memory, a batch norm over one value...: record it, go on
+                row = dict(base, mode="train" if train else "forward", clips=clips, framesPerClip=frames,
+                           error=str(e).split("\n")[0])
+                if cuda:
+                    torch.cuda.empty_cache()
+            print(json.dumps(row), flush=True)
 
 
 if __name__ == "__main__":

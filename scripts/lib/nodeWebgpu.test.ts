@@ -8,6 +8,7 @@ import { createAdam } from '../../src/compute/fusedAdam';
 import { mergeConfig, TINY_OVERRIDES } from '../../src/model/config';
 import { createModel, disposeForwardOutput, disposeModel, forward } from '../../src/model/model';
 import {
+  dawnOptions,
   missingLimits,
   REQUIRED_LIMITS,
   SWIFTSHADER_ICD,
@@ -36,6 +37,15 @@ describe('missingLimits', () => {
   it('treats an absent limit as missing', () => {
     const partial = { ...ok, maxComputeWorkgroupStorageSize: undefined } as unknown as GpuLimits;
     expect(missingLimits(partial)[0]).toMatch(/^maxComputeWorkgroupStorageSize is undefined/);
+  });
+});
+
+describe('dawnOptions', () => {
+  it("splits FER_DAWN_OPTIONS into create()'s list", () => {
+    expect(dawnOptions({})).toEqual([]);
+    expect(
+      dawnOptions({ FER_DAWN_OPTIONS: ' disable-dawn-features=timestamp_quantization  adapter=x' }),
+    ).toEqual(['disable-dawn-features=timestamp_quantization', 'adapter=x']);
   });
 });
 

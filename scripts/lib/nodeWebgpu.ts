@@ -120,7 +120,8 @@ async function install(): Promise<NodeAdapterReport> {
       { cause: e },
     );
   }
-  const gpu = webgpu.create([]);
+  // Dawn's options (`disable-dawn-features=timestamp_quantization`, `adapter=...`), space-separated.
+  const gpu = webgpu.create(dawnOptions(process.env));
   Object.assign(globalThis, webgpu.globals);
   // Node 21+ has a read-only navigator; define the property rather than assign it.
   const nav = (globalThis as { navigator?: object }).navigator ?? {};
@@ -156,6 +157,11 @@ async function install(): Promise<NodeAdapterReport> {
         missing.join('; '),
     );
   return report;
+}
+
+/** FER_DAWN_OPTIONS split on spaces: what `webgpu`'s create() takes (its README). */
+export function dawnOptions(env: Readonly<Record<string, string | undefined>>): string[] {
+  return (env.FER_DAWN_OPTIONS ?? '').split(' ').filter(Boolean);
 }
 
 export interface NodeWebgpuRuntime {
