@@ -6,7 +6,11 @@
 import { type ReactNode, StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './ui/App';
+// In this order (the cascade): base and theme, Results tab, Train form, late overrides.
 import './ui/styles.css';
+import './ui/results/results.css';
+import './ui/train/trainForm.css';
+import './ui/controls.css';
 import { initTheme } from './ui/settings/theme';
 import { registerServiceWorker } from './ui/pwa';
 
