@@ -38,7 +38,7 @@ const inWorker = (name: string, fps: number, forceFfmpeg = false, repeat = 1) =>
   );
 
 test('WebM (VP8, VP9) in a worker: WebCodecs gives the fps filter frames ffmpeg gives', async () => {
-  for (const file of Object.keys(expected.fpsFilter)) {
+  for (const file of ['vp8-25fps.webm', 'vp9-24fps.webm']) {
     const name = await put(file);
     for (const fps of WEBM_RATES) {
       const wc = await inWorker(name, fps);
@@ -69,6 +69,28 @@ test('WebM (VP8, VP9) in a worker: WebCodecs gives the fps filter frames ffmpeg 
       expect(wrong, `${file} @ ${fps}`).toEqual([]);
     }
   }
+});
+
+test('AV1 WebM in a worker: WebCodecs gives the fps filter frames; ffmpeg.wasm, without an AV1 decoder, says so', async () => {
+  const file = 'av1-25fps.webm';
+  const name = await put(file);
+  for (const fps of WEBM_RATES) {
+    const wc = await inWorker(name, fps);
+    expect(wc?.ok, wc && !wc.ok ? wc.message : '').toBe(true);
+    if (!wc?.ok) continue;
+    expect(wc.value.decodedBy, wc.value.webcodecsFallback ?? '').toBe('webcodecs');
+    const want = expected.fpsFilter[file]?.[String(fps)] ?? [];
+    expect(want.length).toBeGreaterThan(3);
+    expect(wc.value.frameTimes.length, `${file} @ ${fps}`).toBe(want.length);
+    wc.value.frameTimes.forEach((t, i) => expect(t).toBeCloseTo(want[i] ?? -1, 4));
+    expect(wc.value.frameSizes[0]).toEqual(expected.size[file]);
+  }
+  // The fallback has no AV1 decoder: a clear refusal, not zero frames.
+  const ff = await inWorker(name, 5, true);
+  expect(ff?.ok).toBe(false);
+  if (ff?.ok !== false) return;
+  console.log(`AV1 through ffmpeg.wasm: ${ff.code}: ${ff.message}`);
+  expect(ff.message).toMatch(/av1/i);
 });
 
 test('Matroska with a codec WebCodecs lacks falls back to ffmpeg.wasm and says why', async () => {

@@ -16,8 +16,8 @@ import { withFfmpeg } from './ffmpeg';
 import { fitSize } from './fitSize';
 import { parseShowinfo } from './ffmpegParse';
 import { grabNative, NativeFailure, openNative, seekNative } from './native';
-import { decodeImage, ffprobeJob, nativeCandidate, precheck } from './probe';
-import { MediaDecodeError, timeoutOf, type DecodeOptions, type ExtractedFrame } from './types';
+import { decodeImage, ffmpegDecodeError, ffprobeJob, nativeCandidate, precheck } from './probe';
+import { timeoutOf, type DecodeOptions, type ExtractedFrame } from './types';
 
 export interface ExtractFramesOptions extends DecodeOptions {
   /** Frames per second to sample (e.g. 5). */
@@ -187,9 +187,7 @@ async function ffmpegFrames(
     }
     const frameBytes = size.width * size.height * 4;
     const count = Math.floor(data.length / frameBytes);
-    if (count === 0) {
-      throw new MediaDecodeError('corrupt', "could not decode: the file's video stream is damaged");
-    }
+    if (count === 0) throw ffmpegDecodeError(r.log, info.codec, true);
     return { data, size, count, infos: parseShowinfo(r.log) };
   });
 }

@@ -109,7 +109,16 @@ export async function probeMedia(
   }
   return withFfmpeg(file, name, timeoutMs, async (job) => {
     const info = await ffprobeJob(job, s);
-    await decodeCheck(job, s, info);
+    let decoder: MediaProbe['decoder'] = 'ffmpeg';
+    try {
+      await decodeCheck(job, s, info);
+    } catch (e) {
+      // ffmpeg.wasm has no decoder for the codec (AV1): where frames are extracted through
+      // WebCodecs (workers), the browser's VideoDecoder may still take it.
+      if (!(e instanceof MediaDecodeError && e.code === 'unsupported')) throw e;
+      if (!(await browserDecodes(file, s, opts))) throw e;
+      decoder = 'native';
+    }
     return {
       kind: 'video' as const,
       mime: s.kind === 'unknown' ? mimeFromFormat(info.formatName) : s.mime,
@@ -117,9 +126,17 @@ export async function probeMedia(
       height: info.height,
       durationSec: info.durationSec,
       frameRate: info.frameRate,
-      decoder: 'ffmpeg' as const,
+      decoder,
     };
   });
+}
+
+/** MP4 / WebM whose track this browser's VideoDecoder takes (never with forceFfmpeg). */
+async function browserDecodes(file: Blob, s: Sniffed, opts?: DecodeOptions): Promise<boolean> {
+  if (opts?.forceFfmpeg || s.kind !== 'video') return false;
+  if (s.container !== 'mp4' && s.container !== 'matroska') return false;
+  const { webcodecsDecodes } = await import('./webcodecs');
+  return webcodecsDecodes(file, s.container);
 }
 
 async function probeImage(file: Blob, s: Sniffed, timeoutMs: number): Promise<MediaProbe> {
@@ -263,17 +280,24 @@ async function decodeCheck(job: FfmpegJob, s: Sniffed, info: FfprobeVideo): Prom
     .then((b) => b.length)
     .catch(() => 0);
   if (bytes >= 256) return;
-  const why = classifyFailure(r.log);
-  if (why === 'unsupported-codec') {
-    const codec = codecInLog(r.log) ?? info.codec ?? 'unknown';
-    throw new MediaDecodeError(
+  throw ffmpegDecodeError(r.log, info.codec, s.kind === 'video');
+}
+
+/** Why ffmpeg.wasm decoded no frame, from its log: a codec it lacks, or damage. */
+export function ffmpegDecodeError(
+  log: readonly string[],
+  codec: string | null,
+  isVideo: boolean,
+): MediaDecodeError {
+  if (classifyFailure(log) === 'unsupported-codec') {
+    return new MediaDecodeError(
       'unsupported',
-      `cannot decode ${codec} video: neither this browser nor ffmpeg.wasm has a decoder for it`,
+      `cannot decode ${codecInLog(log) ?? codec ?? 'unknown'} video: neither this browser nor ffmpeg.wasm has a decoder for it`,
     );
   }
-  throw new MediaDecodeError(
+  return new MediaDecodeError(
     'corrupt',
-    `could not decode: the file's video stream is damaged${s.kind === 'video' ? '' : ' or not a video'}`,
+    `could not decode: the file's video stream is damaged${isVideo ? '' : ' or not a video'}`,
   );
 }
 

@@ -106,6 +106,28 @@ async function toImageData(frame: VideoFrame): Promise<ImageData> {
   return new ImageData(rgba, width, height);
 }
 
+/**
+ * Whether this browser's VideoDecoder takes the file's video track (demuxed, config checked,
+ * nothing decoded): the probe asks when ffmpeg.wasm has no decoder for the codec (AV1).
+ */
+export async function webcodecsDecodes(
+  file: Blob,
+  container: WebCodecsOptions['container'],
+): Promise<boolean> {
+  if (!webcodecsAvailable()) return false;
+  try {
+    const track = await demux(file, container);
+    try {
+      await checkConfig(track.config);
+      return track.samples.length > 0;
+    } finally {
+      track.close();
+    }
+  } catch {
+    return false;
+  }
+}
+
 export async function* webcodecsFrames(
   file: Blob,
   opts: WebCodecsOptions,
