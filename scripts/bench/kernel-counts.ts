@@ -1,0 +1,116 @@
+/**
+ * WebGPU dispatches per training step and per eval forward, by program: `npx tsx
+ * scripts/bench/kernel-counts.ts [--configs tiny,mid] [--frames N] [--modes tfjs,fused]
+ * [--reps N]`. Runs on Dawn in Node (scripts/lib/nodeWebgpu.ts; SwiftShader here). Every
+ * `runWebGPUProgram` call of the backend is one compute dispatch; the wrapper counts them by the
+ * program's class name. With several kernel modes (src/model/kernels.ts) all run in this one
+ * process, so their rows are comparable. Timings on SwiftShader (a CPU) do not predict a GPU: a
+ * dispatch costs far more there, relative to arithmetic, than on a real GPU.
+ *
+ * Configs: tiny = the tiny preset (32 px, width 1/16); mid = the paper's widths at 64 px.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { clipInput } from '../../src/automation/model/bench';
+import { trainStep } from '../../src/automation/model/trainStep';
+import { createAdam } from '../../src/compute/fusedAdam';
+import { type ModelConfigInput, TINY_OVERRIDES, mergeConfig } from '../../src/model/config';
+import { type KernelMode, setKernelMode } from '../../src/model/kernels';
+import { createModel, disposeForwardOutput, disposeModel, forward } from '../../src/model/model';
+import { describeNodeAdapter, initNodeWebgpu } from '../lib/nodeWebgpu';
+import { markdownTable, optionValue } from './report';
+
+const argv = process.argv.slice(2);
+const configs = (optionValue(argv, 'configs') ?? 'tiny,mid').split(',');
+const frames = Number(optionValue(argv, 'frames') ?? 2);
+const reps = Number(optionValue(argv, 'reps') ?? 1);
+const modes = (optionValue(argv, 'modes') ?? 'tfjs,fused').split(',') as KernelMode[];
+
+const CONFIGS: Record<string, ModelConfigInput> = {
+  tiny: TINY_OVERRIDES,
+  mid: mergeConfig({}, { backbone: { inputSize: 64 } }),
+};
+
+const rt = await initNodeWebgpu();
+console.log(describeNodeAdapter(rt.adapter));
+/** The one method of tfjs-backend-webgpu's WebGPUBackend that every dispatch goes through. */
+interface ProgramRunner {
+  runWebGPUProgram(program: object, ...rest: unknown[]): unknown;
+}
+const backend = tf.backend() as unknown as ProgramRunner;
+const counts = new Map<string, number>();
+const original = backend.runWebGPUProgram.bind(backend);
+backend.runWebGPUProgram = (program, ...rest) => {
+  const name = program.constructor.name;
+  counts.set(name, (counts.get(name) ?? 0) + 1);
+  return original(program, ...rest);
+};
+
+interface Measure {
+  dispatches: number;
+  byProgram: Map<string, number>;
+  ms: number;
+}
+
+/** One warm-up run (compiles shaders), then `reps` timed runs; counts come from the last. */
+async function measure(fn: () => Promise<void>): Promise<Measure> {
+  await fn();
+  let ms = Infinity;
+  for (let i = 0; i < reps; i++) {
+    counts.clear();
+    const t = performance.now();
+    await fn();
+    ms = Math.min(ms, performance.now() - t);
+  }
+  const byProgram = new Map(counts);
+  const dispatches = [...byProgram.values()].reduce((a, b) => a + b, 0);
+  return { dispatches, byProgram, ms };
+}
+
+const rows: string[][] = [];
+const detail: { label: string; m: Measure }[] = [];
+for (const name of configs) {
+  const cfg = CONFIGS[name];
+  if (!cfg) throw new Error(`unknown config ${name} (tiny, mid)`);
+  for (const mode of modes) {
+    setKernelMode(mode);
+    const model = createModel(cfg);
+    const size = model.config.backbone.inputSize;
+    const x = clipInput([1, frames, size, size, 9], 5);
+    const y = tf.oneHot(tf.tensor1d([1], 'int32'), model.config.numClasses).toFloat();
+    const optimizer = createAdam(1e-4);
+    const train = await measure(async () => {
+      const loss = trainStep(model, optimizer, x, y as tf.Tensor2D, { dropoutSeed: 1 });
+      await loss.data();
+      loss.dispose();
+    });
+    const fwd = await measure(async () => {
+      const o = forward(model, x);
+      await o.logits.data();
+      disposeForwardOutput(o);
+    });
+    for (const [kind, m] of [
+      ['train step', train],
+      ['eval forward', fwd],
+    ] as const) {
+      rows.push([name, `1 x ${frames}`, mode, kind, String(m.dispatches), m.ms.toFixed(0)]);
+      detail.push({ label: `${name} ${mode} ${kind}`, m });
+    }
+    optimizer.dispose();
+    tf.dispose([x, y]);
+    disposeModel(model);
+  }
+}
+setKernelMode('auto');
+console.log(
+  markdownTable(['config', 'clips x frames', 'kernels', 'pass', 'dispatches', 'ms'], rows),
+);
+for (const { label, m } of detail) {
+  console.log(`\n${label}: ${m.dispatches} dispatches`);
+  const top = [...m.byProgram.entries()].sort((a, b) => b[1] - a[1]);
+  console.log(
+    markdownTable(
+      ['program', 'dispatches'],
+      top.map(([p, c]) => [p, String(c)]),
+    ),
+  );
+}
