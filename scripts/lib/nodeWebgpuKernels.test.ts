@@ -2,6 +2,8 @@ import { existsSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { clipInput } from '../../src/automation/model/bench';
+import { createAdam } from '../../src/compute/fusedAdam';
+import { mulberry32 } from '../../src/compute/random';
 import {
   evalStages,
   FUSED_TEST_CONFIG,
@@ -40,6 +42,61 @@ describe.skipIf(!existsSync(SWIFTSHADER_ICD))(
       const fused = await run('fused');
       expect(relativeError(stock, ref)).toBeLessThan(1e-4);
       expect(relativeError(fused, ref)).toBeLessThan(1e-4);
+    }, 120_000);
+
+    it("Adam's three-program update equals tf.train.adam on CPU (1e-5 over 3 steps)", async () => {
+      const shapes = [[3, 3, 2, 5], [5], [1], [70]]; // 70: not a multiple of the workgroup (64)
+      const rand = (n: number, seed: number, scale: number) => {
+        const r = mulberry32(seed);
+        return Float32Array.from({ length: n }, () => scale * (2 * r() - 1));
+      };
+      const run = async (optimizer: tf.AdamOptimizer) => {
+        const vars = shapes.map((s, i) => {
+          const t = tf.tensor(rand(tf.util.sizeFromShape(s), i, 1), s);
+          const v = tf.variable(t);
+          t.dispose();
+          return v;
+        });
+        for (let step = 0; step < 3; step++) {
+          const grads = vars.map((v, i) =>
+            tf.tensor(rand(v.size, 100 * step + i + 7, 0.1), v.shape),
+          );
+          optimizer.applyGradients(
+            vars.map((v, i) => ({ name: v.name, tensor: grads[i] as tf.Tensor })),
+          );
+          tf.dispose(grads);
+        }
+        const weights = await optimizer.getWeights();
+        const out = [
+          ...(await Promise.all(vars.map((v) => v.data()))),
+          ...(await Promise.all(weights.map((w) => w.tensor.data()))),
+        ].map((a) => Float32Array.from(a));
+        tf.dispose(vars);
+        optimizer.dispose();
+        return out;
+      };
+      await tf.setBackend('cpu');
+      const ref = await run(tf.train.adam(1e-2));
+      const { initNodeWebgpu } = await import('./nodeWebgpu');
+      await initNodeWebgpu();
+      expect(tf.getBackend()).toBe('webgpu');
+      // Count the Adam programs' dispatches: the fused path must have run (3 per variable).
+      const backend = tf.backend() as unknown as {
+        runWebGPUProgram(p: { shaderKey: string }, ...rest: unknown[]): unknown;
+      };
+      const original = backend.runWebGPUProgram.bind(backend);
+      let adamDispatches = 0;
+      backend.runWebGPUProgram = (p, ...rest) => {
+        if (p.shaderKey.startsWith('fer_adam')) adamDispatches += 1;
+        return original(p, ...rest);
+      };
+      const got = await run(createAdam(1e-2));
+      backend.runWebGPUProgram = original;
+      expect(adamDispatches).toBe(3 * shapes.length * 3);
+      expect(got).toHaveLength(ref.length);
+      got.forEach((g, i) => {
+        expect(relativeError(g, ref[i] ?? new Float32Array())).toBeLessThan(1e-5);
+      });
     }, 120_000);
   },
 );
