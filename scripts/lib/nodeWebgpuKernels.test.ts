@@ -3,6 +3,8 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { clipInput } from '../../src/automation/model/bench';
 import { createAdam } from '../../src/compute/fusedAdam';
+import { batchNormTrainingWebgpu } from '../../src/compute/webgpuBatchNorm';
+import { batchNormTraining } from '../../src/model/batchNorm';
 import { mulberry32 } from '../../src/compute/random';
 import {
   evalStages,
@@ -42,6 +44,46 @@ describe.skipIf(!existsSync(SWIFTSHADER_ICD))(
       const fused = await run('fused');
       expect(relativeError(stock, ref)).toBeLessThan(1e-4);
       expect(relativeError(fused, ref)).toBeLessThan(1e-4);
+    }, 120_000);
+
+    it('training batch norm + ReLU: outputs, moments and gradients equal CPU (1e-4)', async () => {
+      // [2, 3, 5, 70]: 30 rows (not a multiple of the 64 lanes), 70 channels.
+      const shape: [number, number, number, number] = [2, 3, 5, 70];
+      const rand = (n: number, seed: number, lo: number, hi: number) => {
+        const r = mulberry32(seed);
+        return Float32Array.from({ length: n }, () => lo + (hi - lo) * r());
+      };
+      const run = async (webgpu: boolean, relu: boolean) => {
+        const x = tf.tensor4d(rand(2 * 3 * 5 * 70, 1, -1, 3), shape);
+        const g = tf.tensor1d(rand(70, 2, 0.5, 1.5));
+        const b = tf.tensor1d(rand(70, 3, -0.5, 0.5));
+        const w = tf.tensor4d(rand(2 * 3 * 5 * 70, 4, -1, 1), shape);
+        const moments: tf.Tensor1D[] = [];
+        const keep = (m: tf.Tensor1D, v: tf.Tensor1D) => moments.push(tf.keep(m), tf.keep(v));
+        const f = (xi: tf.Tensor4D, gi: tf.Tensor1D, bi: tf.Tensor1D) => {
+          if (webgpu) return batchNormTrainingWebgpu(xi, gi, bi, 1e-5, relu, keep);
+          const y = batchNormTraining(xi, gi, bi, 1e-5, keep);
+          return relu ? tf.relu(y) : y;
+        };
+        const { value, grads } = tf.valueAndGrads((...xs: tf.Tensor[]) => {
+          const [xi, gi, bi] = xs as [tf.Tensor4D, tf.Tensor1D, tf.Tensor1D];
+          return tf.sum<tf.Scalar>(tf.mul(f(xi, gi, bi), w));
+        })([x, g, b]);
+        const out = await Promise.all([value, ...grads, ...moments].map((t) => t.data()));
+        tf.dispose([x, g, b, w, value, ...grads, ...moments]);
+        return out.map((a) => Float32Array.from(a));
+      };
+      await tf.setBackend('cpu');
+      const ref = [await run(false, true), await run(false, false)];
+      const { initNodeWebgpu } = await import('./nodeWebgpu');
+      await initNodeWebgpu();
+      const got = [await run(true, true), await run(true, false)];
+      got.forEach((outs, k) => {
+        expect(outs).toHaveLength(6); // loss, dx, dgamma, dbeta, mean, variance
+        outs.forEach((o, i) => {
+          expect(relativeError(o, ref[k]?.[i] ?? new Float32Array())).toBeLessThan(1e-4);
+        });
+      });
     }, 120_000);
 
     it("Adam's three-program update equals tf.train.adam on CPU (1e-5 over 3 steps)", async () => {

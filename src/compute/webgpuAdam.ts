@@ -9,61 +9,17 @@
  * swapped in with `assign`, as the parent does. Used by FusedAdamOptimizer on webgpu when the
  * fused kernels are on (src/model/kernels.ts).
  *
- * The programs follow tfjs-backend-webgpu's WebGPUProgram contract (its webgpu_program.ts):
- * inputs are bound as flat storage arrays named by `variableNames`, `uniforms` become fields of
- * `uniforms` (plus `size` when `size` is set), and the shader's entry is `fn main(index : i32)`.
+ * The programs are run as ./webgpuProgram.ts describes.
  */
 import * as tf from '@tensorflow/tfjs';
+import { f32, flatProgram, runProgram, type Program } from './webgpuProgram';
 
-/** The fields of tfjs-backend-webgpu's WebGPUProgram these programs set. */
-interface Program {
-  variableNames: string[];
-  outputShape: number[];
-  shaderKey: string;
-  dispatchLayout: { x: number[] };
-  dispatch: [number, number, number];
-  workgroupSize: [number, number, number];
-  size: boolean;
-  uniforms: string;
-  getUserCode: () => string;
-}
-
-interface Uniform {
-  type: 'float32';
-  data: number[];
-}
-
-/** tfjs-backend-webgpu's WebGPUBackend, as far as it is used here. */
-interface WebgpuBackendLike {
-  runWebGPUProgram(
-    program: Program,
-    inputs: tf.TensorInfo[],
-    dtype: 'float32',
-    uniforms: Uniform[],
-  ): tf.TensorInfo;
-}
-
-const WORKGROUP = 64;
-
-function flatProgram(n: number, key: string, names: string[], uniforms: string, body: string) {
-  const program: Program = {
-    variableNames: names,
-    outputShape: [n],
-    shaderKey: key,
-    dispatchLayout: { x: [0] },
-    dispatch: [Math.ceil(n / WORKGROUP), 1, 1],
-    workgroupSize: [WORKGROUP, 1, 1],
-    size: true,
-    uniforms,
-    getUserCode: () => `
+const body = (code: string) => `
       fn main(index : i32) {
         if (index < uniforms.size) {
-          ${body}
+          ${code}
         }
-      }`,
-  };
-  return program;
-}
+      }`;
 
 /** b m + c g (first moment) or b m + c g^2 (second moment). */
 function momentProgram(n: number, square: boolean): Program {
@@ -73,7 +29,7 @@ function momentProgram(n: number, square: boolean): Program {
     `fer_adam_moment_${square ? 'v' : 'm'}`,
     ['M', 'G'],
     'beta : f32, oneMinusBeta : f32,',
-    `setOutputAtIndex(index, M[index] * uniforms.beta + (${g}) * uniforms.oneMinusBeta);`,
+    body(`setOutputAtIndex(index, M[index] * uniforms.beta + (${g}) * uniforms.oneMinusBeta);`),
   );
 }
 
@@ -84,9 +40,9 @@ function valueProgram(n: number): Program {
     'fer_adam_value',
     ['X', 'M', 'V', 'AB1', 'AB2'],
     'eps : f32, negLr : f32,',
-    `let mHat = M[index] / (1.0 - AB1[0]);
+    body(`let mHat = M[index] / (1.0 - AB1[0]);
           let vHat = V[index] / (1.0 - AB2[0]);
-          setOutputAtIndex(index, mHat / (sqrt(vHat) + uniforms.eps) * uniforms.negLr + X[index]);`,
+          setOutputAtIndex(index, mHat / (sqrt(vHat) + uniforms.eps) * uniforms.negLr + X[index]);`),
   );
 }
 
@@ -110,18 +66,12 @@ export function webgpuAdamUpdate(
   accBeta2: tf.Tensor,
   h: AdamHyper,
 ): void {
-  const backend = tf.backend() as unknown as WebgpuBackendLike;
-  const engine = tf.engine();
   const n = value.size;
-  // Flat views (same buffers): the programs index every input by the output's flat index.
   const run = (p: Program, inputs: tf.Tensor[], u: number[]) =>
-    engine.makeTensorFromTensorInfo(
-      backend.runWebGPUProgram(
-        p,
-        inputs.map((t) => t.reshape([t.size])),
-        'float32',
-        u.map((d) => ({ type: 'float32', data: [d] })),
-      ),
+    runProgram(
+      p,
+      inputs,
+      u.map((d) => f32(d)),
     );
   const newM = run(momentProgram(n, false), [m, gradient], [h.beta1, 1 - h.beta1]);
   const newV = run(momentProgram(n, true), [v, gradient], [h.beta2, 1 - h.beta2]);

@@ -110,8 +110,6 @@ export interface BackboneForwardOptions {
   training: boolean;
 }
 
-const reluAll = (xs: readonly tf.Tensor4D[]): tf.Tensor4D[] => xs.map((x) => tf.relu(x));
-
 /**
  * conv (grouped) -> batch norm (-> ReLU when `relu`), the unit every layer of the backbone is made
  * of, per group. In inference with the fused kernels (kernels.ts) one fused conv per group.
@@ -135,12 +133,12 @@ function convBn(
     });
   const kernel = params.get(`${name}/kernel`) as tf.Tensor4D;
   const ys = groupedConv2dPerGroup(xs, kernel, { strides: stride, pad });
-  const zs = batchNormPerGroup(params, `${name}/bn`, ys, {
+  return batchNormPerGroup(params, `${name}/bn`, ys, {
     training,
     momentum: config.batchNormMomentum,
     epsilon: config.batchNormEpsilon,
+    relu,
   });
-  return relu ? reluAll(zs) : zs;
 }
 
 /**
