@@ -12,7 +12,11 @@
  * Under a gradient tape nothing is cached, so gradients still reach the variables.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { Params } from './params';
+
+/** What this needs of params.ts's Params (not imported: params.ts imports this file). */
+interface ParamLookup {
+  get(name: string): tf.Variable;
+}
 
 interface Folded {
   ids: object[];
@@ -44,7 +48,7 @@ function fold(vars: tf.Tensor[], groups: number, epsilon: number): tf.Tensor[] {
 }
 
 function foldedWeights(
-  params: Params,
+  params: ParamLookup,
   name: string,
   groups: number,
   epsilon: number,
@@ -86,7 +90,7 @@ export interface FusedConvBnOptions {
  * `${name}/kernel` and `${name}/bn/{gamma,beta,movingMean,movingVariance}`.
  */
 export function fusedConvBnInference(
-  params: Params,
+  params: ParamLookup,
   name: string,
   xs: readonly tf.Tensor4D[],
   { strides, pad, epsilon, relu }: FusedConvBnOptions,
