@@ -42,6 +42,8 @@ import {
   V128,
   type WasmModuleLike,
 } from './wasmAsm';
+import { fusedKernelsActive } from '../model/kernels';
+import { applyAdamWebgpu } from './webgpuAdam';
 
 /** The parent's private state, by the names and layout of tfjs 4.22's adam_optimizer.js. */
 interface AdamState {
@@ -221,6 +223,13 @@ export class FusedAdamOptimizer extends tf.AdamOptimizer {
 
   override applyGradients(variableGradients: GradientsArg): void {
     const name = tf.getBackend();
+    if (name === 'webgpu' && fusedKernelsActive()) {
+      const hyper = { beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon };
+      const state = this as unknown as AdamState;
+      applyAdamWebgpu(state, variableGradients, { ...hyper, learningRate: this.learningRate });
+      this.incrementIterations();
+      return;
+    }
     if (name !== 'wasm' && name !== 'cpu') {
       super.applyGradients(variableGradients);
       return;

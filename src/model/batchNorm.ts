@@ -6,6 +6,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { BN_APPLY, BN_DX, BN_GRAD_SUMS, BN_MOMENTS, hasBatchNormSimd } from '../compute/bnKernels';
+import { batchNormTrainingWebgpu } from '../compute/webgpuBatchNorm';
+import { fusedKernelsActive } from './kernels';
 import type { ParamSpec, Params } from './params';
 
 export function batchNormParamSpecs(prefix: string, channels: number): ParamSpec[] {
@@ -26,6 +28,8 @@ export interface BatchNormOptions {
   training: boolean;
   momentum: number;
   epsilon: number;
+  /** ReLU after the batch norm (one kernel with it on webgpu with the fused kernels). */
+  relu?: boolean;
 }
 
 /** x: [N, H, W, C] -> [N, H, W, C]. */
@@ -49,8 +53,9 @@ export function batchNormPerGroup(
   params: Params,
   prefix: string,
   xs: readonly tf.Tensor4D[],
-  { training, momentum, epsilon }: BatchNormOptions,
+  { training, momentum, epsilon, relu = false }: BatchNormOptions,
 ): tf.Tensor4D[] {
+  const reluAll = (ys: tf.Tensor4D[]) => (relu ? ys.map((y) => tf.relu(y)) : ys);
   const groups = xs.length;
   const perGroup = (name: string): tf.Tensor1D[] => {
     const t = params.get(`${prefix}/${name}`) as tf.Tensor1D;
@@ -66,19 +71,27 @@ export function batchNormPerGroup(
   if (!training) {
     const means = perGroup('movingMean');
     const variances = perGroup('movingVariance');
-    return xs.map((x, g) =>
-      batchNormInference(x, at(means, g), at(variances, g), at(betas, g), at(gammas, g), epsilon),
+    return reluAll(
+      xs.map((x, g) =>
+        batchNormInference(x, at(means, g), at(variances, g), at(betas, g), at(gammas, g), epsilon),
+      ),
     );
   }
   const means: tf.Tensor1D[] = [];
   const variances: tf.Tensor1D[] = [];
-  const ys = xs.map((x, g) =>
-    batchNormTraining(x, at(gammas, g), at(betas, g), epsilon, (mean, variance) => {
-      // Kept past the scope tf.customGrad runs its forward function in, disposed below.
-      means.push(tf.keep(mean));
-      variances.push(tf.keep(variance));
-    }),
-  );
+  const onMoments = (mean: tf.Tensor1D, variance: tf.Tensor1D) => {
+    // Kept past the scope tf.customGrad runs its forward function in, disposed below.
+    means.push(tf.keep(mean));
+    variances.push(tf.keep(variance));
+  };
+  const webgpu = fusedKernelsActive() && tf.getBackend() === 'webgpu';
+  const ys = webgpu
+    ? xs.map((x, g) =>
+        batchNormTrainingWebgpu(x, at(gammas, g), at(betas, g), epsilon, relu, onMoments),
+      )
+    : reluAll(
+        xs.map((x, g) => batchNormTraining(x, at(gammas, g), at(betas, g), epsilon, onMoments)),
+      );
   const first = xs[0];
   if (momentum > 0 && first && hostVectors()) {
     const count = first.shape[0] * first.shape[1] * first.shape[2];

@@ -6,6 +6,7 @@
  */
 import { mulberry32 } from '../compute/random';
 import * as tf from '@tensorflow/tfjs';
+import { releaseFoldedWeights } from './fusedConvBn';
 
 /** How a tensor starts. `fanIn`/`fanOut` count the inputs/outputs one output unit sees. */
 export type Initializer =
@@ -113,6 +114,7 @@ export function paramsFrom(
       return specs.filter((s) => s.trainable).map((s) => this.get(s.name));
     },
     dispose() {
+      releaseFoldedWeights(variables.values());
       for (const v of variables.values()) v.dispose();
       variables.clear();
     },

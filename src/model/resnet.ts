@@ -10,7 +10,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { batchNormParamSpecs, batchNormPerGroup } from './batchNorm';
 import { type BackboneConfig, blocksPerStage, effectiveWidths } from './config';
+import { fusedConvBnInference } from './fusedConvBn';
 import { groupedConv2dPerGroup } from './groupedConv';
+import { fusedKernelsActive } from './kernels';
 import type { ParamSpec, Params } from './params';
 
 /** One convolution of the backbone, as the param and FLOP counts see it. */
@@ -108,7 +110,10 @@ export interface BackboneForwardOptions {
   training: boolean;
 }
 
-/** conv (grouped) -> batch norm, the unit every layer of the backbone is made of, per group. */
+/**
+ * conv (grouped) -> batch norm (-> ReLU when `relu`), the unit every layer of the backbone is made
+ * of, per group. In inference with the fused kernels (kernels.ts) one fused conv per group.
+ */
 function convBn(
   params: Params,
   config: BackboneConfig,
@@ -117,17 +122,24 @@ function convBn(
   stride: number,
   pad: number,
   training: boolean,
+  relu = false,
 ): tf.Tensor4D[] {
+  if (!training && fusedKernelsActive())
+    return fusedConvBnInference(params, name, xs, {
+      strides: stride,
+      pad,
+      epsilon: config.batchNormEpsilon,
+      relu,
+    });
   const kernel = params.get(`${name}/kernel`) as tf.Tensor4D;
   const ys = groupedConv2dPerGroup(xs, kernel, { strides: stride, pad });
   return batchNormPerGroup(params, `${name}/bn`, ys, {
     training,
     momentum: config.batchNormMomentum,
     epsilon: config.batchNormEpsilon,
+    relu,
   });
 }
-
-const reluAll = (xs: readonly tf.Tensor4D[]): tf.Tensor4D[] => xs.map((x) => tf.relu(x));
 
 /**
  * x: [N, S, S, 3 * regions] (N = clips x frames) -> the four stage outputs, each as one tensor per
@@ -144,7 +156,7 @@ export function backboneForward(
 ): tf.Tensor4D[][] {
   const g = config.regions;
   const input = g === 1 ? [x] : tf.split<tf.Tensor4D>(x, g, 3); // G x [N, S, S, 3]
-  let h = reluAll(convBn(params, config, 'backbone/conv1', input, 2, 3, training)); // G x [N, S/2, S/2, stem/G]
+  let h = convBn(params, config, 'backbone/conv1', input, 2, 3, training, true); // G x [N, S/2, S/2, stem/G]
   h = h.map((t) => tf.maxPool(t, 3, 2, 1)); // G x [N, S/4, S/4, stem/G]
   const outputs: tf.Tensor4D[][] = [];
   blocksPerStage(config.depth).forEach((blocks, si) => {
@@ -155,7 +167,7 @@ export function backboneForward(
       const shortcut = hasDownsample
         ? convBn(params, config, `${prefix}/downsample`, h, stride, 0, training)
         : h;
-      const y1 = reluAll(convBn(params, config, `${prefix}/conv1`, h, stride, 1, training));
+      const y1 = convBn(params, config, `${prefix}/conv1`, h, stride, 1, training, true);
       const y2 = convBn(params, config, `${prefix}/conv2`, y1, 1, 1, training);
       h = y2.map((y, i) => tf.relu(tf.add<tf.Tensor4D>(y, shortcut[i] ?? y)));
     }

@@ -1,0 +1,144 @@
+import { existsSync } from 'node:fs';
+import * as tf from '@tensorflow/tfjs';
+import { describe, expect, it } from 'vitest';
+import { clipInput } from '../../src/automation/model/bench';
+import { createAdam } from '../../src/compute/fusedAdam';
+import { batchNormTrainingWebgpu } from '../../src/compute/webgpuBatchNorm';
+import { batchNormTraining } from '../../src/model/batchNorm';
+import { mulberry32 } from '../../src/compute/random';
+import {
+  evalStages,
+  FUSED_TEST_CONFIG,
+  modelWithBnStats,
+  relativeError,
+} from '../../src/model/fusedTestModel';
+import { fusedKernelsActive } from '../../src/model/kernels';
+import { disposeModel } from '../../src/model/model';
+import { SWIFTSHADER_ICD } from './nodeWebgpu';
+
+// The fused kernels (src/model/kernels.ts) on the webgpu backend, Dawn + SwiftShader in Node,
+// against the CPU backend's stock path: tiny shapes (16 px, width 1/16, 2 frames) so it stays a
+// few seconds.
+describe.skipIf(!existsSync(SWIFTSHADER_ICD))(
+  'fused kernels on webgpu (Dawn + SwiftShader)',
+  () => {
+    it('eval-mode backbone equals the CPU stock path (1e-4)', async () => {
+      const s = FUSED_TEST_CONFIG.backbone?.inputSize ?? 16;
+      const run = async (mode: 'tfjs' | 'fused') => {
+        const model = modelWithBnStats(11);
+        const x = tf.tidy(() => clipInput([1, 2, s, s, 9], 12).reshape<tf.Tensor4D>([2, s, s, 9]));
+        try {
+          return await evalStages(model, x, mode);
+        } finally {
+          x.dispose();
+          disposeModel(model);
+        }
+      };
+      await tf.setBackend('cpu');
+      const ref = await run('tfjs');
+      const { initNodeWebgpu } = await import('./nodeWebgpu');
+      await initNodeWebgpu();
+      expect(tf.getBackend()).toBe('webgpu');
+      expect(fusedKernelsActive()).toBe(true); // 'auto' picks them on webgpu
+      const stock = await run('tfjs');
+      const fused = await run('fused');
+      expect(relativeError(stock, ref)).toBeLessThan(1e-4);
+      expect(relativeError(fused, ref)).toBeLessThan(1e-4);
+    }, 120_000);
+
+    it('training batch norm + ReLU: outputs, moments and gradients equal CPU (1e-4)', async () => {
+      // [2, 3, 5, 70]: 30 rows (not a multiple of the 64 lanes), 70 channels.
+      const shape: [number, number, number, number] = [2, 3, 5, 70];
+      const rand = (n: number, seed: number, lo: number, hi: number) => {
+        const r = mulberry32(seed);
+        return Float32Array.from({ length: n }, () => lo + (hi - lo) * r());
+      };
+      const run = async (webgpu: boolean, relu: boolean) => {
+        const x = tf.tensor4d(rand(2 * 3 * 5 * 70, 1, -1, 3), shape);
+        const g = tf.tensor1d(rand(70, 2, 0.5, 1.5));
+        const b = tf.tensor1d(rand(70, 3, -0.5, 0.5));
+        const w = tf.tensor4d(rand(2 * 3 * 5 * 70, 4, -1, 1), shape);
+        const moments: tf.Tensor1D[] = [];
+        const keep = (m: tf.Tensor1D, v: tf.Tensor1D) => moments.push(tf.keep(m), tf.keep(v));
+        const f = (xi: tf.Tensor4D, gi: tf.Tensor1D, bi: tf.Tensor1D) => {
+          if (webgpu) return batchNormTrainingWebgpu(xi, gi, bi, 1e-5, relu, keep);
+          const y = batchNormTraining(xi, gi, bi, 1e-5, keep);
+          return relu ? tf.relu(y) : y;
+        };
+        const { value, grads } = tf.valueAndGrads((...xs: tf.Tensor[]) => {
+          const [xi, gi, bi] = xs as [tf.Tensor4D, tf.Tensor1D, tf.Tensor1D];
+          return tf.sum<tf.Scalar>(tf.mul(f(xi, gi, bi), w));
+        })([x, g, b]);
+        const out = await Promise.all([value, ...grads, ...moments].map((t) => t.data()));
+        tf.dispose([x, g, b, w, value, ...grads, ...moments]);
+        return out.map((a) => Float32Array.from(a));
+      };
+      await tf.setBackend('cpu');
+      const ref = [await run(false, true), await run(false, false)];
+      const { initNodeWebgpu } = await import('./nodeWebgpu');
+      await initNodeWebgpu();
+      const got = [await run(true, true), await run(true, false)];
+      got.forEach((outs, k) => {
+        expect(outs).toHaveLength(6); // loss, dx, dgamma, dbeta, mean, variance
+        outs.forEach((o, i) => {
+          expect(relativeError(o, ref[k]?.[i] ?? new Float32Array())).toBeLessThan(1e-4);
+        });
+      });
+    }, 120_000);
+
+    it("Adam's three-program update equals tf.train.adam on CPU (1e-5 over 3 steps)", async () => {
+      const shapes = [[3, 3, 2, 5], [5], [1], [70]]; // 70: not a multiple of the workgroup (64)
+      const rand = (n: number, seed: number, scale: number) => {
+        const r = mulberry32(seed);
+        return Float32Array.from({ length: n }, () => scale * (2 * r() - 1));
+      };
+      const run = async (optimizer: tf.AdamOptimizer) => {
+        const vars = shapes.map((s, i) => {
+          const t = tf.tensor(rand(tf.util.sizeFromShape(s), i, 1), s);
+          const v = tf.variable(t);
+          t.dispose();
+          return v;
+        });
+        for (let step = 0; step < 3; step++) {
+          const grads = vars.map((v, i) =>
+            tf.tensor(rand(v.size, 100 * step + i + 7, 0.1), v.shape),
+          );
+          optimizer.applyGradients(
+            vars.map((v, i) => ({ name: v.name, tensor: grads[i] as tf.Tensor })),
+          );
+          tf.dispose(grads);
+        }
+        const weights = await optimizer.getWeights();
+        const out = [
+          ...(await Promise.all(vars.map((v) => v.data()))),
+          ...(await Promise.all(weights.map((w) => w.tensor.data()))),
+        ].map((a) => Float32Array.from(a));
+        tf.dispose(vars);
+        optimizer.dispose();
+        return out;
+      };
+      await tf.setBackend('cpu');
+      const ref = await run(tf.train.adam(1e-2));
+      const { initNodeWebgpu } = await import('./nodeWebgpu');
+      await initNodeWebgpu();
+      expect(tf.getBackend()).toBe('webgpu');
+      // Count the Adam programs' dispatches: the fused path must have run (3 per variable).
+      const backend = tf.backend() as unknown as {
+        runWebGPUProgram(p: { shaderKey: string }, ...rest: unknown[]): unknown;
+      };
+      const original = backend.runWebGPUProgram.bind(backend);
+      let adamDispatches = 0;
+      backend.runWebGPUProgram = (p, ...rest) => {
+        if (p.shaderKey.startsWith('fer_adam')) adamDispatches += 1;
+        return original(p, ...rest);
+      };
+      const got = await run(createAdam(1e-2));
+      backend.runWebGPUProgram = original;
+      expect(adamDispatches).toBe(3 * shapes.length * 3);
+      expect(got).toHaveLength(ref.length);
+      got.forEach((g, i) => {
+        expect(relativeError(g, ref[i] ?? new Float32Array())).toBeLessThan(1e-5);
+      });
+    }, 120_000);
+  },
+);

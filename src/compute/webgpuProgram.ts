@@ -1,0 +1,78 @@
+/**
+ * Running our own WGSL programs through tfjs-backend-webgpu without importing it (it registers
+ * itself on import only where navigator.gpu exists). A program follows the package's
+ * WebGPUProgram contract (its webgpu_program.ts): inputs are bound as flat storage arrays named by
+ * `variableNames`, `uniforms` become fields of the `uniforms` struct (after `size` when `size` is
+ * set), the result is written with `setOutputAtIndex`, and the entry is `fn main(index : i32)`
+ * (index = the global invocation index; `localId`, `workgroupId` are in scope).
+ */
+import * as tf from '@tensorflow/tfjs';
+
+/** The fields of tfjs-backend-webgpu's WebGPUProgram our programs set. */
+export interface Program {
+  variableNames: string[];
+  outputShape: number[];
+  shaderKey: string;
+  dispatchLayout: { x: number[] };
+  dispatch: [number, number, number];
+  workgroupSize: [number, number, number];
+  size: boolean;
+  uniforms: string;
+  getUserCode: () => string;
+}
+
+export interface Uniform {
+  type: 'float32' | 'int32';
+  data: number[];
+}
+
+interface WebgpuBackendLike {
+  runWebGPUProgram(
+    program: Program,
+    inputs: tf.TensorInfo[],
+    dtype: 'float32',
+    uniforms: Uniform[],
+  ): tf.TensorInfo;
+}
+
+/**
+ * A program whose output is flat [n]: `workgroups` workgroups of `workgroup` invocations
+ * (default: one invocation per output element).
+ */
+export function flatProgram(
+  n: number,
+  shaderKey: string,
+  variableNames: string[],
+  uniforms: string,
+  userCode: string,
+  opts: { workgroup?: number; workgroups?: number; size?: boolean } = {},
+): Program {
+  const workgroup = opts.workgroup ?? 64;
+  return {
+    variableNames,
+    outputShape: [n],
+    shaderKey,
+    dispatchLayout: { x: [0] },
+    dispatch: [opts.workgroups ?? Math.ceil(n / workgroup), 1, 1],
+    workgroupSize: [workgroup, 1, 1],
+    size: opts.size ?? true,
+    uniforms,
+    getUserCode: () => userCode,
+  };
+}
+
+/** Runs `program` on the webgpu backend; inputs are passed as flat views (same buffers). */
+export function runProgram(program: Program, inputs: tf.Tensor[], uniforms: Uniform[]): tf.Tensor {
+  const backend = tf.backend() as unknown as WebgpuBackendLike;
+  return tf.engine().makeTensorFromTensorInfo(
+    backend.runWebGPUProgram(
+      program,
+      inputs.map((t) => t.reshape([t.size])),
+      'float32',
+      uniforms,
+    ),
+  );
+}
+
+export const f32 = (...data: number[]): Uniform => ({ type: 'float32', data });
+export const i32 = (...data: number[]): Uniform => ({ type: 'int32', data });
