@@ -20,6 +20,7 @@ import { readExperiment, runExperiment } from './lib/experiment';
 import { helpText } from './lib/help';
 import { runExport, runRuns } from './lib/runs';
 import { runPredict } from './lib/predict';
+import { nodeExperimentOptions, runExportFrames, runNodeExperiment } from './lib/frames/commands';
 import { resolveMediaFiles, runPreprocessCommand, runPreprocessMedia } from './lib/preprocess';
 
 /** The envelope of every --json document. */
@@ -45,6 +46,7 @@ const REQUIRED: Record<Exclude<ParsedCommand['command'], 'help'>, CliFerMethod[]
   runs: [],
   export: [],
   predict: [],
+  'export-frames': ['listDatasets'],
 };
 
 function commandName(argv: readonly string[]): string {
@@ -91,6 +93,23 @@ async function run(argv: readonly string[]): Promise<ExitCode> {
     if (parsed.command === 'preprocess-media') await resolveMediaFiles(parsed.media.files);
     if (parsed.command === 'predict') await resolveMediaFiles(parsed.predict.files);
     if (parsed.command === 'experiment') await readExperiment(parsed.experiment.config);
+    // The Node runtime trains without the app's build or a browser (scripts/lib/frames).
+    if (parsed.command === 'experiment' && parsed.experiment.runtime === 'node-webgpu') {
+      const outcome = await runNodeExperiment(await nodeExperimentOptions(parsed.experiment), note);
+      if (global.json)
+        printJson({
+          command: parsed.command,
+          ok: outcome.exitCode === EXIT.ok,
+          exitCode: outcome.exitCode,
+          error: null,
+          profile: null,
+          backend: null,
+          startupSec: null,
+          ...outcome.json,
+        } satisfies JsonEnvelope);
+      else process.stdout.write(`${outcome.text}\n`);
+      return outcome.exitCode;
+    }
     const distDir = global.dist ?? AUTOMATION_DIST;
     const reason =
       global.build === 'never'
@@ -153,6 +172,9 @@ async function run(argv: readonly string[]): Promise<ExitCode> {
         break;
       case 'predict':
         outcome = await runPredict(session, parsed.predict);
+        break;
+      case 'export-frames':
+        outcome = await runExportFrames(session, parsed.frames, note);
         break;
     }
     if (global.json) {

@@ -113,7 +113,9 @@ describe('parseCli', () => {
     expect(usage(['runs', '--phase', '1'])).toMatch(/--phase is an option of 'export' and/);
     expect(usage(['predict', 'r'])).toMatch(/predict takes a run \(or a weights folder\)/);
     expect(usage(['predict', 'r', 'a.mp4', '--frames', '0'])).toMatch(/--frames/);
-    expect(usage(['runs', '--frames', '2'])).toMatch(/--frames is an option of 'predict' only/);
+    expect(usage(['runs', '--frames', '2'])).toMatch(
+      /--frames is an option of 'predict' and 'experiment' only/,
+    );
     const e = parseCli(['export', 'r', '--out', 'o', '--phase', '2'], {}, '/work');
     expect(e.command === 'export' && e.export).toEqual({ run: 'r', phase: 2, out: '/work/o' });
     expect(usage(['datasets', '--frob'])).toMatch(/frob/);

@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import type { PreprocessConfigInput } from '../../src/preprocess/config';
 import { TILED_DETECTION_MODES } from '../../src/preprocess/steps/tiles';
 import { BACKENDS, LAYOUTS } from './api';
+import { parseExportFrames, parseRuntime } from './frames/args';
 
 import {
   usageError,
@@ -53,6 +54,9 @@ const OPTIONS = {
   // export
   phase: { type: 'string' },
   frames: { type: 'string' },
+  // export-frames (--size) and experiment (--runtime, --frames): ./frames/args.ts
+  size: { type: 'string' },
+  runtime: { type: 'string' },
 } as const;
 
 const INGEST_ONLY = ['layout', 'dry-run'] as const;
@@ -211,12 +215,21 @@ export function parseCli(
   }
   if (first !== 'preprocess' && values.redo !== undefined)
     throw usageError(`--redo is an option of 'preprocess' only.`);
-  if (!['preprocess-media', 'experiment', 'export'].includes(first) && values.out !== undefined)
-    throw usageError(`--out is an option of 'preprocess-media', 'experiment' and 'export' only.`);
+  if (
+    !['preprocess-media', 'experiment', 'export', 'export-frames'].includes(first) &&
+    values.out !== undefined
+  )
+    throw usageError(
+      `--out is an option of 'preprocess-media', 'experiment', 'export' and 'export-frames' only.`,
+    );
   if (first !== 'export' && first !== 'predict' && values.phase !== undefined)
     throw usageError(`--phase is an option of 'export' and 'predict' only.`);
-  if (first !== 'predict' && values.frames !== undefined)
-    throw usageError(`--frames is an option of 'predict' only.`);
+  if (first !== 'predict' && first !== 'experiment' && values.frames !== undefined)
+    throw usageError(`--frames is an option of 'predict' and 'experiment' only.`);
+  if (first !== 'export-frames' && values.size !== undefined)
+    throw usageError(`--size is an option of 'export-frames' only.`);
+  if (first !== 'experiment' && values.runtime !== undefined)
+    throw usageError(`--runtime is an option of 'experiment' only.`);
 
   switch (first) {
     case 'preprocess': {
@@ -287,9 +300,12 @@ export function parseCli(
             counts: values.counts === undefined ? null : parseDemoCounts(values.counts),
             faces: values.faces ?? null,
           },
+          ...parseRuntime(values, cwd),
         },
       };
     }
+    case 'export-frames':
+      return { command: 'export-frames', global, frames: parseExportFrames(rest, values, cwd) };
     case 'datasets':
       if (rest.length > 0) throw usageError(`datasets takes no arguments (got '${rest[0]}').`);
       return { command: 'datasets', global };

@@ -82,6 +82,9 @@ iterations, evaluation), one after another, on the app's backend. Writes DIR/run
 (each run record), DIR/summary.json and DIR/summary.md (one table row per run; means and
 spreads over seeds). Shipped files: experiments/*.json. See docs/experiments.md.
 Exits 1 when a run failed.
+  --runtime node-webgpu  train in Node on WebGPU (Dawn) instead of the browser, from
+                         frames exported with export-frames; for GPU servers (docs/cli.md)
+  --frames DIR           that export (or a folder of exports); needs --runtime node-webgpu
 `,
   runs: `npm run cli -- runs
 
@@ -105,6 +108,13 @@ the preprocessing note instead (exit 1). The model is a stored run's phase (defa
 validation) or a folder of exported weights (model.json + shards, e.g. from export).
   --phase N   the run's phase index
   --frames N  frames per clip (default: the run's; 8 for a weights folder)
+`,
+  'export-frames': `npm run cli -- export-frames <dataset> --size S --out DIR
+
+Writes a preprocessed dataset's training clips (as the training loader lists them) and their
+frames, decoded by the training data's decoder at S x S (the model's input size: 48 tiny,
+224 full), as DIR/manifest.json + DIR/frames-NNN.bin, for experiment --runtime node-webgpu
+on a machine without a browser. Format: docs/cli.md, "Frames folders".
 `,
   delete: `npm run cli -- delete <id...>
 
@@ -133,6 +143,8 @@ Commands:
                      write a run's weights, predictions, pseudo-labels and report
   predict <run|weights-dir> <media...>
                      class probabilities, frame and region weights per file
+  export-frames <ds> --size S --out DIR
+                     a dataset's clips and decoded frames as files (Node training)
   help [command]     show help
 
 ${GLOBAL}`;

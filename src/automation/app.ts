@@ -17,6 +17,7 @@ import { installPreprocessDebugHook } from './preprocess';
 import { installDemoDebugHook } from './demo';
 import { installTrainDebugHook } from './train';
 import { installExportDebugHook } from './exportRun';
+import { installFramesDebugHook } from './exportFrames';
 import { installPredictDebugHook } from './predict';
 
 /**
@@ -58,6 +59,7 @@ export function installTestApi(): void {
   installDemoDebugHook();
   installTrainDebugHook();
   installExportDebugHook();
+  installFramesDebugHook();
   installPredictDebugHook();
   window.__fer = {
     version: 1,

@@ -7,7 +7,7 @@
  *   frames-000.bin  frames back to back, each `size * size * 9` bytes (HWC, channels face RGB,
  *   frames-001.bin  eyes RGB, mouth RGB; src/train/data/source.ts FrameSource.load)
  *
- * Frame j of a clip (its j-th stored frame index, `frames[j]`) lies in shard `shard` at byte
+ * Frame j of a clip (`clip.frames[j]`, a stored frame index) lies in shard `shard` at byte
  * `(offset + j) * frameBytes`; a clip never spans two shards.
  */
 import { open, readFile, writeFile, type FileHandle } from 'node:fs/promises';
@@ -39,7 +39,8 @@ export interface FramesManifest {
   skipped: Record<string, number>;
   exportedAt: string;
   shards: { file: string; frames: number }[];
-  clips: (FramesClip & { shard: number; offset: number })[];
+  /** In the loader's order; `shard` and `offset` say where the clip's frames are. */
+  clips: { clip: FramesClip; shard: number; offset: number }[];
 }
 
 /** The loader's clips (listed with every canonical class) with their labels as class names. */
@@ -76,7 +77,7 @@ export class FramesWriter {
       this.shardBytes = 0;
     }
     const shard = this.shards.length - 1;
-    this.clips.push({ ...clip, shard, offset: this.shards[shard]?.frames ?? 0 });
+    this.clips.push({ clip, shard, offset: this.shards[shard]?.frames ?? 0 });
   }
 
   /** Appends whole frames (a multiple of frameBytes) to the current clip. */
@@ -155,7 +156,11 @@ export interface FramesFolder {
  * the run is skipped ('class-not-in-run'), as listClips does.
  */
 export function folderClipLister(folders: readonly FramesFolder[]) {
-  return (_db: unknown, datasetId: string, classes: readonly CanonicalClass[]): Promise<ClipIndex> => {
+  return (
+    _db: unknown,
+    datasetId: string,
+    classes: readonly CanonicalClass[],
+  ): Promise<ClipIndex> => {
     const f = folders.find((x) => x.manifest.dataset.id === datasetId);
     if (!f)
       return Promise.reject(
@@ -169,7 +174,7 @@ export function folderClipLister(folders: readonly FramesFolder[]) {
       const i = c === null ? -1 : classes.indexOf(c);
       return i < 0 ? null : i;
     };
-    for (const { shard: _s, offset: _o, ...c } of f.manifest.clips) {
+    for (const { clip: c } of f.manifest.clips) {
       const label = index(c.label);
       if (c.label !== null && label === null) {
         skipped['class-not-in-run'] = (skipped['class-not-in-run'] ?? 0) + 1;
@@ -185,24 +190,24 @@ export function folderClipLister(folders: readonly FramesFolder[]) {
 export function folderFrameSource(folders: readonly FramesFolder[]): FrameSource & {
   close(): Promise<void>;
 } {
-  const where = new Map<string, { folder: FramesFolder; clip: FramesManifest['clips'][number] }>();
+  const where = new Map<string, { folder: FramesFolder; entry: FramesManifest['clips'][number] }>();
   for (const folder of folders)
-    for (const clip of folder.manifest.clips) where.set(clip.itemId, { folder, clip });
+    for (const entry of folder.manifest.clips) where.set(entry.clip.itemId, { folder, entry });
   const handles = new Map<string, Promise<FileHandle>>();
   return {
     async load(ref, frameIndex, size) {
       const hit = where.get(ref.itemId);
       const fail = (why: string) => new FrameLoadError(why, ref.itemId, frameIndex);
       if (!hit) throw fail(`Clip '${ref.key}' (item ${ref.itemId}) is in no frames folder.`);
-      const { folder, clip } = hit;
+      const { folder, entry } = hit;
       const m = folder.manifest;
       if (size !== m.size)
         throw fail(
           `The model takes ${size} px frames; ${folder.dir} holds ${m.size} px. ` +
             `Export the dataset again with --size ${size}.`,
         );
-      const j = clip.frames.indexOf(frameIndex);
-      const shard = m.shards[clip.shard];
+      const j = entry.clip.frames.indexOf(frameIndex);
+      const shard = m.shards[entry.shard];
       if (j < 0 || !shard)
         throw fail(`Frame ${frameIndex} of '${ref.key}' is not in ${folder.dir}.`);
       const file = path.join(folder.dir, shard.file);
@@ -212,8 +217,11 @@ export function folderFrameSource(folders: readonly FramesFolder[]): FrameSource
         handles.set(file, h);
       }
       const out = new Uint8Array(m.frameBytes);
-      const { bytesRead } = await (await h).read(out, 0, m.frameBytes, (clip.offset + j) * m.frameBytes);
-      if (bytesRead !== m.frameBytes) throw fail(`${file} ends inside frame ${frameIndex} of '${ref.key}'.`);
+      const { bytesRead } = await (
+        await h
+      ).read(out, 0, m.frameBytes, (entry.offset + j) * m.frameBytes);
+      if (bytesRead !== m.frameBytes)
+        throw fail(`${file} ends inside frame ${frameIndex} of '${ref.key}'.`);
       return out;
     },
     async close() {

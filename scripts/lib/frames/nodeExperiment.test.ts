@@ -25,7 +25,13 @@ if (!icd)
 function frame(cls: number, salt: number): Uint8Array {
   const out = new Uint8Array(SIZE * SIZE * 9);
   for (let i = 0; i < out.length; i++) out[i] = 40 + ((i * 31 + salt * 17) % 60);
-  const [x0, y0] = ([[2, 2], [20, 2], [11, 20]] as const)[cls] ?? [0, 0];
+  const [x0, y0] = (
+    [
+      [2, 2],
+      [20, 2],
+      [11, 20],
+    ] as const
+  )[cls] ?? [0, 0];
   for (let y = y0; y < y0 + 10; y++)
     for (let x = x0; x < x0 + 10; x++)
       for (let ch = 6; ch < 9; ch++) out[(y * SIZE + x) * 9 + ch] = 250;
@@ -38,7 +44,10 @@ async function tinyFramesFolder(dir: string, shardLimit: number): Promise<void> 
   const frames = [0, 1, 2, 3];
   let salt = 0;
   for (const [c, cls] of CLASSES.entries())
-    for (const [split, n] of [['train', 4], ['val', 2]] as const)
+    for (const [split, n] of [
+      ['train', 4],
+      ['val', 2],
+    ] as const)
       for (let i = 0; i < n; i++) {
         const key = `${split}/${cls}/${i}`;
         await w.startClip({
@@ -128,5 +137,33 @@ describe.skipIf(!icd)('experiment --runtime node-webgpu on Dawn + SwiftShader', 
     expect(Number.isFinite(epochs[0]?.valLoss)).toBe(true);
     expect(run.phases[0]?.data).toMatchObject({ train: 12, val: 6 });
     expect(r.json.rows[0]?.status).toBe('done');
-  }, 120_000);
+
+    // Two epochs; the device is lost once epoch 1 is checkpointed (last: it stays lost).
+    const tf = await import('@tensorflow/tfjs');
+    await writeFile(
+      file,
+      JSON.stringify({ ...EXPERIMENT, base: { ...EXPERIMENT.base, optim: { epochs: 2 } } }),
+    );
+    const lostOut = path.join(dir, 'lost');
+    const e: unknown = await runNodeExperiment(
+      {
+        config: file,
+        out: lostOut,
+        frames: [frames],
+        afterSave: (saved) => {
+          if (saved.position.epoch === 1)
+            (tf.backend() as unknown as { device: GPUDevice }).device.destroy();
+        },
+      },
+      () => undefined,
+    ).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(Error);
+    expect((e as Error).message).toMatch(/GPU device was lost.*Run the same command again/s);
+    const { readRunFile } = await import('./runStore');
+    const stored = await readRunFile(path.join(lostOut, 'store', 'teacher-seed1.v8'));
+    expect(stored?.run.status).toBe('failed');
+    expect(stored?.run.message).toMatch(/resumable from epoch 2/);
+    expect(stored?.checkpoint?.epoch).toBe(1);
+    expect(stored?.checkpoint?.weights[0]?.values).toBeInstanceOf(Float32Array);
+  }, 240_000);
 });

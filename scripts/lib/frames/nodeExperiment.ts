@@ -24,7 +24,12 @@ import {
 } from '../experimentSummary';
 import { formatDuration } from '../format';
 import { describeNodeAdapter, initNodeWebgpu } from '../nodeWebgpu';
-import { folderClipLister, folderFrameSource, readFramesManifest, type FramesFolder } from './format';
+import {
+  folderClipLister,
+  folderFrameSource,
+  readFramesManifest,
+  type FramesFolder,
+} from './format';
 import { dumpRun, readRunFile, restoreRun } from './runStore';
 
 export interface NodeExperimentOptions {
@@ -82,7 +87,9 @@ export async function runNodeExperiment(
       `${folder.manifest.clips.length} clips at ${folder.manifest.size} px.`,
   );
   if (exp.preprocess !== undefined)
-    note('  (the file\'s "preprocess" settings do not apply: the frames were preprocessed before export)');
+    note(
+      '  (the file\'s "preprocess" settings do not apply: the frames were preprocessed before export)',
+    );
   if ((exp.parallel ?? 1) > 1) note('  (runs train one after another on this runtime)');
 
   let runtime;
@@ -93,7 +100,9 @@ export async function runNodeExperiment(
   }
   note(describeNodeAdapter(runtime.adapter));
   // Only now: the engine's imports reach the model, which must not load before navigator.gpu.
-  await import('fake-indexeddb/auto');
+  // fake-indexeddb's types do not resolve under Node's exports rules; its globals are all we use.
+  const fakeIdb: string = 'fake-indexeddb/auto';
+  await import(fakeIdb);
   const tf = await import('@tensorflow/tfjs');
   const { openFerDb } = await import('../../../src/storage/db');
   const { parseTrainConfig } = await import('../../../src/train/config');
@@ -111,11 +120,11 @@ export async function runNodeExperiment(
   const source = folderFrameSource(folders);
   const clips = folderClipLister(folders);
   let controller = new AbortController();
-  let lostMessage: string | null = null;
+  const lost: { message: string | null } = { message: null };
   void (tf.backend() as unknown as LostDevice).device?.lost?.then((l) => {
     const why = [l.reason, l.message].filter(Boolean).join(': ') || 'no reason given';
-    lostMessage = `The GPU device was lost (${why}). Training stopped at its last checkpoint.`;
-    controller.abort(new DeviceLostError(lostMessage));
+    lost.message = `The GPU device was lost (${why}). Training stopped at its last checkpoint.`;
+    controller.abort(new DeviceLostError(lost.message));
   });
 
   await mkdir(path.join(opts.out, 'runs'), { recursive: true });
@@ -150,7 +159,7 @@ export async function runNodeExperiment(
           });
           note(`Training ${label} ...`);
         }
-        if (lostMessage !== null) throw new DeviceLostError(lostMessage);
+        if (lost.message !== null) throw new DeviceLostError(lost.message);
         controller = new AbortController();
         let saving: Promise<void> = dumpRun(db, runId, storeFile);
         let lastNote = 0;
@@ -165,7 +174,7 @@ export async function runNodeExperiment(
             lastNote = Date.now();
             note(
               `  ${p.phaseName} epoch ${p.epoch + 1}/${p.epochs} batch ${p.batch}/${p.batches} ${p.stage}` +
-                `${p.loss === null ? '' : ` loss ${p.loss.toFixed(3)}`}`,
+                (p.loss === null ? '' : ` loss ${p.loss.toFixed(3)}`),
             );
           },
           onSaved: (r) => {
@@ -175,9 +184,9 @@ export async function runNodeExperiment(
         }).catch(async (e: unknown) => {
           await saving;
           const reason: unknown = controller.signal.reason;
-          if (reason instanceof DeviceLostError || lostMessage !== null)
+          if (reason instanceof DeviceLostError || lost.message !== null)
             throw new DeviceLostError(
-              `${lostMessage ?? String(reason)} Run the same command again to resume ${label} ` +
+              `${lost.message ?? String(reason)} Run the same command again to resume ${label} ` +
                 `from its checkpoint (${storeFile}).`,
             );
           note(`  ${label} failed: ${e instanceof Error ? e.message : String(e)}`);
@@ -193,7 +202,7 @@ export async function runNodeExperiment(
         records.push({ record: run, run: spec.name, seed });
         note(
           `  ${label} ${run.status}: teacher ${pct(row.teacherAccuracy)}%, final ${pct(row.finalAccuracy)}% on validation` +
-            `${run.message ? ` (${run.message})` : ''}`,
+            (run.message ? ` (${run.message})` : ''),
         );
       }
   } catch (e) {
@@ -216,6 +225,7 @@ export async function runNodeExperiment(
   const md = summaryMarkdown(json);
   await writeFile(path.join(opts.out, 'summary.json'), JSON.stringify(json, null, 2));
   await writeFile(path.join(opts.out, 'summary.md'), md);
-  const failed = rows.length < exp.runs.length * exp.seeds.length || rows.some((r) => r.status !== 'done');
+  const failed =
+    rows.length < exp.runs.length * exp.seeds.length || rows.some((r) => r.status !== 'done');
   return { exitCode: failed ? EXIT.appFailure : EXIT.ok, json, text: md };
 }

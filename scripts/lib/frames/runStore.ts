@@ -11,11 +11,7 @@ import { deserialize, serialize } from 'node:v8';
 import { writeRunChange } from '../../../src/runs/writer';
 import type { FerDatabase } from '../../../src/storage/db';
 import { getCheckpoint, getPhaseModel, getRun } from '../../../src/storage/runs';
-import type {
-  CheckpointRecord,
-  PhaseModelRecord,
-  RunRecord,
-} from '../../../src/train/run/record';
+import type { CheckpointRecord, PhaseModelRecord, RunRecord } from '../../../src/train/run/record';
 
 export interface StoredRunFile {
   version: 1;
