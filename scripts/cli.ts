@@ -20,7 +20,12 @@ import { readExperiment, runExperiment } from './lib/experiment';
 import { helpText } from './lib/help';
 import { runExport, runRuns } from './lib/runs';
 import { runPredict } from './lib/predict';
-import { nodeExperimentOptions, runExportFrames, runNodeExperiment } from './lib/frames/commands';
+import {
+  nodeExperimentOptions,
+  runExportFrames,
+  runImportRun,
+  runNodeExperiment,
+} from './lib/frames/commands';
 import { resolveMediaFiles, runPreprocessCommand, runPreprocessMedia } from './lib/preprocess';
 
 /** The envelope of every --json document. */
@@ -47,6 +52,7 @@ const REQUIRED: Record<Exclude<ParsedCommand['command'], 'help'>, CliFerMethod[]
   export: [],
   predict: [],
   'export-frames': ['listDatasets'],
+  'import-run': [],
 };
 
 function commandName(argv: readonly string[]): string {
@@ -175,6 +181,9 @@ async function run(argv: readonly string[]): Promise<ExitCode> {
         break;
       case 'export-frames':
         outcome = await runExportFrames(session, parsed.frames, note);
+        break;
+      case 'import-run':
+        outcome = await runImportRun(session, parsed.file);
         break;
     }
     if (global.json) {

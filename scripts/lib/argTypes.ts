@@ -49,6 +49,7 @@ export const COMMANDS = [
   'export',
   'predict',
   'export-frames',
+  'import-run',
   'help',
 ] as const;
 export type CommandName = (typeof COMMANDS)[number];
@@ -166,7 +167,8 @@ export type ParsedCommand =
   | { command: 'preprocess-media'; global: GlobalOptions; media: PreprocessMediaOptions }
   | { command: 'experiment'; global: GlobalOptions; experiment: ExperimentOptions }
   // The Node runtime's export (scripts/lib/frames/args.ts).
-  | { command: 'export-frames'; global: GlobalOptions; frames: ExportFramesOptions };
+  | { command: 'export-frames'; global: GlobalOptions; frames: ExportFramesOptions }
+  | { command: 'import-run'; global: GlobalOptions; file: string };
 
 export interface ExportOptions {
   /** A run id or its exact name (see runs). */

@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import type { PreprocessConfigInput } from '../../src/preprocess/config';
 import { TILED_DETECTION_MODES } from '../../src/preprocess/steps/tiles';
 import { BACKENDS, LAYOUTS } from './api';
-import { parseExportFrames, parseRuntime } from './frames/args';
+import { parseExportFrames, parseImportRun, parseRuntime } from './frames/args';
 
 import {
   usageError,
@@ -306,6 +306,8 @@ export function parseCli(
     }
     case 'export-frames':
       return { command: 'export-frames', global, frames: parseExportFrames(rest, values, cwd) };
+    case 'import-run':
+      return { command: 'import-run', global, file: parseImportRun(rest, cwd) };
     case 'datasets':
       if (rest.length > 0) throw usageError(`datasets takes no arguments (got '${rest[0]}').`);
       return { command: 'datasets', global };

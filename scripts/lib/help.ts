@@ -116,6 +116,12 @@ frames, decoded by the training data's decoder at S x S (the model's input size:
 224 full), as DIR/manifest.json + DIR/frames-NNN.bin, for experiment --runtime node-webgpu
 on a machine without a browser. Format: docs/cli.md, "Frames folders".
 `,
+  'import-run': `npm run cli -- import-run <DIR/store/RUN-seedN.v8>
+
+Stores a finished run trained by experiment --runtime node-webgpu (its record and phase
+models, from the experiment's DIR/store/) into the profile, for runs, export, predict and
+the app's Results and Compare tabs.
+`,
   delete: `npm run cli -- delete <id...>
 
 Deletes datasets (ids as 'datasets' prints them) from the profile.
@@ -145,6 +151,7 @@ Commands:
                      class probabilities, frame and region weights per file
   export-frames <ds> --size S --out DIR
                      a dataset's clips and decoded frames as files (Node training)
+  import-run <file>  store a run trained in Node into the profile
   help [command]     show help
 
 ${GLOBAL}`;

@@ -47,3 +47,11 @@ export function parseRuntime(
     frames: values.frames === undefined ? null : path.resolve(cwd, values.frames),
   };
 }
+
+/** `import-run <file>`: a `DIR/store/<run>-seed<seed>.v8` file of the Node runtime. */
+export function parseImportRun(rest: readonly string[], cwd: string): string {
+  const file = (rest[0] ?? '').trim();
+  if (rest.length !== 1 || file === '')
+    throw usageError('import-run takes one stored run file (DIR/store/<run>-seed<seed>.v8).');
+  return path.resolve(cwd, file);
+}

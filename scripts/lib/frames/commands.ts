@@ -3,11 +3,12 @@
  * src/automation/exportFrames.ts), the dataset's clips as the training loader lists them and
  * their frames decoded as training decodes them; here, written as a frames folder (./format.ts)
  * a chunk at a time, so memory stays bounded whatever the dataset's size. And the options of
- * `experiment --runtime node-webgpu` (./nodeExperiment.ts).
+ * `experiment --runtime node-webgpu` (./nodeExperiment.ts), and `import-run`, which brings a
+ * run trained there into a profile.
  */
 import { mkdir, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { FramesDatasetInfo } from '../../../src/automation/exportFrames';
+import type { FramesDatasetInfo, PhaseModelTransfer } from '../../../src/automation/exportFrames';
 import { CliError, EXIT, type ExperimentOptions } from '../argTypes';
 import type { AppSession } from '../browser';
 import type { CommandOutcome } from '../commands';
@@ -132,4 +133,60 @@ export async function nodeExperimentOptions(o: ExperimentOptions): Promise<NodeE
       EXIT.usage,
     );
   return { config: o.config, out: o.out, frames: await framesFolders(o.frames ?? '') };
+}
+
+export interface ImportRunJson {
+  runId: string;
+  name: string;
+  phaseModels: number;
+}
+
+/**
+ * `import-run <DIR/store/run.v8>`: a finished run trained by the Node runtime, stored into the
+ * profile (window.__ferImportRun) with its phase models, so `runs`, `export`, `predict` and
+ * the app's Results and Compare tabs have it. One phase model per round trip.
+ */
+export async function runImportRun(
+  session: AppSession,
+  file: string,
+): Promise<CommandOutcome<ImportRunJson>> {
+  const { readRunFile } = await import('./runStore');
+  const stored = await readRunFile(file);
+  if (!stored) throw new CliError(`Cannot read ${file}.`, EXIT.usage);
+  const { page } = session;
+  await page.evaluate((run) => {
+    const api = window.__ferImportRun;
+    if (!api) throw new Error('window.__ferImportRun is missing: rebuild the app');
+    return api.run(run);
+  }, stored.run);
+  for (const m of stored.phaseModels) {
+    const transfer: PhaseModelTransfer = {
+      ...m,
+      weights: m.weights.map((w) => ({
+        name: w.name,
+        shape: w.shape,
+        base64: Buffer.from(w.values.buffer, w.values.byteOffset, w.values.byteLength).toString(
+          'base64',
+        ),
+      })),
+    };
+    await page.evaluate(
+      (a) => {
+        const api = window.__ferImportRun;
+        if (!api) throw new Error('window.__ferImportRun is missing');
+        return api.phaseModel(a.id, a.m);
+      },
+      { id: stored.run.id, m: transfer },
+    );
+  }
+  const json = {
+    runId: stored.run.id,
+    name: stored.run.name,
+    phaseModels: stored.phaseModels.length,
+  };
+  return {
+    exitCode: EXIT.ok,
+    json,
+    text: `Imported run "${json.name}" (${json.runId}) with ${json.phaseModels} phase model(s).`,
+  };
 }
