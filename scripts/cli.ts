@@ -55,6 +55,9 @@ const REQUIRED: Record<Exclude<ParsedCommand['command'], 'help'>, CliFerMethod[]
   'import-run': [],
 };
 
+/** Set by a command that must end the process itself (the Node runtime: Dawn keeps it alive). */
+const exitWhenDone = { yes: false };
+
 function commandName(argv: readonly string[]): string {
   return argv.find((a) => !a.startsWith('-')) ?? 'help';
 }
@@ -236,4 +239,7 @@ function fail(
   return exitCode;
 }
 
-process.exitCode = await run(process.argv.slice(2));
+const code = await run(process.argv.slice(2));
+// stdout and stderr are synchronous for files and pipes on Linux: nothing written is lost.
+if (exitWhenDone.yes) process.exit(code);
+process.exitCode = code;
