@@ -104,6 +104,8 @@ async function run(argv: readonly string[]): Promise<ExitCode> {
     if (parsed.command === 'experiment') await readExperiment(parsed.experiment.config);
     // The Node runtime trains without the app's build or a browser (scripts/lib/frames).
     if (parsed.command === 'experiment' && parsed.experiment.runtime === 'node-webgpu') {
+      // Dawn keeps Node's event loop alive: exit once the result is written (as bench:model does).
+      exitWhenDone.yes = true;
       const outcome = await runNodeExperiment(await nodeExperimentOptions(parsed.experiment), note);
       if (global.json)
         printJson({
