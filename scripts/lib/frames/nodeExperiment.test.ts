@@ -2,7 +2,7 @@
  * The Node WebGPU training runtime end to end on Dawn + SwiftShader: a tiny frames folder
  * written here (no browser), the tiny network for one epoch through the app's engine, the run
  * record and summary as the browser experiment writes them; then a lost device mid-run stops
- * the run at its checkpoint, and the same command resumes it from the stored file.
+ * the run at its checkpoint, kept in its store file (restored by ./runStore.test.ts).
  */
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
@@ -118,7 +118,7 @@ describe('frames folders', () => {
 });
 
 describe.skipIf(!icd)('experiment --runtime node-webgpu on Dawn + SwiftShader', () => {
-  it('trains from a frames folder, writes the run record, and resumes after a lost device', async () => {
+  it('trains from a frames folder, writes the run record; a lost device leaves it resumable on disk', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'fer-node-exp-'));
     const frames = path.join(dir, 'frames');
     const { mkdir } = await import('node:fs/promises');
