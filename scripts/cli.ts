@@ -21,6 +21,12 @@ import { helpText } from './lib/help';
 import { runExport, runRuns } from './lib/runs';
 import { runPredict } from './lib/predict';
 import { runEvaluate } from './lib/evaluate';
+import {
+  nodeExperimentOptions,
+  runExportFrames,
+  runImportRun,
+  runNodeExperiment,
+} from './lib/frames/commands';
 import { resolveMediaFiles, runPreprocessCommand, runPreprocessMedia } from './lib/preprocess';
 
 /** The envelope of every --json document. */
@@ -47,7 +53,12 @@ const REQUIRED: Record<Exclude<ParsedCommand['command'], 'help'>, CliFerMethod[]
   export: [],
   predict: [],
   evaluate: ['listDatasets'],
+  'export-frames': ['listDatasets'],
+  'import-run': [],
 };
+
+/** Set by a command that must end the process itself (the Node runtime: Dawn keeps it alive). */
+const exitWhenDone = { yes: false };
 
 function commandName(argv: readonly string[]): string {
   return argv.find((a) => !a.startsWith('-')) ?? 'help';
@@ -93,6 +104,25 @@ async function run(argv: readonly string[]): Promise<ExitCode> {
     if (parsed.command === 'preprocess-media') await resolveMediaFiles(parsed.media.files);
     if (parsed.command === 'predict') await resolveMediaFiles(parsed.predict.files);
     if (parsed.command === 'experiment') await readExperiment(parsed.experiment.config);
+    // The Node runtime trains without the app's build or a browser (scripts/lib/frames).
+    if (parsed.command === 'experiment' && parsed.experiment.runtime === 'node-webgpu') {
+      // Dawn keeps Node's event loop alive: exit once the result is written (as bench:model does).
+      exitWhenDone.yes = true;
+      const outcome = await runNodeExperiment(await nodeExperimentOptions(parsed.experiment), note);
+      if (global.json)
+        printJson({
+          command: parsed.command,
+          ok: outcome.exitCode === EXIT.ok,
+          exitCode: outcome.exitCode,
+          error: null,
+          profile: null,
+          backend: null,
+          startupSec: null,
+          ...outcome.json,
+        } satisfies JsonEnvelope);
+      else process.stdout.write(`${outcome.text}\n`);
+      return outcome.exitCode;
+    }
     const distDir = global.dist ?? AUTOMATION_DIST;
     const reason =
       global.build === 'never'
@@ -159,6 +189,12 @@ async function run(argv: readonly string[]): Promise<ExitCode> {
       case 'evaluate':
         outcome = await runEvaluate(session, parsed.evaluate);
         break;
+      case 'export-frames':
+        outcome = await runExportFrames(session, parsed.frames, note);
+        break;
+      case 'import-run':
+        outcome = await runImportRun(session, parsed.file);
+        break;
     }
     if (global.json) {
       const envelope: JsonEnvelope = {
@@ -210,4 +246,7 @@ function fail(
   return exitCode;
 }
 
-process.exitCode = await run(process.argv.slice(2));
+const code = await run(process.argv.slice(2));
+// stdout and stderr are synchronous for files and pipes on Linux: nothing written is lost.
+if (exitWhenDone.yes) process.exit(code);
+process.exitCode = code;

@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { PreprocessConfigInput } from '../../src/preprocess/config';
 import type { BackendInfo, LayoutKind } from './api';
+import type { ExportFramesOptions, Runtime } from './frames/types';
 
 /** Exit codes of every command (docs/cli.md). */
 export const EXIT = {
@@ -48,6 +49,8 @@ export const COMMANDS = [
   'export',
   'predict',
   'evaluate',
+  'export-frames',
+  'import-run',
   'help',
 ] as const;
 export type CommandName = (typeof COMMANDS)[number];
@@ -164,7 +167,10 @@ export type ParsedCommand =
   | { command: 'generate-demo'; global: GlobalOptions; demo: GenerateDemoOptions }
   | { command: 'preprocess'; global: GlobalOptions; preprocess: PreprocessOptions }
   | { command: 'preprocess-media'; global: GlobalOptions; media: PreprocessMediaOptions }
-  | { command: 'experiment'; global: GlobalOptions; experiment: ExperimentOptions };
+  | { command: 'experiment'; global: GlobalOptions; experiment: ExperimentOptions }
+  // The Node runtime's export (scripts/lib/frames/args.ts).
+  | { command: 'export-frames'; global: GlobalOptions; frames: ExportFramesOptions }
+  | { command: 'import-run'; global: GlobalOptions; file: string };
 
 export interface ExportOptions {
   /** A run id or its exact name (see runs). */
@@ -211,4 +217,7 @@ export interface ExperimentOptions {
    * takes them): the same experiment on another demo. Null: as the file says.
    */
   demo: { seed: number | null; counts: DemoCountsArg | null; faces: string | null };
+  /** Where the runs train (scripts/lib/frames/args.ts); node-webgpu reads `frames`, absolute. */
+  runtime?: Runtime;
+  frames?: string | null;
 }

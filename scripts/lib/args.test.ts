@@ -116,7 +116,7 @@ describe('parseCli', () => {
     expect(usage(['predict', 'r'])).toMatch(/predict takes a run \(or a weights folder\)/);
     expect(usage(['predict', 'r', 'a.mp4', '--frames', '0'])).toMatch(/--frames/);
     expect(usage(['runs', '--frames', '2'])).toMatch(
-      /--frames is an option of 'predict' and 'evaluate' only/,
+      /--frames is an option of 'predict', 'evaluate' and 'experiment' only/,
     );
     const e = parseCli(['export', 'r', '--out', 'o', '--phase', '2'], {}, '/work');
     expect(e.command === 'export' && e.export).toEqual({ run: 'r', phase: 2, out: '/work/o' });

@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import type { PreprocessConfigInput } from '../../src/preprocess/config';
 import { TILED_DETECTION_MODES } from '../../src/preprocess/steps/tiles';
 import { BACKENDS, LAYOUTS } from './api';
+import { parseExportFrames, parseImportRun, parseRuntime } from './frames/args';
 
 import {
   usageError,
@@ -58,6 +59,9 @@ const OPTIONS = {
   // evaluate
   split: { type: 'string' },
   classes: { type: 'string' },
+  // export-frames (--size) and experiment (--runtime, --frames): ./frames/args.ts
+  size: { type: 'string' },
+  runtime: { type: 'string' },
 } as const;
 
 const INGEST_ONLY = ['layout', 'dry-run'] as const;
@@ -243,17 +247,26 @@ export function parseCli(
   }
   if (first !== 'preprocess' && values.redo !== undefined)
     throw usageError(`--redo is an option of 'preprocess' only.`);
-  if (!['preprocess-media', 'experiment', 'export'].includes(first) && values.out !== undefined)
-    throw usageError(`--out is an option of 'preprocess-media', 'experiment' and 'export' only.`);
+  if (
+    !['preprocess-media', 'experiment', 'export', 'export-frames'].includes(first) &&
+    values.out !== undefined
+  )
+    throw usageError(
+      `--out is an option of 'preprocess-media', 'experiment', 'export' and 'export-frames' only.`,
+    );
   if (!['export', 'predict', 'evaluate'].includes(first) && values.phase !== undefined)
     throw usageError(`--phase is an option of 'export', 'predict' and 'evaluate' only.`);
-  if (first !== 'predict' && first !== 'evaluate' && values.frames !== undefined)
-    throw usageError(`--frames is an option of 'predict' and 'evaluate' only.`);
+  if (!['predict', 'evaluate', 'experiment'].includes(first) && values.frames !== undefined)
+    throw usageError(`--frames is an option of 'predict', 'evaluate' and 'experiment' only.`);
   if (first !== 'evaluate') {
     const misplaced = (['split', 'classes'] as const).find((k) => values[k] !== undefined);
     if (misplaced !== undefined)
       throw usageError(`--${misplaced} is an option of 'evaluate' only.`);
   }
+  if (first !== 'export-frames' && values.size !== undefined)
+    throw usageError(`--size is an option of 'export-frames' only.`);
+  if (first !== 'experiment' && values.runtime !== undefined)
+    throw usageError(`--runtime is an option of 'experiment' only.`);
 
   switch (first) {
     case 'preprocess': {
@@ -324,9 +337,14 @@ export function parseCli(
             counts: values.counts === undefined ? null : parseDemoCounts(values.counts),
             faces: values.faces ?? null,
           },
+          ...parseRuntime(values, cwd),
         },
       };
     }
+    case 'export-frames':
+      return { command: 'export-frames', global, frames: parseExportFrames(rest, values, cwd) };
+    case 'import-run':
+      return { command: 'import-run', global, file: parseImportRun(rest, cwd) };
     case 'datasets':
       if (rest.length > 0) throw usageError(`datasets takes no arguments (got '${rest[0]}').`);
       return { command: 'datasets', global };

@@ -82,6 +82,9 @@ iterations, evaluation), one after another, on the app's backend. Writes DIR/run
 (each run record), DIR/summary.json and DIR/summary.md (one table row per run; means and
 spreads over seeds). Shipped files: experiments/*.json. See docs/experiments.md.
 Exits 1 when a run failed.
+  --runtime node-webgpu  train in Node on WebGPU (Dawn) instead of the browser, from
+                         frames exported with export-frames; for GPU servers (docs/cli.md)
+  --frames DIR           that export (or a folder of exports); needs --runtime node-webgpu
 `,
   runs: `npm run cli -- runs
 
@@ -119,6 +122,19 @@ as an evaluation record the Results tab shows beside the run's own numbers.
   --classes a,b  a weights folder's class names in output order (default: the canonical seven)
 Exits 2 for an unknown run, dataset, phase or split, or a class the model does not know.
 `,
+  'export-frames': `npm run cli -- export-frames <dataset> --size S --out DIR
+
+Writes a preprocessed dataset's training clips (as the training loader lists them) and their
+frames, decoded by the training data's decoder at S x S (the model's input size: 48 tiny,
+224 full), as DIR/manifest.json + DIR/frames-NNN.bin, for experiment --runtime node-webgpu
+on a machine without a browser. Format: docs/cli.md, "Frames folders".
+`,
+  'import-run': `npm run cli -- import-run <DIR/store/RUN-seedN.v8>
+
+Stores a finished run trained by experiment --runtime node-webgpu (its record and phase
+models, from the experiment's DIR/store/) into the profile, for runs, export, predict and
+the app's Results and Compare tabs.
+`,
   delete: `npm run cli -- delete <id...>
 
 Deletes datasets (ids as 'datasets' prints them) from the profile.
@@ -148,6 +164,9 @@ Commands:
                      class probabilities, frame and region weights per file
   evaluate <run|weights-dir> <dataset>
                      accuracy, macro-F1, recall, confusion on a stored dataset
+  export-frames <ds> --size S --out DIR
+                     a dataset's clips and decoded frames as files (Node training)
+  import-run <file>  store a run trained in Node into the profile
   help [command]     show help
 
 ${GLOBAL}`;

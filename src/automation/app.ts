@@ -17,6 +17,7 @@ import { installPreprocessDebugHook } from './preprocess';
 import { installDemoDebugHook } from './demo';
 import { installTrainDebugHook } from './train';
 import { installExportDebugHook } from './exportRun';
+import { installFramesDebugHook } from './exportFrames';
 import { installPredictDebugHook } from './predict';
 import { installEvaluateDebugHook } from './evaluate';
 
@@ -59,6 +60,7 @@ export function installTestApi(): void {
   installDemoDebugHook();
   installTrainDebugHook();
   installExportDebugHook();
+  installFramesDebugHook();
   installPredictDebugHook();
   installEvaluateDebugHook();
   window.__fer = {

@@ -4,7 +4,7 @@ import type { FerDatabase } from '../../storage/db';
 import { writeRunChange } from '../../runs/writer';
 import { type TrainConfig } from '../config';
 import type { FrameSource } from '../data/source';
-import { type RunData } from './data';
+import { type ClipLister, type RunData } from './data';
 import type { CheckpointRecord, PhaseModelRecord, RunEnvironment, RunRecord } from './record';
 
 export type TrainStage = 'loading' | 'pseudo-labelling' | 'training' | 'validating' | 'saving';
@@ -39,6 +39,8 @@ export interface EngineDeps {
   onProgress?: (p: TrainProgress) => void;
   /** After every save of the run record. */
   onSaved?: (run: RunRecord) => void;
+  /** Lists a dataset's clips; default: the database's (listClips). The Node runtime's come from files. */
+  clips?: ClipLister;
 }
 
 /** Loss that is not a finite number: the run pauses instead of training on garbage. */

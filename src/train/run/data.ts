@@ -33,9 +33,20 @@ export class RunDataError extends Error {
   }
 }
 
-export async function loadRunData(db: FerDatabase, config: TrainConfig): Promise<RunData> {
+/** A dataset's usable clips in the run's classes: listClips (the database), or a stand-in. */
+export type ClipLister = typeof listClips;
+
+/**
+ * `list` lists a dataset's clips: the database's (listClips) by default; the Node runtime passes
+ * the clip lists exported with the frames (scripts/lib/frames).
+ */
+export async function loadRunData(
+  db: FerDatabase,
+  config: TrainConfig,
+  list: ClipLister = listClips,
+): Promise<RunData> {
   const classes = config.classes;
-  const labelled = await listClips(db, config.data.datasetId, classes);
+  const labelled = await list(db, config.data.datasetId, classes);
   const split = splitClips(labelled.clips, {
     valFraction: config.data.valFraction,
     seed: config.seed,
@@ -43,7 +54,7 @@ export async function loadRunData(db: FerDatabase, config: TrainConfig): Promise
   const skipped: RunData['skipped'] = { labelled: labelled.skipped };
   let unlabelled = split.unlabelled;
   if (config.data.unlabelledDatasetId) {
-    const pool = await listClips(db, config.data.unlabelledDatasetId, classes);
+    const pool = await list(db, config.data.unlabelledDatasetId, classes);
     skipped.unlabelled = pool.skipped;
     // A labelled dataset used as the pool keeps its labels aside (analysis only).
     unlabelled = pool.clips.map((c) => ({
@@ -59,7 +70,7 @@ export async function loadRunData(db: FerDatabase, config: TrainConfig): Promise
   }
   let pretrain: RunData['pretrain'] = null;
   if (config.pretrain) {
-    const images = await listClips(db, config.pretrain.datasetId, classes);
+    const images = await list(db, config.pretrain.datasetId, classes);
     skipped.pretrain = images.skipped;
     const s = splitClips(images.clips, { valFraction: config.data.valFraction, seed: config.seed });
     pretrain = { train: s.train, val: s.val };

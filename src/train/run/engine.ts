@@ -231,7 +231,7 @@ export async function runTraining(runId: string, deps: EngineDeps): Promise<RunR
   run.environment = deps.environment;
   let data: RunData;
   try {
-    data = await loadRunData(db, run.config);
+    data = await loadRunData(db, run.config, deps.clips);
   } catch (e) {
     // Nothing trained: the run says why (e.g. the dataset is not preprocessed) and can be
     // resumed once that is fixed.

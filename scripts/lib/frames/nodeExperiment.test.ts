@@ -1,0 +1,177 @@
+/**
+ * The Node WebGPU training runtime end to end on Dawn + SwiftShader: a tiny frames folder
+ * written here (no browser), the tiny network for one epoch through the app's engine, the run
+ * record and summary as the browser experiment writes them; then a lost device mid-run stops
+ * the run at its checkpoint, kept in its store file (restored by ./runStore.test.ts).
+ */
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { RunRecord } from '../../../src/train/run/record';
+import { SWIFTSHADER_ICD } from '../nodeWebgpu';
+import { FramesWriter, readFramesManifest } from './format';
+
+const SIZE = 32;
+const CLASSES = ['happy', 'sad', 'surprise'] as const;
+const icd = existsSync(SWIFTSHADER_ICD) || Boolean(process.env.VK_ICD_FILENAMES);
+if (!icd)
+  console.warn(
+    `Node WebGPU training test skipped: ${SWIFTSHADER_ICD} is missing (install Debian's chromium package).`,
+  );
+
+/** Class c: a bright square in a class-specific corner of the mouth crop, over a fixed pattern. */
+function frame(cls: number, salt: number): Uint8Array {
+  const out = new Uint8Array(SIZE * SIZE * 9);
+  for (let i = 0; i < out.length; i++) out[i] = 40 + ((i * 31 + salt * 17) % 60);
+  const [x0, y0] = (
+    [
+      [2, 2],
+      [20, 2],
+      [11, 20],
+    ] as const
+  )[cls] ?? [0, 0];
+  for (let y = y0; y < y0 + 10; y++)
+    for (let x = x0; x < x0 + 10; x++)
+      for (let ch = 6; ch < 9; ch++) out[(y * SIZE + x) * 9 + ch] = 250;
+  return out;
+}
+
+/**
+ * `classes` x (4 train + 2 val) clips of 4 frames, as export-frames writes them. The training
+ * test uses two classes: 8 training clips and 4 validation clips make only whole batches of 4,
+ * so WebGPU compiles each kernel for one shape (SwiftShader compiles slowly).
+ */
+async function tinyFramesFolder(
+  dir: string,
+  shardLimit: number,
+  classes: readonly string[] = CLASSES,
+): Promise<void> {
+  const w = new FramesWriter(dir, SIZE, shardLimit);
+  const frames = [0, 1, 2, 3];
+  let salt = 0;
+  for (const [c, cls] of classes.entries())
+    for (const [split, n] of [
+      ['train', 4],
+      ['val', 2],
+    ] as const)
+      for (let i = 0; i < n; i++) {
+        const key = `${split}/${cls}/${i}`;
+        await w.startClip({
+          itemId: `tiny:${key}`,
+          datasetId: 'tiny',
+          key,
+          label: cls as (typeof CLASSES)[number],
+          hiddenLabel: null,
+          subject: null,
+          split,
+          frames,
+        });
+        const bytes = new Uint8Array(frames.length * SIZE * SIZE * 9);
+        frames.forEach((_, j) => bytes.set(frame(c, salt++), j * SIZE * SIZE * 9));
+        await w.frames(bytes);
+      }
+  await w.finish({ dataset: { id: 'tiny', name: 'Tiny frames', labelled: true }, skipped: {} });
+}
+
+const EXPERIMENT = {
+  name: 'node runtime test',
+  dataset: { name: 'Tiny frames' },
+  seeds: [1],
+  base: {
+    preset: 'tiny',
+    classes: ['happy', 'sad'],
+    model: { backbone: { inputSize: SIZE } },
+    data: { framesPerClip: 3 },
+    optim: { epochs: 1, batchSize: 4 },
+    noisyStudent: { iterations: 0 },
+  },
+  runs: [{ name: 'teacher' }],
+};
+
+describe('frames folders', () => {
+  it('round-trips clips across shards and checks the shard sizes', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'fer-frames-'));
+    await tinyFramesFolder(dir, 5 * SIZE * SIZE * 9);
+    const m = await readFramesManifest(dir);
+    expect(m.clips).toHaveLength(18);
+    expect(m.shards.length).toBeGreaterThan(1);
+    expect(m.shards.reduce((a, s) => a + s.frames, 0)).toBe(18 * 4);
+    const { folderClipLister, folderFrameSource } = await import('./format');
+    const folders = [{ dir, manifest: m }];
+    const listed = await folderClipLister(folders)(null, 'tiny', ['sad', 'happy']);
+    // The run's classes decide the indices; 'surprise' is not in this run.
+    expect(listed.clips).toHaveLength(12);
+    expect(listed.clips[0]?.label).toBe(1);
+    expect(listed.skipped['class-not-in-run']).toBe(6);
+    const src = folderFrameSource(folders);
+    const clip = listed.clips.find((c) => c.key === 'val/sad/1');
+    if (!clip) throw new Error('no clip');
+    // The 12th clip written (happy: 4 train + 2 val, sad: 4 train, val 0, val 1): salts 44..47.
+    expect(await src.load(clip, 2, SIZE)).toEqual(frame(1, 11 * 4 + 2));
+    await expect(src.load(clip, 2, 48)).rejects.toThrow(/--size 48/);
+    await src.close();
+    await writeFile(path.join(dir, m.shards[0]?.file ?? ''), new Uint8Array(3));
+    await expect(readFramesManifest(dir)).rejects.toThrow(/has 3 bytes/);
+  });
+});
+
+describe.skipIf(!icd)('experiment --runtime node-webgpu on Dawn + SwiftShader', () => {
+  it('trains from a frames folder, writes the run record; a lost device leaves it resumable on disk', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'fer-node-exp-'));
+    const frames = path.join(dir, 'frames');
+    const { mkdir } = await import('node:fs/promises');
+    await mkdir(frames);
+    await tinyFramesFolder(frames, 2 ** 20, ['happy', 'sad']);
+    const file = path.join(dir, 'exp.json');
+    await writeFile(file, JSON.stringify(EXPERIMENT));
+    const { runNodeExperiment } = await import('./nodeExperiment');
+    const out = path.join(dir, 'out');
+    const lines: string[] = [];
+    const r = await runNodeExperiment({ config: file, out, frames: [frames] }, (l) =>
+      lines.push(l),
+    );
+    expect(r.exitCode).toBe(0);
+    expect(lines.join('\n')).toMatch(/WebGPU adapter \(Dawn\)/);
+    const run = JSON.parse(
+      await readFile(path.join(out, 'runs', 'teacher-seed1.json'), 'utf8'),
+    ) as RunRecord;
+    expect(run.status).toBe('done');
+    expect(run.environment?.backend).toBe('webgpu');
+    const epochs = run.phases[0]?.epochs ?? [];
+    expect(epochs).toHaveLength(1);
+    expect(Number.isFinite(epochs[0]?.trainLoss)).toBe(true);
+    expect(Number.isFinite(epochs[0]?.valLoss)).toBe(true);
+    expect(run.phases[0]?.data).toMatchObject({ train: 8, val: 4 });
+    expect(r.json.rows[0]?.status).toBe('done');
+
+    // Two epochs; the device is lost once epoch 1 is checkpointed (last: it stays lost).
+    const tf = await import('@tensorflow/tfjs');
+    await writeFile(
+      file,
+      JSON.stringify({ ...EXPERIMENT, base: { ...EXPERIMENT.base, optim: { epochs: 2 } } }),
+    );
+    const lostOut = path.join(dir, 'lost');
+    const e: unknown = await runNodeExperiment(
+      {
+        config: file,
+        out: lostOut,
+        frames: [frames],
+        afterSave: (saved) => {
+          if (saved.position.epoch === 1)
+            (tf.backend() as unknown as { device: GPUDevice }).device.destroy();
+        },
+      },
+      () => undefined,
+    ).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(Error);
+    expect((e as Error).message).toMatch(/GPU device was lost.*Run the same command again/s);
+    const { readRunFile } = await import('./runStore');
+    const stored = await readRunFile(path.join(lostOut, 'store', 'teacher-seed1.v8'));
+    expect(stored?.run.status).toBe('failed');
+    expect(stored?.run.message).toMatch(/resumable from epoch 2/);
+    expect(stored?.checkpoint?.epoch).toBe(1);
+    expect(stored?.checkpoint?.weights[0]?.values).toBeInstanceOf(Float32Array);
+  }, 240_000);
+});
