@@ -9,7 +9,8 @@ import { zipSync } from 'fflate';
 import { readRefinementPlan, type RefinementPlan } from './legacyGraph';
 import { landmarkMergeEdit } from './landmarkGraph';
 import { METADATA_NAME, buildImageMetadata } from './metadata';
-import { editModel, readModel } from './tflite';
+import { readModel } from './tflite';
+import { editModel } from './tfliteEdit';
 
 const LICENSE = 'Apache-2.0 (models by Google LLC, from the MediaPipe npm packages)';
 

@@ -19,16 +19,8 @@
  * source's average ("assign average"); "none" leaves z as it was.
  */
 import type { RefinementPlan } from './legacyGraph';
-import {
-  BuiltinOperator,
-  BuiltinOptions,
-  type ModelEdit,
-  type ModelSummary,
-  type NewOperator,
-  type NewTensor,
-  TensorType,
-  options,
-} from './tflite';
+import { BuiltinOperator, BuiltinOptions, type ModelSummary, TensorType } from './tflite';
+import { type ModelEdit, type NewOperator, type NewTensor, options } from './tfliteEdit';
 
 /** Gather indices realising the refinement plan (pure; unit-tested against the plan). */
 export interface MergeIndices {

@@ -1,9 +1,8 @@
-import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
-import { Workbench } from './pages/workbench';
 import { ffmpeg, makeVideos } from './ffmpeg';
 import { fixturePath } from './fixtures';
+import { importVideos, open } from './preprocessHelpers';
 import { ASTRONAUT, DIR, VIDEOS } from './preprocessVideos';
 import { DETERMINISTIC_H264_ARGS } from '../fixtures/h264';
 
@@ -11,7 +10,8 @@ import { DETERMINISTIC_H264_ARGS } from '../fixtures/h264';
  * The preprocessing engine on real faces (astronaut.png) in Chromium: the worker pool, face
  * models, ffmpeg.wasm decoding inside a worker, crops, atomic storage, resume after a
  * reload, and clip mining. The videos are made here with Debian's ffmpeg (deterministic:
- * one thread, fixed settings) into tests/fixtures/generated/preprocess/.
+ * one thread, fixed settings) into tests/fixtures/generated/preprocess/. The benchmark and the
+ * Preprocess panel have their own specs (preprocess-bench.spec.ts, preprocess-panel.spec.ts).
  */
 
 /** A CK+-style folder: one labelled sequence of 10 PNG frames of the astronaut video. */
@@ -50,26 +50,6 @@ type Mining = { accepted: boolean; reason?: string; clip?: { frameCount: number 
 
 /** Fast settings for CI: 12 fps (36 frames from 3 s), 112 px crops. */
 const CONFIG = { fps: 12, crop: { size: 112 } };
-
-/** Opens the app. Preprocessing needs storage and workers, not the compute backend. */
-async function open(page: Page): Promise<void> {
-  await page.goto('/');
-  await page.waitForFunction(
-    () => window.__fer !== undefined && window.__ferPreprocess !== undefined,
-  );
-}
-
-/** Imports files as a dataset through the test API; returns its id. */
-async function importVideos(page: Page, names: string[], layout: string): Promise<string> {
-  await page.getByTestId('testapi.files').setInputFiles(names.map((n) => `${DIR}/${n}`));
-  const id = await page.evaluate(async (l) => {
-    const fer = window.__fer;
-    if (!fer) throw new Error('no test API');
-    await fer.planFromTestInput('files', { layout: l as 'unlabelled-video', name: `pp-${l}` });
-    return (await fer.commitPlan()).datasetId;
-  }, layout);
-  return id;
-}
 
 function apply(m: readonly number[], p: Pt): Pt {
   const [a = 0, b = 0, c = 0, d = 0, e = 0, f = 0] = m;
@@ -331,167 +311,4 @@ test('image sequences (CK+ layout) and FER2013 grey crops', async ({ page }) => 
   const e = apply(f.record.affines.eyes, f.record.keypoints.leftEye);
   expect(e.x).toBeCloseTo(0.8 * 224, 6);
   expect(e.y).toBeCloseTo(0.6 * 224, 6);
-});
-
-/**
- * Throughput and storage (run with PREPROCESS_BENCH=1; prints JSON): frames/s with 1 and 2
- * workers on 360p clips at the default settings (10 fps, 224 px crops, CLAHE, WebP 0.8),
- * and stored crop bytes per frame. Cold: each measurement starts fresh workers, so model and
- * ffmpeg.wasm loading are included; `warm` repeats it with the workers already loaded.
- */
-test('benchmark: frames/s for 1 and 2 workers, bytes per frame', async ({ page }) => {
-  test.skip(!process.env.PREPROCESS_BENCH, 'set PREPROCESS_BENCH=1 to run');
-  test.setTimeout(900_000);
-  const copies = ['a', 'b', 'c', 'd'].map((s) => `astronaut360-${s}.mp4`);
-  for (const c of copies) {
-    if (!existsSync(`${DIR}/${c}`)) copyFileSync(`${DIR}/astronaut360.mp4`, `${DIR}/${c}`);
-  }
-  if (!existsSync(`${DIR}/clip360-noface.mp4`)) {
-    copyFileSync(fixturePath('bench', 'clip360.mp4'), `${DIR}/clip360-noface.mp4`);
-  }
-  await open(page);
-  const face = await importVideos(page, copies, 'unlabelled-video');
-  const noFace = await importVideos(page, ['clip360-noface.mp4'], 'unlabelled-video');
-  const rows: Record<string, unknown>[] = [];
-  for (const workers of [1, 2]) {
-    for (const [label, id] of [
-      ['face', face],
-      ['no-face', noFace],
-    ] as const) {
-      for (const warm of [false, true]) {
-        const r = await page.evaluate(
-          async ({ id, workers, warm }) => {
-            const api = window.__ferPreprocess;
-            if (!api) throw new Error('no hook');
-            if (!warm) api.shutdown();
-            api.setWorkers(workers);
-            await api.deletePreprocessed(id);
-            const s = await api.run(id);
-            const bytes = await api.cropBytes(id);
-            const t = { decodeMs: 0, detectMs: 0, cropMs: 0, encodeMs: 0 };
-            for (const o of await api.outcomes(id)) {
-              t.decodeMs += o.timings.decodeMs;
-              t.detectMs += o.timings.detectMs;
-              t.cropMs += o.timings.cropMs;
-              t.encodeMs += o.timings.encodeMs;
-            }
-            return { s, bytes, t };
-          },
-          { id, workers, warm },
-        );
-        const kept = r.bytes.frames;
-        rows.push({
-          clip: label,
-          workers,
-          warm,
-          items: r.s.processed,
-          sampledFrames: r.s.sampledFrames,
-          keptFrames: r.s.keptFrames,
-          seconds: Number(r.s.seconds.toFixed(2)),
-          framesPerSec: Number(r.s.framesPerSec.toFixed(2)),
-          loadAvg1: Number(loadavg()[0]?.toFixed(2)),
-          /** Worker time per sampled frame, ms (summed over workers). */
-          msPerFrame: Object.fromEntries(
-            Object.entries(r.t).map(([k, v]) => [k, Number((v / r.s.sampledFrames).toFixed(1))]),
-          ),
-          bytesPerFrame: kept
-            ? Math.round((r.bytes.bytes.face + r.bytes.bytes.eyes + r.bytes.bytes.mouth) / kept)
-            : null,
-          bytesPerCrop: kept
-            ? {
-                face: Math.round(r.bytes.bytes.face / kept),
-                eyes: Math.round(r.bytes.bytes.eyes / kept),
-                mouth: Math.round(r.bytes.bytes.mouth / kept),
-              }
-            : null,
-        });
-      }
-    }
-  }
-  console.log(`PREPROCESS_BENCH ${JSON.stringify(rows)}`);
-  expect(rows.length).toBe(8);
-});
-
-test('the preprocess panel: settings, a run, the computed outcome, and the inspector', async ({
-  page,
-}) => {
-  test.setTimeout(300_000);
-  const wb = new Workbench(page);
-  await wb.open();
-  await wb.chooseFiles(['one-face.mp4', 'two-faces.mp4', 'no-face.mp4'].map((n) => `${DIR}/${n}`));
-  await expect(wb.reviewValue('layout')).toHaveText('unlabelled-video');
-  await wb.commit();
-  const panel = page.getByTestId('preprocess');
-  await panel.getByLabel('Frames per second').fill('12');
-  await panel.getByLabel('Crop size').fill('112');
-  await page.getByTestId('preprocess.start').click();
-  await expect(page.getByTestId('preprocess.summary')).toHaveAttribute('data-phase', 'done', {
-    timeout: 240_000,
-  });
-  // 3 s at 12 fps: 36 frames sampled per video, 108 in all.
-  await expect(page.getByTestId('preprocess.frames')).toContainText('/ 108');
-  await expect(page.getByTestId('preprocess.mining-accepted')).toHaveText('1');
-  await expect(page.getByTestId('preprocess.mining-rejected')).toHaveText(
-    'multiple-faces: 1, no-face: 1',
-  );
-  await expect(page.getByTestId('preprocess.pending')).toHaveText('0');
-  // The inspector shows the accepted video's 36 kept frames with their three crops.
-  await page.getByRole('button', { name: 'one-face.mp4' }).click();
-  const inspector = page.getByTestId('inspector');
-  await expect(inspector).toHaveAttribute('data-frames', '36', { timeout: 30_000 });
-  await expect
-    .poll(() =>
-      inspector.getByTestId('inspector.crop-eyes').evaluate((c: HTMLCanvasElement) => c.width),
-    )
-    .toBe(112);
-  // The keypoints are drawn on each crop (issue 17 item 8: they once had a radius of 0):
-  // marker-red pixels (#e53e3e) on face, eyes and mouth, and on the eyes crop at the paper's
-  // eye targets (0.2, 0.6) and (0.8, 0.6).
-  for (const region of ['face', 'eyes', 'mouth'] as const) {
-    const canvas = inspector.getByTestId(`inspector.crop-${region}`);
-    const marks = async () =>
-      canvas.evaluate((c: HTMLCanvasElement) => {
-        const ctx = c.getContext('2d');
-        if (!ctx) return { count: -1, at: [] as boolean[] };
-        const { data } = ctx.getImageData(0, 0, c.width, c.height);
-        const red = (x: number, y: number): boolean => {
-          const i = (y * c.width + x) * 4;
-          return data[i] === 0xe5 && data[i + 1] === 0x3e && data[i + 2] === 0x3e;
-        };
-        let count = 0;
-        for (let y = 0; y < c.height; y++) for (let x = 0; x < c.width; x++) if (red(x, y)) count++;
-        // Any marker pixel within 2 px of each eye target.
-        const near = (tx: number, ty: number): boolean => {
-          for (let dy = -2; dy <= 2; dy++)
-            for (let dx = -2; dx <= 2; dx++)
-              if (red(Math.floor(tx) + dx, Math.floor(ty) + dy)) return true;
-          return false;
-        };
-        return {
-          count,
-          at: [near(0.2 * c.width, 0.6 * c.height), near(0.8 * c.width, 0.6 * c.height)],
-        };
-      });
-    await expect
-      .poll(async () => (await marks()).count, { message: region })
-      .toBeGreaterThanOrEqual(4);
-    if (region === 'eyes') expect((await marks()).at).toEqual([true, true]);
-  }
-  // The frame strip's thumbnails keep their square shape with 36 frames (issue 17 item 13).
-  await expect(inspector.locator('.strip img')).toHaveCount(36);
-  const thumbs = await inspector
-    .locator('.strip img')
-    .evaluateAll((imgs) =>
-      imgs.map((i) => i.getBoundingClientRect()).map((r) => [r.width, r.height]),
-    );
-  expect(thumbs).toHaveLength(36);
-  for (const [w = 0, h = 0] of thumbs) {
-    expect(w).toBeGreaterThan(40);
-    expect(Math.abs(w - h)).toBeLessThan(1);
-  }
-  // Illumination before / after on one frame (it once failed: one frame is below the run's
-  // minimum of frames per video).
-  await inspector.getByTestId('inspector.compare').click();
-  await expect(inspector.getByTestId('inspector.comparison')).toBeVisible({ timeout: 60_000 });
-  await expect(inspector.getByRole('alert')).toHaveCount(0);
 });

@@ -1,5 +1,5 @@
 /**
- * The preprocessing e2e videos (preprocess.spec.ts, preprocess-reload.spec.ts): one definition,
+ * The preprocessing e2e videos (preprocess*.spec.ts, preprocess-reload.spec.ts): one definition,
  * made once into the same folder by tests/e2e/ffmpeg.ts makeVideos.
  */
 import { fixturePath } from './fixtures';
