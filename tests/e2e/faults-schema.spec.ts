@@ -6,6 +6,7 @@
  */
 import { expect, test, type Page } from '@playwright/test';
 import { openWithHooks } from './appHooks';
+import { DB_VERSION } from '../../src/storage/schema';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -75,11 +76,13 @@ test('our tab closes its connection when a newer version opens the database, and
   const app = await context.newPage();
   await openWithHooks(app);
   const other = await otherTab(app);
-  // A newer version (schema 3) opens: it must not be blocked by our open connection.
+  // A newer version than ours opens: it must not be blocked by our open connection. (It was
+  // written as 3, which became the app's own version, so no versionchange came.)
+  const newer = DB_VERSION + 1;
   const outcome = await other.evaluate(
-    () =>
+    (v) =>
       new Promise<string>((resolve) => {
-        const req = indexedDB.open('fer-workbench', 3);
+        const req = indexedDB.open('fer-workbench', v);
         req.onblocked = () => resolve('blocked');
         req.onsuccess = () => {
           req.result.close();
@@ -87,8 +90,9 @@ test('our tab closes its connection when a newer version opens the database, and
         };
         req.onerror = () => resolve(`error ${String(req.error)}`);
       }),
+    newer,
   );
-  expect(outcome).toBe('opened v3');
+  expect(outcome).toBe(`opened v${newer}`);
   await expect(app.getByTestId('datasets.error')).toContainText('newer version');
   await expect(app.getByTestId('datasets.error')).toContainText('Reload this tab');
   await context.close();
