@@ -1,5 +1,6 @@
 /** The headless runner's argument parser (docs/cli.md). */
 import path from 'node:path';
+import { checkOptionPlacement } from './argPlacement';
 import { parseArgs } from 'node:util';
 import type { PreprocessConfigInput } from '../../src/preprocess/config';
 import { TILED_DETECTION_MODES } from '../../src/preprocess/steps/tiles';
@@ -63,17 +64,6 @@ const OPTIONS = {
   size: { type: 'string' },
   runtime: { type: 'string' },
 } as const;
-
-const INGEST_ONLY = ['layout', 'dry-run'] as const;
-const DEMO_ONLY = ['seed', 'counts', 'faces'] as const;
-const PREPROCESS_SHARED = [
-  'fps',
-  'max-frames',
-  'illumination',
-  'crop-size',
-  'tiled-detection',
-  'workers',
-] as const;
 
 /** A number from an option, checked; `integer` refuses fractions. */
 function numberOption(
@@ -225,48 +215,7 @@ export function parseCli(
     startupTimeoutSec,
   };
 
-  if (first !== 'ingest') {
-    const misplaced = INGEST_ONLY.find((k) => values[k] !== undefined);
-    if (misplaced !== undefined) throw usageError(`--${misplaced} is an option of 'ingest' only.`);
-  }
-  if (first !== 'generate-demo' && first !== 'experiment') {
-    const misplaced = DEMO_ONLY.find((k) => values[k] !== undefined);
-    if (misplaced !== undefined)
-      throw usageError(`--${misplaced} is an option of 'generate-demo' and 'experiment' only.`);
-  }
-  if (first !== 'generate-demo') {
-    if (first !== 'ingest' && values.name !== undefined)
-      throw usageError(`--name is an option of 'ingest' and 'generate-demo' only.`);
-  }
-
-  const preprocessing = first === 'preprocess' || first === 'preprocess-media';
-  if (!preprocessing) {
-    const misplaced = PREPROCESS_SHARED.find((k) => values[k] !== undefined);
-    if (misplaced !== undefined)
-      throw usageError(`--${misplaced} is an option of 'preprocess' and 'preprocess-media' only.`);
-  }
-  if (first !== 'preprocess' && values.redo !== undefined)
-    throw usageError(`--redo is an option of 'preprocess' only.`);
-  if (
-    !['preprocess-media', 'experiment', 'export', 'export-frames'].includes(first) &&
-    values.out !== undefined
-  )
-    throw usageError(
-      `--out is an option of 'preprocess-media', 'experiment', 'export' and 'export-frames' only.`,
-    );
-  if (!['export', 'predict', 'evaluate'].includes(first) && values.phase !== undefined)
-    throw usageError(`--phase is an option of 'export', 'predict' and 'evaluate' only.`);
-  if (!['predict', 'evaluate', 'experiment'].includes(first) && values.frames !== undefined)
-    throw usageError(`--frames is an option of 'predict', 'evaluate' and 'experiment' only.`);
-  if (first !== 'evaluate') {
-    const misplaced = (['split', 'classes'] as const).find((k) => values[k] !== undefined);
-    if (misplaced !== undefined)
-      throw usageError(`--${misplaced} is an option of 'evaluate' only.`);
-  }
-  if (first !== 'export-frames' && values.size !== undefined)
-    throw usageError(`--size is an option of 'export-frames' only.`);
-  if (first !== 'experiment' && values.runtime !== undefined)
-    throw usageError(`--runtime is an option of 'experiment' only.`);
+  checkOptionPlacement(first, values);
 
   switch (first) {
     case 'preprocess': {
