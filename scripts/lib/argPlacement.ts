@@ -19,6 +19,7 @@ const PLACEMENT: readonly (readonly [string, readonly string[]])[] = [
   ['illumination', PREPROCESS],
   ['crop-size', PREPROCESS],
   ['tiled-detection', PREPROCESS],
+  ['min-tile-score', PREPROCESS],
   ['workers', PREPROCESS],
   ['redo', ['preprocess']],
   ['out', ['preprocess-media', 'experiment', 'export', 'export-frames']],

@@ -175,6 +175,8 @@ describe('parseCli', () => {
         '112',
         '--tiled-detection',
         'always',
+        '--min-tile-score',
+        '0.8',
         '--workers',
         '3',
         '--redo',
@@ -194,6 +196,7 @@ describe('parseCli', () => {
           illumination: { method: 'gamma' },
           crop: { size: 112 },
           tiledDetection: 'always',
+          minTileScore: 0.8,
         },
         workers: 3,
         redo: 'failed',
@@ -240,6 +243,12 @@ describe('parseCli', () => {
     expect(
       usage(['preprocess-media', 'a.png', '--out', 'o', '--tiled-detection', 'sometimes']),
     ).toMatch(/Unknown tiled-detection mode 'sometimes'.*auto, always, off/);
+    expect(usage(['preprocess', 'a', '--min-tile-score', '1.5'])).toMatch(
+      /--min-tile-score takes a number in \[0, 1\], got '1.5'/,
+    );
+    expect(usage(['runs', '--min-tile-score', '0.5'])).toMatch(
+      /--min-tile-score is an option of 'preprocess' and 'preprocess-media' only/,
+    );
     expect(usage(['preprocess', 'a', '--out', 'x'])).toMatch(
       /--out is an option of 'preprocess-media'/,
     );

@@ -51,6 +51,7 @@ const OPTIONS = {
   illumination: { type: 'string' },
   'crop-size': { type: 'string' },
   'tiled-detection': { type: 'string' },
+  'min-tile-score': { type: 'string' },
   workers: { type: 'string' },
   redo: { type: 'string' },
   out: { type: 'string' },
@@ -116,7 +117,7 @@ export function parseEvaluate(rest: readonly string[], values: OptionValues): Ev
   };
 }
 
-/** --fps, --max-frames, --illumination, --crop-size, --tiled-detection, --workers. */
+/** --fps, --max-frames, --illumination, --crop-size, --tiled-detection, --min-tile-score, --workers. */
 export function parsePreprocessSettings(values: OptionValues): PreprocessSettings {
   const str = (k: keyof typeof OPTIONS): string | undefined => {
     const v = values[k];
@@ -146,6 +147,13 @@ export function parsePreprocessSettings(values: OptionValues): PreprocessSetting
   const tiled = str('tiled-detection');
   if (tiled !== undefined)
     config.tiledDetection = oneOf(tiled, TILED_DETECTION_MODES, 'tiled-detection mode');
+  const minTile = str('min-tile-score');
+  if (minTile !== undefined)
+    config.minTileScore = numberOption('min-tile-score', minTile, {
+      min: 0,
+      max: 1,
+      integer: false,
+    });
   const workers = str('workers');
   return {
     config,

@@ -47,7 +47,7 @@ See docs/demo-dataset.md.
 `,
   preprocess: `npm run cli -- preprocess <dataset> [--fps N] [--max-frames N]
     [--illumination clahe|gamma|none] [--crop-size N] [--tiled-detection auto|always|off]
-    [--workers N] [--redo changed|failed|all]
+    [--min-tile-score S] [--workers N] [--redo changed|failed|all]
 
 Preprocesses a stored dataset (by id or exact name) in the app's workers: samples frames,
 finds the face, aligns it and stores face, eyes and mouth crops per kept frame; mines clips
@@ -59,6 +59,7 @@ run is a no-op and an interrupted run resumes.
   --crop-size N      crop side in pixels (default 224)
   --tiled-detection M  small faces: auto (default: tiles when the whole frame shows no face or
                      only small ones), always, off
+  --min-tile-score S a face only a tile found needs this score, 0-1 (default 0.7)
   --workers N        preprocessing workers, 1-16 (default: half the cores, 1-4)
   --redo MODE        changed (default: new or made with other settings), failed, all
 Progress (items, frames/s, ETA) goes to stderr. Exits 1 when the run stops (e.g. storage
@@ -66,7 +67,7 @@ full) or every item failed. See docs/preprocess-engine.md.
 `,
   'preprocess-media': `npm run cli -- preprocess-media <file...> --out DIR [--fps N] [--max-frames N]
     [--illumination clahe|gamma|none] [--crop-size N] [--tiled-detection auto|always|off]
-    [--workers N]
+    [--min-tile-score S] [--workers N]
 
 Runs the same pipeline on loose images and videos (nothing is stored in the app) and writes
 DIR/<file-stem>/<frameIndex>_{face,eyes,mouth}.webp for every kept frame, plus
