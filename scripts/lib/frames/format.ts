@@ -190,26 +190,41 @@ export function folderClipLister(folders: readonly FramesFolder[]) {
 export function folderFrameSource(folders: readonly FramesFolder[]): FrameSource & {
   close(): Promise<void>;
 } {
-  const where = new Map<string, { folder: FramesFolder; entry: FramesManifest['clips'][number] }>();
+  // Item -> frame index -> where its bytes are. Keyed by frame, not by clip: an item mined
+  // into several clips has one manifest entry per clip, each with its own frames, and a
+  // per-video validation example joins them all.
+  interface FrameAt {
+    folder: FramesFolder;
+    shard: number;
+    /** Frame slot within the shard. */
+    slot: number;
+  }
+  const where = new Map<string, Map<number, FrameAt>>();
   for (const folder of folders)
-    for (const entry of folder.manifest.clips) where.set(entry.clip.itemId, { folder, entry });
+    for (const entry of folder.manifest.clips) {
+      let frames = where.get(entry.clip.itemId);
+      if (!frames) where.set(entry.clip.itemId, (frames = new Map<number, FrameAt>()));
+      entry.clip.frames.forEach((f, j) => {
+        if (!frames.has(f)) frames.set(f, { folder, shard: entry.shard, slot: entry.offset + j });
+      });
+    }
   const handles = new Map<string, Promise<FileHandle>>();
   return {
     async load(ref, frameIndex, size) {
-      const hit = where.get(ref.itemId);
+      const frames = where.get(ref.itemId);
       const fail = (why: string) => new FrameLoadError(why, ref.itemId, frameIndex);
-      if (!hit) throw fail(`Clip '${ref.key}' (item ${ref.itemId}) is in no frames folder.`);
-      const { folder, entry } = hit;
+      if (!frames) throw fail(`Clip '${ref.key}' (item ${ref.itemId}) is in no frames folder.`);
+      const at = frames.get(frameIndex);
+      if (!at) throw fail(`Frame ${frameIndex} of '${ref.key}' is in no frames folder.`);
+      const { folder, slot } = at;
       const m = folder.manifest;
       if (size !== m.size)
         throw fail(
           `The model takes ${size} px frames; ${folder.dir} holds ${m.size} px. ` +
             `Export the dataset again with --size ${size}.`,
         );
-      const j = entry.clip.frames.indexOf(frameIndex);
-      const shard = m.shards[entry.shard];
-      if (j < 0 || !shard)
-        throw fail(`Frame ${frameIndex} of '${ref.key}' is not in ${folder.dir}.`);
+      const shard = m.shards[at.shard];
+      if (!shard) throw fail(`Frame ${frameIndex} of '${ref.key}' is not in ${folder.dir}.`);
       const file = path.join(folder.dir, shard.file);
       let h = handles.get(file);
       if (!h) {
@@ -217,9 +232,7 @@ export function folderFrameSource(folders: readonly FramesFolder[]): FrameSource
         handles.set(file, h);
       }
       const out = new Uint8Array(m.frameBytes);
-      const { bytesRead } = await (
-        await h
-      ).read(out, 0, m.frameBytes, (entry.offset + j) * m.frameBytes);
+      const { bytesRead } = await (await h).read(out, 0, m.frameBytes, slot * m.frameBytes);
       if (bytesRead !== m.frameBytes)
         throw fail(`${file} ends inside frame ${frameIndex} of '${ref.key}'.`);
       return out;

@@ -117,6 +117,47 @@ describe('frames folders', () => {
   });
 });
 
+describe('frames folders of a video mined into several clips', () => {
+  it("serve every clip's frames, and the per-video example joining them", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'fer-frames-'));
+    const w = new FramesWriter(dir, SIZE, 1 << 30);
+    // One item, two mined clips over separate frame ranges (as listClips gives them).
+    const clips = [
+      { key: 'v', frames: [0, 1, 2] },
+      { key: 'v@clip1', frames: [10, 11, 12] },
+    ];
+    for (const [n, c] of clips.entries()) {
+      await w.startClip({
+        itemId: 'pool:v',
+        datasetId: 'pool',
+        key: c.key,
+        label: null,
+        hiddenLabel: null,
+        subject: null,
+        split: null,
+        frames: c.frames,
+      });
+      const bytes = new Uint8Array(c.frames.length * SIZE * SIZE * 9);
+      c.frames.forEach((_, j) => bytes.set(frame(n, 100 * n + j), j * SIZE * SIZE * 9));
+      await w.frames(bytes);
+    }
+    await w.finish({ dataset: { id: 'pool', name: 'Pool', labelled: false }, skipped: {} });
+    const { folderFrameSource } = await import('./format');
+    const src = folderFrameSource([{ dir, manifest: await readFramesManifest(dir) }]);
+    const ref = (key: string, frames: number[]) =>
+      ({ itemId: 'pool:v', key, frames }) as unknown as Parameters<typeof src.load>[0];
+    // Each clip's own frames (the first clip's used to be unreadable: the item's last entry won).
+    expect(await src.load(ref('v', [0, 1, 2]), 1, SIZE)).toEqual(frame(0, 1));
+    expect(await src.load(ref('v@clip1', [10, 11, 12]), 12, SIZE)).toEqual(frame(1, 102));
+    // The per-video example joins both clips' frames.
+    const joined = ref('v', [0, 1, 2, 10, 11, 12]);
+    expect(await src.load(joined, 2, SIZE)).toEqual(frame(0, 2));
+    expect(await src.load(joined, 10, SIZE)).toEqual(frame(1, 100));
+    await expect(src.load(joined, 5, SIZE)).rejects.toThrow(/Frame 5 .* in no frames folder/);
+    await src.close();
+  });
+});
+
 describe.skipIf(!icd)('experiment --runtime node-webgpu on Dawn + SwiftShader', () => {
   it('trains from a frames folder, writes the run record; a lost device leaves it resumable on disk', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'fer-node-exp-'));
