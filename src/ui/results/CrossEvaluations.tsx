@@ -55,8 +55,9 @@ export function CrossEvaluations({
   phase: PhaseRecord | undefined;
 }) {
   const records = useEvaluationsStore((s) => (s.runId === run.id ? s.records : []));
-  const running = useEvaluationsStore((s) => s.running);
-  const error = useEvaluationsStore((s) => s.error);
+  const running = useEvaluationsStore((s) => (s.running?.runId === run.id ? s.running : null));
+  const busy = useEvaluationsStore((s) => s.running !== null);
+  const error = useEvaluationsStore((s) => (s.error?.runId === run.id ? s.error.message : null));
   const load = useEvaluationsStore((s) => s.load);
   const evaluate = useEvaluationsStore((s) => s.evaluate);
   const datasets = useDatasetsStore((s) => s.datasets);
@@ -185,7 +186,7 @@ export function CrossEvaluations({
         <button
           type="submit"
           data-testid="results.crossEval.run"
-          disabled={!chosen || !phase || running !== null}
+          disabled={!chosen || !phase || busy}
         >
           Evaluate {phase?.name ?? ''}
         </button>

@@ -13,9 +13,10 @@ export interface EvaluationsState {
   /** The run whose records `records` are. */
   runId: string | null;
   records: CrossEvaluationRecord[];
-  /** Clips done / total while an evaluation runs, else null. */
-  running: { done: number; total: number } | null;
-  error: string | null;
+  /** Examples done / total while an evaluation runs (of run `runId`), else null. */
+  running: { runId: string; done: number; total: number } | null;
+  /** The last error, with the run it belongs to (shown under that run only). */
+  error: { runId: string; message: string } | null;
   load: (runId: string) => Promise<void>;
   evaluate: (
     runId: string,
@@ -38,22 +39,23 @@ export const useEvaluationsStore = create<EvaluationsState>((set, get) => ({
       const records = await listStoredEvaluations(runId);
       if (get().runId === runId) set({ records });
     } catch (e) {
-      set({ error: message(e) });
+      if (get().runId === runId) set({ error: { runId, message: message(e) } });
     }
   },
   evaluate: async (runId, phase, datasetId, split) => {
     if (get().running) return;
-    set({ running: { done: 0, total: 0 }, error: null });
+    set({ running: { runId, done: 0, total: 0 }, error: null });
     try {
       const backend = useAppStore.getState().backend?.name ?? null;
       await evaluateRunOnDataset(backend, { runId, phase, datasetId, split }, (done, total) =>
-        set({ running: { done, total } }),
+        set({ running: { runId, done, total } }),
       );
     } catch (e) {
-      set({ error: message(e) });
+      set({ error: { runId, message: message(e) } });
     } finally {
       set({ running: null });
     }
-    await get().load(runId);
+    // Another run may be on screen by now: its records stay; this run's load when shown again.
+    if (get().runId === runId) await get().load(runId);
   },
 }));
