@@ -65,7 +65,7 @@ test('another tab holding an older schema: a message to close it; the app contin
   await app.evaluate(() => window.__fer?.ready());
   expect(await app.evaluate(() => window.__fer?.listDatasets())).toEqual([]);
   const version = await other.evaluate(async () => (await indexedDB.databases())[0]?.version);
-  expect(version).toBe(3);
+  expect(version).toBe(DB_VERSION);
   await context.close();
 });
 

@@ -57,9 +57,10 @@ test('evaluating a run on another dataset from the Results tab stores and shows 
     panel
       .getByTestId('results.crossEval.m.cell')
       .evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-count'))));
-  expect(await cells()).toEqual(run.phases[1]?.evaluation?.confusion.flat());
+  await expect.poll(cells).toEqual(run.phases[1]?.evaluation?.confusion.flat());
   await panel.getByTestId('results.crossEval.pick').selectOption(record.id);
-  expect(await cells()).toEqual(record.confusion.flat());
+  // Polled: the matrix re-renders after the pick.
+  await expect.poll(cells).toEqual(record.confusion.flat());
   await expect(panel.getByTestId('results.crossEval.m.total')).toHaveText(String(record.total));
   await page.screenshot({ path: 'test-results/results-evaluate.png', fullPage: true });
 });
