@@ -161,7 +161,19 @@ export async function runNodeExperiment(
         }
         if (lost.message !== null) throw new DeviceLostError(lost.message);
         controller = new AbortController();
-        let saving: Promise<void> = dumpRun(db, runId, storeFile);
+        // Each save is written to the store file in order; a failed write (disk full) is kept
+        // and reported, and later saves still try (a chain that rejects would skip them all).
+        const dumped: { error: string | null } = { error: null };
+        const dump = (): Promise<void> =>
+          dumpRun(db, runId, storeFile).then(
+            () => {
+              dumped.error = null;
+            },
+            (e: unknown) => {
+              dumped.error = e instanceof Error ? e.message : 'unknown error';
+            },
+          );
+        let saving: Promise<void> = dump();
         let lastNote = 0;
         const run = await runTraining(runId, {
           db,
@@ -178,7 +190,7 @@ export async function runNodeExperiment(
             );
           },
           onSaved: (r) => {
-            saving = saving.then(() => dumpRun(db, runId, storeFile));
+            saving = saving.then(dump);
             opts.afterSave?.(r);
           },
         }).catch(async (e: unknown) => {
@@ -193,6 +205,12 @@ export async function runNodeExperiment(
           return (await readRunFile(storeFile))?.run ?? null;
         });
         await saving;
+        if (dumped.error !== null)
+          note(
+            `  ${label}: its store file ${storeFile} could not be written ` +
+              `(${dumped.error}); ` +
+              'the run cannot be resumed or imported from it.',
+          );
         if (!run) continue;
         stages.push({ stage: `run ${label}`, seconds: (Date.now() - t0) / 1000 });
         const file = `runs/${base}.json`;
