@@ -86,6 +86,7 @@ async function evaluateWeights(req: EvaluateWeightsRequest): Promise<CrossEvalua
     framesPerClip: req.framesPerClip ?? framesPerClip,
     batchSize,
     evalUnit: 'item',
+    trainedOnAllOf: null,
     modelLabel: `imported: ${req.source}`,
     weightsSource: req.source,
   });

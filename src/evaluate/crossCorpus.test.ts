@@ -169,4 +169,16 @@ describe('runEvalRequest', () => {
       runEvalRequest(run(u), { name: 't', kind: 'teacher' }, 'd', null).evalUnit;
     expect([unit(), unit('item'), unit('clip')]).toEqual(['item', 'item', 'clip']);
   });
+
+  it('marks a k-fold run as trained on all of its own dataset (only its test split may be scored)', () => {
+    const run = (folds: number | null) =>
+      ({
+        name: 'r',
+        classes: ['happy' as const],
+        config: { seed: 7, data: { datasetId: 'afew', folds }, optim: { batchSize: 5 } },
+      }) as unknown as Parameters<typeof runEvalRequest>[0];
+    const on = (folds: number | null) =>
+      runEvalRequest(run(folds), { name: 't', kind: 'teacher' }, 'afew', null).trainedOnAllOf;
+    expect([on(5), on(null)]).toEqual(['afew', null]);
+  });
 });

@@ -200,6 +200,11 @@ export interface CrossEvalRequest {
    * reproduces its matrix.
    */
   evalUnit: 'item' | 'clip';
+  /**
+   * A k-fold run trained on every train and validation clip of its dataset: that dataset's
+   * id, so only its test split is scored there (anything else would score trained clips).
+   */
+  trainedOnAllOf: string | null;
   modelLabel: string;
   /** Imported weights: their source (folder name); null for a stored run's phase. */
   weightsSource: string | null;
@@ -226,6 +231,7 @@ export function runEvalRequest(
     framesPerClip: phase.kind === 'pretrain' ? 1 : run.config.data.framesPerClip,
     batchSize: run.config.optim.batchSize,
     evalUnit: run.config.data.evalUnit ?? 'item',
+    trainedOnAllOf: run.config.data.folds !== null ? run.config.data.datasetId : null,
     modelLabel: `${run.name} / ${phase.name}`,
     weightsSource: null,
   };

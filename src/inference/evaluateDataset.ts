@@ -44,6 +44,12 @@ export async function evaluateDataset(
     throw new CrossEvalError(`Dataset '${dataset.name}' is unlabelled: nothing to score against.`);
   const read = await listClips(db, req.datasetId, readingClasses(classes));
   const split = selectClips(read.clips, classes, req.split, req.splitOptions);
+  if (req.trainedOnAllOf === dataset.id && split.split !== 'test')
+    throw new CrossEvalError(
+      `This k-fold run trained on every train and validation clip of '${dataset.name}': ` +
+        `its ${split.split} split would score clips it learned. Evaluate on its test split ` +
+        '(--split test) or on another dataset; its own held-out numbers are in the run.',
+    );
   const scored = req.evalUnit === 'item' ? clipsPerItem(split.clips) : split.clips;
   const loader = makeLoader(scored, idbFrameSource(db, { cacheBytes: 0 }), {
     seed: req.splitOptions.seed,
