@@ -10,7 +10,7 @@ import { CANONICAL_CLASSES } from '../ingest/labels';
 import { getDataset, listDatasets } from '../storage/datasets';
 import { writeRunChange } from '../runs/writer';
 import { getDb } from '../storage/db';
-import { getRun } from '../storage/runs';
+import { getPhaseModel, getRun } from '../storage/runs';
 import { type ClipRef, listClips } from '../train/data/clips';
 import { idbFrameSource, type FrameSource } from '../train/data/source';
 import type { PhaseModelRecord, RunRecord } from '../train/run/record';
@@ -99,7 +99,15 @@ async function importRunRecord(run: RunRecord): Promise<void> {
   const db = await getDb();
   if (run.status !== 'done')
     throw new Error(`Run "${run.name}" is ${run.status}: finish it where it trained first.`);
-  if (await getRun(db, run.id)) throw new Error(`Run ${run.id} is already in this profile.`);
+  if (await getRun(db, run.id)) {
+    // An import that stopped part-way (a phase model failed to store) is completed by running
+    // it again; a complete one is refused.
+    const have = await Promise.all(run.phases.map((p) => getPhaseModel(db, run.id, p.index)));
+    if (have.every((m) => m !== undefined))
+      throw new Error(`Run ${run.id} is already in this profile.`);
+    importing.set(run.id, run);
+    return;
+  }
   // Through the one writer of run records (scripts/runWriter.test.ts), as training does.
   await writeRunChange(db, { type: 'created', run });
   importing.set(run.id, run);
