@@ -48,6 +48,7 @@ const STARTED = 'started, did not finish (the run stopped during it)';
 export function emptyReport(plan: GpuBenchPlan): GpuBenchReport {
   return {
     config: plan.config,
+    kernels: plan.kernels,
     inputSize: null,
     node: process.version,
     // run.sh runs the bench in the unpacked payload, next to build-info.txt.
@@ -264,6 +265,8 @@ async function loadWebgpu(plan: GpuBenchPlan) {
   const { TINY_OVERRIDES } = await import('../../src/model/config');
   const { createModel, disposeModel } = await import('../../src/model/model');
   const { describeNodeAdapter } = await import('../lib/nodeWebgpu');
+  const { setKernelMode } = await import('../../src/model/kernels');
+  setKernelMode(plan.kernels);
   const modelConfig = plan.config === 'tiny' ? TINY_OVERRIDES : {};
   const model = createModel(modelConfig);
   const optimizer = createAdam(1e-4);

@@ -1,7 +1,8 @@
 /**
  * The GPU-server package's bench (bundled by ./build.ts into bench.mjs; run by run.sh):
  * `node bench.mjs [--tiny] [--out DIR] [--budget-s S] [--batches 1x8,2x8] [--clip-frames N]
- * [--reps N] [--profile-batch CxF] [--python P] [--torch-script F] [--torch-device D] [--no-torch]`.
+ * [--reps N] [--profile-batch CxF] [--python P] [--torch-script F] [--torch-device D] [--no-torch]
+ * [--kernels auto|tfjs|fused]`.
  * Writes DIR/gpu-bench.json and DIR/gpu-bench.md after every section (./bench.ts).
  * `--plan` prints the parsed plan and exits (a check that the bundle loads, no GPU needed).
  */

@@ -16,7 +16,12 @@ describe('parseGpuBenchArgs', () => {
     expect(p.config).toBe('full');
     expect(p.batches.map((b) => `${b.clips}x${b.frames}`)).toEqual(['1x8', '2x8', '4x16', '8x16']);
     expect(p.profileBatch).toEqual({ clips: 2, frames: 8 });
-    expect(p).toMatchObject({ clipFrames: 16, budgetS: 420, torchDevice: 'cuda' });
+    expect(p).toMatchObject({ clipFrames: 16, budgetS: 420, torchDevice: 'cuda', kernels: 'auto' });
+  });
+  it('takes --kernels, to measure the stock and the fused kernels in two runs', () => {
+    expect(parseGpuBenchArgs(['--kernels', 'tfjs']).kernels).toBe('tfjs');
+    expect(parseGpuBenchArgs(['--kernels', 'fused']).kernels).toBe('fused');
+    expect(() => parseGpuBenchArgs(['--kernels', 'fast'])).toThrow(/auto, tfjs or fused/);
   });
   it('takes --tiny or FER_GPU_TINY=1, --batches, --no-torch', () => {
     expect(parseGpuBenchArgs(['--tiny']).config).toBe('tiny');
@@ -77,6 +82,7 @@ describe('topKernels', () => {
 describe('renderGpuBenchMarkdown', () => {
   const report: GpuBenchReport = {
     config: 'full',
+    kernels: 'tfjs',
     inputSize: 224,
     node: 'v20.20.2',
     build: 'commit abc1234, built 2026-12-07T15:00:00Z',

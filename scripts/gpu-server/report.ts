@@ -27,6 +27,8 @@ export interface GpuBenchPlan {
   /** scripts/bench/torch_train_step.py, or null to leave PyTorch out. */
   torchScript: string | null;
   torchDevice: string;
+  /** The model's kernel mode (src/model/kernels.ts): run once per mode to compare them. */
+  kernels: 'auto' | 'tfjs' | 'fused';
 }
 
 /** The four sections and their shares of the budget, in run order (PyTorch first: ./bench.ts). */
@@ -92,7 +94,14 @@ export function parseGpuBenchArgs(
       ? null
       : (optionValue(argv, 'torch-script') ?? 'torch_train_step.py'),
     torchDevice: optionValue(argv, 'torch-device') ?? 'cuda',
+    kernels: kernelsOption(optionValue(argv, 'kernels')),
   };
+}
+
+function kernelsOption(v: string | undefined): GpuBenchPlan['kernels'] {
+  if (v === undefined) return 'auto';
+  if (v === 'auto' || v === 'tfjs' || v === 'fused') return v;
+  throw new Error(`--kernels takes auto, tfjs or fused, not '${v}'`);
 }
 
 /**
@@ -158,6 +167,7 @@ export interface SectionLog {
 
 export interface GpuBenchReport {
   config: 'tiny' | 'full';
+  kernels: GpuBenchPlan['kernels'];
   inputSize: number | null;
   node: string;
   /** The package's build-info.txt (commit, build time), when run from the package. */
@@ -243,7 +253,7 @@ const TRAIN_HEADERS = [
 export function renderGpuBenchMarkdown(r: GpuBenchReport): string {
   const a = r.adapter;
   const lines = [
-    `## GPU-server benchmark (${r.config} config${r.inputSize ? `, ${r.inputSize} px` : ''})`,
+    `## GPU-server benchmark (${r.config} config${r.inputSize ? `, ${r.inputSize} px` : ''}, kernels ${r.kernels})`,
     '',
     `Started ${r.startedAt}, Node ${r.node}, ${fixed(r.totalS, 0)} s in all; ${r.machine}` +
       `${r.build ? `; package ${r.build}` : ''}.`,
