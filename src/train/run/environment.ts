@@ -2,6 +2,7 @@
 import { version as tfjsVersion } from '@tensorflow/tfjs';
 import type { BackendInfo } from '../../compute/backend';
 import type { RunEnvironment } from './record';
+import { fusedKernelsActive } from '../../model/kernels';
 
 /** The app's version (package.json), injected by vite.config.ts; 'dev' when absent. */
 declare const __APP_VERSION__: string | undefined;
@@ -18,5 +19,7 @@ export function runEnvironment(
     tfjsVersion: tfjsVersion.tfjs,
     appVersion: typeof __APP_VERSION__ === 'string' ? __APP_VERSION__ : 'dev',
     userAgent,
+    // Read after the backend is chosen ('auto' resolves by backend).
+    kernels: fusedKernelsActive() ? 'fused' : 'tfjs',
   };
 }

@@ -22,6 +22,12 @@ export interface RunEnvironment {
   tfjsVersion: string;
   appVersion: string;
   userAgent: string;
+  /**
+   * The backbone's kernels (src/model/kernels.ts): 'fused' or the stock 'tfjs' ops. They agree
+   * to ~1e-6, not bit for bit, so a run is reproduced exactly only with the same. Absent in
+   * runs recorded before the fused kernels (all 'tfjs').
+   */
+  kernels?: 'tfjs' | 'fused';
 }
 
 export interface EpochRecord {
