@@ -15,6 +15,7 @@ const doc: EvaluateJson = {
   accuracy: 0.75,
   macroF1: 0.5,
   total: 4,
+  evalUnit: 'item',
   perClass: [
     { name: 'happy', support: 4, recall: 0.75, precision: 1, f1: 0.857 },
     { name: 'sad', support: 0, recall: null, precision: 0, f1: 0 },
@@ -34,7 +35,7 @@ describe('evaluateText', () => {
   it('says which split was taken and why, and prints n/a for a class without clips', () => {
     const text = evaluateText(doc);
     expect(text).toContain(
-      'run tiny / teacher on dataset "CK+" (ck), test split (default: the dataset\'s own split), 4 clips',
+      'run tiny / teacher on dataset "CK+" (ck), test split (default: the dataset\'s own split), 4 items',
     );
     expect(text).toContain('accuracy 75.0%, macro-F1 50.0%');
     expect(text).toMatch(/sad\s+0\s+n\/a/);

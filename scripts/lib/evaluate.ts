@@ -38,6 +38,8 @@ export interface EvaluateJson {
   accuracy: number;
   macroF1: number;
   total: number;
+  /** What total and each class's support count: 'item' (videos, clips joined) or 'clip'. */
+  evalUnit: 'item' | 'clip';
   /** recall null: the split has no clip of that class ("n/a"). */
   perClass: CrossClassResult[];
   missingClasses: string[];
@@ -51,6 +53,7 @@ export interface EvaluateJson {
 }
 
 const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
+const unitWord = (u: 'item' | 'clip'): string => (u === 'item' ? 'items' : 'clips');
 
 export function evaluateText(doc: EvaluateJson): string {
   const model = doc.model.run
@@ -58,10 +61,10 @@ export function evaluateText(doc: EvaluateJson): string {
     : `weights ${doc.model.weightsDir ?? '?'}`;
   const lines = [
     `${model} on dataset "${doc.dataset.name}" (${doc.dataset.id}), ${doc.split} split` +
-      ` (${doc.splitByDefault ? 'default: ' : ''}${doc.splitSource === 'items' ? "the dataset's own split" : 'seeded split'}), ${doc.total} clips`,
+      ` (${doc.splitByDefault ? 'default: ' : ''}${doc.splitSource === 'items' ? "the dataset's own split" : 'seeded split'}), ${doc.total} ${unitWord(doc.evalUnit)}`,
     `accuracy ${pct(doc.accuracy)}, macro-F1 ${pct(doc.macroF1)}`,
     table(
-      ['class', 'clips', 'recall'],
+      ['class', unitWord(doc.evalUnit), 'recall'],
       doc.perClass.map((c) => [
         c.name,
         String(c.support),
@@ -161,6 +164,7 @@ export async function runEvaluate(
     accuracy: r.accuracy,
     macroF1: r.macroF1,
     total: r.total,
+    evalUnit: r.evalUnit ?? 'clip',
     perClass: r.perClass,
     missingClasses: r.missingClasses,
     confusion: r.confusion,

@@ -98,6 +98,7 @@ describe('crossEvaluationRecord', () => {
     split,
     classes: ['happy' as const, 'sad' as const, 'angry' as const],
     framesPerClip: 4,
+    evalUnit: 'clip' as const,
   };
   it('scores the clips; a class without clips has recall null and is listed as missing', () => {
     const rec = crossEvaluationRecord(

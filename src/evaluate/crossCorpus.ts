@@ -139,6 +139,7 @@ export interface CrossEvalInput {
   split: ResolvedSplit;
   classes: CanonicalClass[];
   framesPerClip: number;
+  evalUnit: 'item' | 'clip';
 }
 
 /** The record from the scored clips (labels and predictions are model class indices). */
@@ -177,6 +178,7 @@ export function crossEvaluationRecord(
     macroF1: ev.macroF1,
     perClass,
     total: ev.total,
+    evalUnit: input.evalUnit,
     missingClasses: input.classes.filter((_, i) => (ev.perClass[i]?.support ?? 0) === 0),
     framesPerClip: input.framesPerClip,
     backend: run.backend,

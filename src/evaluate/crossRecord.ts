@@ -44,6 +44,11 @@ export interface CrossEvaluationRecord {
   macroF1: number;
   perClass: CrossClassResult[];
   total: number;
+  /**
+   * What `total` and the supports count: items (videos, an item's mined clips joined) or
+   * clips. Absent in records stored before it was recorded (they scored clips).
+   */
+  evalUnit?: 'item' | 'clip';
   /** Model classes the split has no clip of (their recall is n/a). */
   missingClasses: CanonicalClass[];
   framesPerClip: number;

@@ -76,6 +76,7 @@ export async function evaluateDataset(
       split,
       classes,
       framesPerClip: req.framesPerClip,
+      evalUnit: req.evalUnit,
     },
     predictions.map((p) => ({ label: p.label ?? 0, predicted: p.predicted })),
     { backend: tf.getBackend(), seconds: (performance.now() - t0) / 1000, createdAt: Date.now() },

@@ -22,6 +22,7 @@ function record(runId: string, datasetId: string, createdAt: number): CrossEvalu
       split: { split: 'test', byDefault: true, source: 'items', clips: [] },
       classes: ['happy', 'sad'],
       framesPerClip: 4,
+      evalUnit: 'item',
     },
     [
       { label: 0, predicted: 0 },

@@ -98,7 +98,7 @@ export function CrossEvaluations({
           <tr>
             <th scope="col">model</th>
             <th scope="col">dataset: split</th>
-            <th scope="col">clips</th>
+            <th scope="col">scored</th>
             <th scope="col">accuracy</th>
             <th scope="col">macro-F1</th>
           </tr>
@@ -193,7 +193,7 @@ export function CrossEvaluations({
         {running && (
           <span data-testid="results.crossEval.progress">
             <progress max={running.total || 1} value={running.done} /> {running.done} of{' '}
-            {running.total} clips
+            {running.total} scored
           </span>
         )}
         {!chosen && <span>No labelled dataset is stored.</span>}
