@@ -117,7 +117,8 @@ export async function runEvaluate(
       },
       {
         files,
-        source: path.basename(dir),
+        // The whole path: two folders both called 'weights' must not share a record.
+        source: path.resolve(dir),
         classes: opts.classes,
         framesPerClip: opts.frames,
         datasetId: dataset.id,

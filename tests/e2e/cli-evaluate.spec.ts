@@ -147,7 +147,8 @@ test('exported weights evaluate like the run phase they came from', async () => 
   const doc = jsonOf(res) as unknown as EvaluateJson;
   expect(doc.model).toMatchObject({ run: null, weightsDir: path.join(out, 'weights') });
   expect(doc.confusion).toEqual(ev.confusion);
-  expect(doc.recordId).toBe(`weights:weights|-|${datasetId}|validation`);
+  // Keyed by the folder's whole path: another folder also called 'weights' keeps its own.
+  expect(doc.recordId).toBe(`weights:${path.resolve(out, 'weights')}|-|${datasetId}|validation`);
   // The run's own evaluation record is untouched.
   expect(await storedEvaluations(run.id)).toBe(1);
 
