@@ -15,6 +15,7 @@ import { evaluateRunOnDataset, listStoredEvaluations } from '../evaluate/crossEv
 import { evaluateOnDataset, importModel } from '../inference/client';
 import { CANONICAL_CLASSES } from '../ingest/labels';
 import { useAppStore } from '../ui/store';
+import { base64ToBytes } from './base64';
 
 export interface EvaluateWeightsRequest {
   /** model.json and its shards, bytes as base64. */
@@ -53,17 +54,10 @@ declare global {
 
 const backend = () => useAppStore.getState().backend?.name ?? null;
 
-function bytesOf(b64: string): Uint8Array {
-  const bin = atob(b64);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
-}
-
 async function evaluateWeights(req: EvaluateWeightsRequest): Promise<CrossEvaluationRecord> {
   const loaded = await importModel(
     backend(),
-    req.files.map((f) => ({ name: f.name, bytes: bytesOf(f.base64) })),
+    req.files.map((f) => ({ name: f.name, bytes: base64ToBytes(f.base64) })),
     null,
   );
   const n = loaded.config.numClasses;

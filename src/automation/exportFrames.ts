@@ -11,6 +11,7 @@ import { getDataset, listDatasets } from '../storage/datasets';
 import { writeRunChange } from '../runs/writer';
 import { getDb } from '../storage/db';
 import { getPhaseModel, getRun } from '../storage/runs';
+import { base64ToBytes } from './base64';
 import { type ClipRef, listClips } from '../train/data/clips';
 import { idbFrameSource, type FrameSource } from '../train/data/source';
 import type { PhaseModelRecord, RunRecord } from '../train/run/record';
@@ -116,12 +117,11 @@ async function importRunRecord(run: RunRecord): Promise<void> {
 async function importPhaseModel(runId: string, m: PhaseModelTransfer): Promise<void> {
   const run = importing.get(runId);
   if (!run) throw new Error(`Import run ${runId} first.`);
-  const weights = m.weights.map((w) => {
-    const bin = atob(w.base64);
-    const bytes = new Uint8Array(bin.length);
-    for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-    return { name: w.name, shape: w.shape, values: new Float32Array(bytes.buffer) };
-  });
+  const weights = m.weights.map((w) => ({
+    name: w.name,
+    shape: w.shape,
+    values: new Float32Array(base64ToBytes(w.base64).buffer),
+  }));
   await writeRunChange(await getDb(), {
     type: 'progress',
     run,

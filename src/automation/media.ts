@@ -10,6 +10,7 @@ import { playableUrl } from '../ingest/media/playable';
 import { probeMedia } from '../ingest/media/probe';
 import { makeThumbnail } from '../ingest/media/thumbnail';
 import { configureMedia, isMediaDecodeError } from '../ingest/media/types';
+import { base64ToBytes } from './base64';
 
 async function timed<T>(fn: () => Promise<T>): Promise<MediaDebugResult<T>> {
   const t0 = performance.now();
@@ -35,13 +36,6 @@ function meanLuma(image: ImageBitmap): number {
   let sum = 0;
   for (let i = 0; i < d.length; i += 4) sum += (d[i] ?? 0) + (d[i + 1] ?? 0) + (d[i + 2] ?? 0);
   return sum / 3 / (d.length / 4);
-}
-
-function base64ToBytes(b64: string): Uint8Array<ArrayBuffer> {
-  const bin = atob(b64);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
 }
 
 function playInVideo(url: string, timeoutMs: number) {

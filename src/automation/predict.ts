@@ -10,6 +10,7 @@ import type { InferenceResult, LoadedModelInfo } from '../inference/protocol';
 import { readStoredRun } from '../runs/api';
 import { pickPhase } from '../runs/phases';
 import { useAppStore } from '../ui/store';
+import { base64ToBytes } from './base64';
 
 export interface PredictFileResult {
   name: string;
@@ -41,13 +42,6 @@ declare global {
 
 const backend = () => useAppStore.getState().backend?.name ?? null;
 
-function bytesOf(b64: string): Uint8Array {
-  const bin = atob(b64);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
-}
-
 export function installPredictDebugHook(): void {
   window.__ferPredict = {
     loadRun: async (runId, wanted) => {
@@ -65,7 +59,7 @@ export function installPredictDebugHook(): void {
     loadWeights: async (files) =>
       importModel(
         backend(),
-        files.map((f) => ({ name: f.name, bytes: bytesOf(f.base64) })),
+        files.map((f) => ({ name: f.name, bytes: base64ToBytes(f.base64) })),
         null,
       ),
     predictTestFiles: async (framesPerClip) => {
