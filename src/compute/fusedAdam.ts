@@ -43,7 +43,7 @@ import {
   type WasmModuleLike,
 } from './wasmAsm';
 import { fusedKernelsActive } from '../model/kernels';
-import { applyAdamWebgpu } from './webgpuAdam';
+import { adamMoments, applyAdamWebgpu } from './webgpuAdam';
 
 /** The parent's private state, by the names and layout of tfjs 4.22's adam_optimizer.js. */
 interface AdamState {
@@ -258,20 +258,11 @@ export class FusedAdamOptimizer extends tf.AdamOptimizer {
       varNames.forEach((varName, i) => {
         const value = registered[varName];
         if (!value) throw new Error(`applyGradients: no variable named ${varName}`);
-        const first = (state.accumulatedFirstMoment[i] ??= {
-          originalName: `${varName}/m`,
-          variable: tf.tidy(() => tf.zerosLike(value).variable(false)),
-        });
-        const second = (state.accumulatedSecondMoment[i] ??= {
-          originalName: `${varName}/v`,
-          variable: tf.tidy(() => tf.zerosLike(value).variable(false)),
-        });
+        const [m, v] = adamMoments(state, i, varName, value);
         const gradient = Array.isArray(variableGradients)
           ? variableGradients[i]?.tensor
           : variableGradients[varName];
         if (gradient == null) return;
-        const m = first.variable;
-        const v = second.variable;
         // The new value goes to a new buffer, swapped in with assign() as the parent does: the
         // WASM backend caches weights by dataId (XNNPACK packs a convolution's filter once per
         // dataId), so a variable rewritten in place would keep convolving with stale weights.

@@ -86,11 +86,32 @@ export function webgpuAdamUpdate(
 }
 
 /** tf.AdamOptimizer's private state, by the names of tfjs 4.22's adam_optimizer.js. */
-interface AdamStateLike {
+export interface AdamStateLike {
   accBeta1: tf.Variable;
   accBeta2: tf.Variable;
   accumulatedFirstMoment: { originalName: string; variable: tf.Variable }[];
   accumulatedSecondMoment: { originalName: string; variable: tf.Variable }[];
+}
+
+/**
+ * Variable i's first and second moments, created (zeros, named `<var>/m`, `<var>/v`) on its first
+ * update, as tf.AdamOptimizer does; shared by the WASM/CPU and the WebGPU update loops.
+ */
+export function adamMoments(
+  state: AdamStateLike,
+  i: number,
+  varName: string,
+  value: tf.Variable,
+): [tf.Variable, tf.Variable] {
+  const first = (state.accumulatedFirstMoment[i] ??= {
+    originalName: `${varName}/m`,
+    variable: tf.tidy(() => tf.zerosLike(value).variable(false)),
+  });
+  const second = (state.accumulatedSecondMoment[i] ??= {
+    originalName: `${varName}/v`,
+    variable: tf.tidy(() => tf.zerosLike(value).variable(false)),
+  });
+  return [first.variable, second.variable];
 }
 
 /**
@@ -111,15 +132,7 @@ export function applyAdamWebgpu(
     entries.forEach(([varName, gradient], i) => {
       const value = registered[varName];
       if (!value) throw new Error(`applyGradients: no variable named ${varName}`);
-      const first = (state.accumulatedFirstMoment[i] ??= {
-        originalName: `${varName}/m`,
-        variable: tf.tidy(() => tf.zerosLike(value).variable(false)),
-      });
-      const second = (state.accumulatedSecondMoment[i] ??= {
-        originalName: `${varName}/v`,
-        variable: tf.tidy(() => tf.zerosLike(value).variable(false)),
-      });
-      const [m, v] = [first.variable, second.variable];
+      const [m, v] = adamMoments(state, i, varName, value);
       webgpuAdamUpdate(value, m, v, gradient, state.accBeta1, state.accBeta2, hyper);
     });
     state.accBeta1.assign(tf.mul(state.accBeta1, hyper.beta1));
