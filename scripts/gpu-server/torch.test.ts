@@ -16,6 +16,13 @@ const hasCuda =
   spawnSync(PYTHON, ['-c', 'import torch, sys; sys.exit(0 if torch.cuda.is_available() else 1)'])
     .status === 0;
 
+// Say why a case is skipped, in the test output, so a skip is never mistaken for a pass.
+if (!hasTorch)
+  console.warn(
+    `torch.test: PyTorch is not importable by ${PYTHON}; its timed-batches case is skipped`,
+  );
+if (hasCuda) console.warn('torch.test: CUDA is available; the no-CUDA error case is skipped');
+
 describe('torch_train_step.py', () => {
   it.skipIf(hasCuda)(
     'says in one line why there are no CUDA rows, and exits with 3',
