@@ -23,7 +23,14 @@ interface Row {
   confusion: number[][];
   classes: readonly string[];
   missing: readonly string[];
+  /** The backend that scored it, and when (UTC). */
+  backend: string;
+  when: string;
 }
+
+/** A stored time as "YYYY-MM-DD HH:MM UTC". */
+const utc = (ms: number): string =>
+  `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 
 function ownRows(run: RunRecord, phase: PhaseRecord | undefined): Row[] {
   if (!phase) return [];
@@ -40,6 +47,8 @@ function ownRows(run: RunRecord, phase: PhaseRecord | undefined): Row[] {
         confusion: ev.confusion,
         classes: run.classes,
         missing: [],
+        backend: run.environment?.backend ?? 'not recorded',
+        when: 'during training',
       });
   };
   add('own:validation', 'validation', phase.evaluation);
@@ -87,6 +96,8 @@ export function CrossEvaluations({
       confusion: r.confusion,
       classes: r.classes,
       missing: r.missingClasses,
+      backend: r.backend,
+      when: utc(r.createdAt),
     })),
   ];
   const shown = rows.find((r) => r.id === pick) ?? rows[0];
@@ -101,6 +112,8 @@ export function CrossEvaluations({
             <th scope="col">scored</th>
             <th scope="col">accuracy</th>
             <th scope="col">macro-F1</th>
+            <th scope="col">backend</th>
+            <th scope="col">evaluated</th>
           </tr>
         </thead>
         <tbody>
@@ -111,6 +124,8 @@ export function CrossEvaluations({
               <td>{r.total}</td>
               <td data-testid="results.crossEval.accuracy">{pct(r.accuracy)}</td>
               <td>{pct(r.macroF1)}</td>
+              <td data-testid="results.crossEval.backend">{r.backend}</td>
+              <td data-testid="results.crossEval.when">{r.when}</td>
             </tr>
           ))}
         </tbody>
