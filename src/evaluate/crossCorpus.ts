@@ -146,7 +146,7 @@ export interface CrossEvalInput {
 export function crossEvaluationRecord(
   input: CrossEvalInput,
   scored: readonly { label: number; predicted: number }[],
-  run: { backend: string; seconds: number; createdAt: number },
+  run: { backend: string; seconds: number; createdAt: number; datasetState?: string },
 ): CrossEvaluationRecord {
   const k = input.classes.length;
   const ev = evaluate(
@@ -184,6 +184,7 @@ export function crossEvaluationRecord(
     backend: run.backend,
     seconds: run.seconds,
     createdAt: run.createdAt,
+    ...(run.datasetState === undefined ? {} : { datasetState: run.datasetState }),
   };
 }
 

@@ -9,6 +9,7 @@ import { readStoredRun } from '../runs/api';
 import { pickPhase } from '../runs/phases';
 import { getDb } from '../storage/db';
 import { listEvaluations } from '../storage/evaluations';
+import { evaluationStaleness } from './datasetState';
 import {
   CrossEvalError,
   type CrossEvaluationRecord,
@@ -43,4 +44,11 @@ export async function evaluateRunOnDataset(
 /** The stored evaluations of a run (or 'weights:<source>'), newest first. */
 export async function listStoredEvaluations(runKey: string): Promise<CrossEvaluationRecord[]> {
   return listEvaluations(await getDb(), runKey);
+}
+
+/** Which of these records' datasets were deleted or changed since (datasetState.ts). */
+export async function storedEvaluationStaleness(
+  records: readonly CrossEvaluationRecord[],
+): Promise<Record<string, 'deleted' | 'changed'>> {
+  return evaluationStaleness(await getDb(), records);
 }

@@ -55,4 +55,10 @@ export interface CrossEvaluationRecord {
   backend: string;
   seconds: number;
   createdAt: number;
+  /**
+   * The dataset's preprocessing state when it was scored (datasetState.ts datasetStateKey):
+   * differs from the state now once the dataset is preprocessed again, re-mined or grown.
+   * Absent in records stored before it was kept.
+   */
+  datasetState?: string;
 }

@@ -15,6 +15,7 @@ import {
   readingClasses,
   selectClips,
 } from '../evaluate/crossCorpus';
+import { currentDatasetState } from '../evaluate/datasetState';
 import type { FerModel } from '../model/model';
 import { getDataset } from '../storage/datasets';
 import type { FerDatabase } from '../storage/db';
@@ -60,6 +61,7 @@ export async function evaluateDataset(
     mode: 'eval',
     augment: false,
   });
+  const datasetState = await currentDatasetState(db, dataset.id);
   const total = scored.length;
   onProgress(0, total);
   const predictions = await predictClips(model, loader, {
@@ -79,7 +81,12 @@ export async function evaluateDataset(
       evalUnit: req.evalUnit,
     },
     predictions.map((p) => ({ label: p.label ?? 0, predicted: p.predicted })),
-    { backend: tf.getBackend(), seconds: (performance.now() - t0) / 1000, createdAt: Date.now() },
+    {
+      backend: tf.getBackend(),
+      seconds: (performance.now() - t0) / 1000,
+      createdAt: Date.now(),
+      datasetState,
+    },
   );
   await putEvaluation(db, record);
   return record;

@@ -2,7 +2,8 @@
  * The Results tab's "Evaluate on another dataset" (issue 18 part 4): a hand-made run with
  * untrained phase models (tests/e2e/chartRun.ts, no training) is evaluated on a tiny
  * preprocessed demo dataset through the panel; the stored record appears beside the run's own
- * numbers and its confusion matrix shows the record's counts.
+ * numbers and its confusion matrix shows the record's counts; preprocessed again, the dataset's
+ * record is marked as no longer current.
  */
 import { expect, test } from '@playwright/test';
 import { openWithHooks } from './appHooks';
@@ -71,4 +72,15 @@ test('evaluating a run on another dataset from the Results tab stores and shows 
   await expect.poll(cells).toEqual(record.confusion.flat());
   await expect(panel.getByTestId('results.crossEval.m.total')).toHaveText(String(record.total));
   await page.screenshot({ path: 'test-results/results-evaluate.png', fullPage: true });
+  await expect(panel.getByTestId('results.crossEval.stale')).toHaveCount(0);
+
+  // Preprocessed again with other settings: the record stays, marked as no longer current.
+  await page.evaluate(async (id) => {
+    await window.__ferPreprocess?.run(id, { crop: { size: 48 }, minFramesPerVideo: 4 });
+  }, datasetId);
+  await page.reload();
+  await expect(page.getByTestId('results')).toHaveAttribute('data-run-id', run.id);
+  const stale = page.getByTestId('results.crossEval.stale');
+  await expect(stale).toHaveCount(1);
+  await expect(stale).toHaveAttribute('data-stale', 'changed');
 });

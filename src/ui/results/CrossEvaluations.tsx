@@ -5,7 +5,11 @@
  * its progress). Computed numbers only: everything shown comes from stored records.
  */
 import { useEffect, useState } from 'react';
-import { EVAL_SPLITS, type EvalSplit } from '../../evaluate/crossCorpus';
+import {
+  type CrossEvaluationRecord,
+  EVAL_SPLITS,
+  type EvalSplit,
+} from '../../evaluate/crossCorpus';
 import type { PhaseRecord, RunRecord } from '../../train/run/record';
 import { useDatasetsStore } from '../datasets/datasetsStore';
 import { MatrixTable } from './ConfusionView';
@@ -26,7 +30,18 @@ interface Row {
   /** The backend that scored it, and when (UTC). */
   backend: string;
   when: string;
+  /** Set when the dataset was deleted or changed since it was scored. */
+  stale: 'deleted' | 'changed' | null;
 }
+
+// Stable empties: a selector must not return a new object per call.
+const NO_RECORDS: CrossEvaluationRecord[] = [];
+const NO_STALE: Record<string, 'deleted' | 'changed'> = {};
+
+const STALE_NOTE = {
+  deleted: 'dataset deleted since',
+  changed: 'dataset preprocessed again or re-mined since: evaluate again for current numbers',
+} as const;
 
 /** A stored time as "YYYY-MM-DD HH:MM UTC". */
 const utc = (ms: number): string =>
@@ -49,6 +64,7 @@ function ownRows(run: RunRecord, phase: PhaseRecord | undefined): Row[] {
         missing: [],
         backend: run.environment?.backend ?? 'not recorded',
         when: 'during training',
+        stale: null,
       });
   };
   add('own:validation', 'validation', phase.evaluation);
@@ -63,7 +79,8 @@ export function CrossEvaluations({
   run: RunRecord;
   phase: PhaseRecord | undefined;
 }) {
-  const records = useEvaluationsStore((s) => (s.runId === run.id ? s.records : []));
+  const records = useEvaluationsStore((s) => (s.runId === run.id ? s.records : NO_RECORDS));
+  const stale = useEvaluationsStore((s) => (s.runId === run.id ? s.stale : NO_STALE));
   const running = useEvaluationsStore((s) => (s.running?.runId === run.id ? s.running : null));
   const busy = useEvaluationsStore((s) => s.running !== null);
   const error = useEvaluationsStore((s) => (s.error?.runId === run.id ? s.error.message : null));
@@ -98,6 +115,7 @@ export function CrossEvaluations({
       missing: r.missingClasses,
       backend: r.backend,
       when: utc(r.createdAt),
+      stale: stale[r.id] ?? null,
     })),
   ];
   const shown = rows.find((r) => r.id === pick) ?? rows[0];
@@ -125,7 +143,15 @@ export function CrossEvaluations({
               <td data-testid="results.crossEval.accuracy">{pct(r.accuracy)}</td>
               <td>{pct(r.macroF1)}</td>
               <td data-testid="results.crossEval.backend">{r.backend}</td>
-              <td data-testid="results.crossEval.when">{r.when}</td>
+              <td data-testid="results.crossEval.when">
+                {r.when}
+                {r.stale && (
+                  <span data-testid="results.crossEval.stale" data-stale={r.stale}>
+                    {' '}
+                    ({STALE_NOTE[r.stale]})
+                  </span>
+                )}
+              </td>
             </tr>
           ))}
         </tbody>

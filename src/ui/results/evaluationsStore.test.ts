@@ -5,6 +5,8 @@ const stored = new Map<string, CrossEvaluationRecord[]>();
 let finish: (() => void) | null = null;
 vi.mock('../../evaluate/crossEval', () => ({
   listStoredEvaluations: (runId: string) => Promise.resolve(stored.get(runId) ?? []),
+  storedEvaluationStaleness: (records: CrossEvaluationRecord[]) =>
+    Promise.resolve(Object.fromEntries(records.map((r) => [r.id, 'changed']))),
   evaluateRunOnDataset: (
     _backend: unknown,
     req: { runId: string },
@@ -22,7 +24,13 @@ const record = (id: string) => ({ id }) as unknown as CrossEvaluationRecord;
 describe('evaluations store', () => {
   beforeEach(() => {
     stored.clear();
-    useEvaluationsStore.setState({ runId: null, records: [], running: null, error: null });
+    useEvaluationsStore.setState({
+      runId: null,
+      records: [],
+      stale: {},
+      running: null,
+      error: null,
+    });
   });
 
   it("an evaluation ending after another run is shown leaves that run's records alone", async () => {
@@ -38,6 +46,7 @@ describe('evaluations store', () => {
     const s = useEvaluationsStore.getState();
     expect(s.runId).toBe('b');
     expect(s.records.map((r) => r.id)).toEqual(['b1']);
+    expect(s.stale).toEqual({ b1: 'changed' }); // the shown run's staleness, not a's
     expect(s.running).toBeNull();
     // Shown again, run a has its new record.
     await s.load('a');

@@ -6,13 +6,19 @@
  */
 import { create } from 'zustand';
 import type { CrossEvaluationRecord, EvalSplit } from '../../evaluate/crossCorpus';
-import { evaluateRunOnDataset, listStoredEvaluations } from '../../evaluate/crossEval';
+import {
+  evaluateRunOnDataset,
+  listStoredEvaluations,
+  storedEvaluationStaleness,
+} from '../../evaluate/crossEval';
 import { useAppStore } from '../store';
 
 export interface EvaluationsState {
   /** The run whose records `records` are. */
   runId: string | null;
   records: CrossEvaluationRecord[];
+  /** Record id -> its dataset was deleted or changed (preprocessed again, re-mined) since. */
+  stale: Record<string, 'deleted' | 'changed'>;
   /** Examples done / total while an evaluation runs (of run `runId`), else null. */
   running: { runId: string; done: number; total: number } | null;
   /** The last error, with the run it belongs to (shown under that run only). */
@@ -31,13 +37,15 @@ const message = (e: unknown): string => (e instanceof Error ? e.message : String
 export const useEvaluationsStore = create<EvaluationsState>((set, get) => ({
   runId: null,
   records: [],
+  stale: {},
   running: null,
   error: null,
   load: async (runId) => {
-    if (get().runId !== runId) set({ runId, records: [], error: null });
+    if (get().runId !== runId) set({ runId, records: [], stale: {}, error: null });
     try {
       const records = await listStoredEvaluations(runId);
-      if (get().runId === runId) set({ records });
+      const stale = await storedEvaluationStaleness(records);
+      if (get().runId === runId) set({ records, stale });
     } catch (e) {
       if (get().runId === runId) set({ error: { runId, message: message(e) } });
     }
