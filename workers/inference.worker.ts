@@ -61,7 +61,7 @@ async function handle(m: ToInferenceWorker): Promise<FromInferenceWorker> {
       return {
         type: 'spatial',
         id: m.id,
-        result: await clipAttentionChecked(await getDb(), m.runId, m.phase, m.itemId),
+        result: await clipAttentionChecked(await getDb(), m.runId, m.phase, m.itemId, m.clipKey),
       };
   }
 }

@@ -148,6 +148,8 @@ export async function spatialAttention(
   runId: string,
   phase: number,
   itemId: string,
+  clipKey: string,
 ): Promise<ClipAttention> {
-  return (await request({ type: 'spatial', backend, runId, phase, itemId }, 'spatial')).result;
+  return (await request({ type: 'spatial', backend, runId, phase, itemId, clipKey }, 'spatial'))
+    .result;
 }

@@ -7,7 +7,7 @@
  *                 {type:'import', id, backend, files}                 exported weights (bytes transferred)
  *                 {type:'predict-stored', id, clip}                   a stored clip, the loaded model
  *                 {type:'predict-media', id, frames}                  a dropped file's chosen crops
- *                 {type:'spatial', id, backend, runId, phase, itemId} a phase's maps on one clip
+ *                 {type:'spatial', id, backend, runId, phase, itemId, clipKey} a phase's maps on one clip
  *                 {type:'evaluate', id, backend, stored, request}    a model on a dataset split
  *   worker -> UI  {type:'loaded', id, model}                          what is loaded now
  *                 {type:'prediction', id, result}
@@ -117,6 +117,8 @@ export type ToInferenceWorker =
       runId: string;
       phase: number;
       itemId: string;
+      /** Which of the item's mined clips (ClipPrediction.key). */
+      clipKey: string;
     };
 
 export type FromInferenceWorker =

@@ -21,6 +21,8 @@ export async function clipAttention(
   runId: string,
   phaseIndex: number,
   itemId: string,
+  /** The clip's key (ClipPrediction.key): which of a mined item's clips; default its first. */
+  clipKey?: string,
 ): Promise<ClipAttention> {
   const tensorsBefore = tf.memory().numTensors;
   const run = await getRun(db, runId);
@@ -39,7 +41,7 @@ export async function clipAttention(
     const { clips } = await listClips(db, d, run.config.classes);
     // The labelled dataset's example as validation scored it (per item unless evalUnit 'clip').
     const unit = d === run.config.data.datasetId ? (run.config.data.evalUnit ?? 'item') : 'clip';
-    clip = scoredClipOf(clips, itemId, unit);
+    clip = scoredClipOf(clips, itemId, unit, clipKey);
   }
   if (!clip) throw new Error(`The clip ${itemId} is no longer stored or preprocessed.`);
   const model = createModel(stored.modelConfig);
@@ -87,7 +89,8 @@ export async function clipAttentionChecked(
   runId: string,
   phaseIndex: number,
   itemId: string,
+  clipKey?: string,
 ): Promise<ClipAttention> {
-  const r = await clipAttention(db, runId, phaseIndex, itemId);
+  const r = await clipAttention(db, runId, phaseIndex, itemId, clipKey);
   return { ...r, tensorsAfter: tf.memory().numTensors };
 }

@@ -174,9 +174,12 @@ export function scoredClipOf(
   clips: readonly ClipRef[],
   itemId: string,
   evalUnit: 'item' | 'clip',
+  key?: string,
 ): ClipRef | undefined {
   const own = clips.filter((c) => c.itemId === itemId);
-  return evalUnit === 'item' ? clipsPerItem(own)[0] : own[0];
+  const scored = evalUnit === 'item' ? clipsPerItem(own) : own;
+  // An item mined into several clips: the one with this key (a prediction names its clip).
+  return scored.find((c) => c.key === key) ?? scored[0];
 }
 
 export interface ClipSplits {

@@ -164,6 +164,11 @@ describe('items with several mined clips', () => {
     // What the Results tab's spatial view runs for an item: the example validation scored.
     expect(scoredClipOf(clips, 'pool:v', 'item')?.frames).toEqual(items[0]?.frames);
     expect(scoredClipOf(clips, 'pool:v', 'clip')?.key).toBe('v');
+    // A prediction names its clip: a pool item's later clip is that clip, not the first.
+    const third = clips.filter((c) => c.itemId === 'pool:v')[2];
+    expect(third?.key).toBe('v@clip2');
+    expect(scoredClipOf(clips, 'pool:v', 'clip', 'v@clip2')).toBe(third);
+    expect(scoredClipOf(clips, 'pool:v', 'clip', 'gone')?.key).toBe('v');
     expect(scoredClipOf(clips, 'pool:nope', 'item')).toBeUndefined();
   });
 

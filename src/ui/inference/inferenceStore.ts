@@ -53,13 +53,13 @@ export interface InferenceState {
   importFiles: (files: readonly File[], runId: string | null) => Promise<void>;
   predictStored: (clip: ClipPrediction) => Promise<void>;
   predictMedia: (file: File, framesPerClip: number) => Promise<void>;
-  computeSpatial: (runId: string, phase: number, itemId: string) => Promise<void>;
+  computeSpatial: (runId: string, phase: number, itemId: string, clipKey: string) => Promise<void>;
 }
 
 const backend = () => useAppStore.getState().backend?.name ?? null;
 const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
-export const spatialKey = (runId: string, phase: number, itemId: string): string =>
-  `${runId}/${phase}/${itemId}`;
+export const spatialKey = (runId: string, phase: number, clipKey: string): string =>
+  `${runId}/${phase}/${clipKey}`;
 
 export const useInferenceStore = create<InferenceState>((set, get) => {
   onInferenceCrash((m) => set({ loaded: null, shown: null, busy: null, error: m }));
@@ -127,12 +127,12 @@ export const useInferenceStore = create<InferenceState>((set, get) => {
           },
         };
       }),
-    computeSpatial: async (runId, phase, itemId) => {
-      const key = spatialKey(runId, phase, itemId);
+    computeSpatial: async (runId, phase, itemId, clipKey) => {
+      const key = spatialKey(runId, phase, clipKey);
       set({ spatial: { key, busy: true, result: null, error: null } });
       let next: SpatialState;
       try {
-        const result = await spatialAttention(backend(), runId, phase, itemId);
+        const result = await spatialAttention(backend(), runId, phase, itemId, clipKey);
         next = { key, busy: false, result, error: null };
       } catch (e) {
         next = { key, busy: false, result: null, error: message(e) };

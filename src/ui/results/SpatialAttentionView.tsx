@@ -94,7 +94,7 @@ export function SpatialAttentionView({
   prediction: ClipPrediction;
   selected: number;
 }) {
-  const key = spatialKey(run.id, phase.index, prediction.itemId);
+  const key = spatialKey(run.id, phase.index, prediction.key);
   const spatial = useInferenceStore((s) => (s.spatial?.key === key ? s.spatial : null));
   const computeSpatial = useInferenceStore((s) => s.computeSpatial);
   const result = spatial?.result ?? null;
@@ -116,7 +116,8 @@ export function SpatialAttentionView({
     };
   }, [prediction.itemId, frameIndex]);
 
-  const compute = (): Promise<void> => computeSpatial(run.id, phase.index, prediction.itemId);
+  const compute = (): Promise<void> =>
+    computeSpatial(run.id, phase.index, prediction.itemId, prediction.key);
 
   const noSpatial = phase.modelConfig.stagePooling !== 'spatialAttention';
   const allStages = result?.maps.map((m) => m.stage) ?? [];
