@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { clipInput } from '../../src/automation/model/bench';
 import { createAdam } from '../../src/compute/fusedAdam';
 import { batchNormTrainingWebgpu } from '../../src/compute/webgpuBatchNorm';
+import { bnLayout } from '../../src/compute/webgpuBnLayout';
 import { batchNormTraining } from '../../src/model/batchNorm';
 import { mulberry32 } from '../../src/compute/random';
 import {
@@ -17,8 +18,34 @@ import { disposeModel } from '../../src/model/model';
 import { SWIFTSHADER_ICD } from './nodeWebgpu';
 
 // The fused kernels (src/model/kernels.ts) on the webgpu backend, Dawn + SwiftShader in Node,
-// against the CPU backend's stock path: tiny shapes (16 px, width 1/16, 2 frames) so it stays a
-// few seconds.
+// against the CPU backend's stock path: tiny shapes (16 px, width 1/16, 2 frames; batch-norm maps
+// up to [4, 33, 35, 5]) so it stays around 20 s on the 2-core VM.
+
+interface BnCase {
+  name: string;
+  shape: [number, number, number, number];
+  lo: number;
+  hi: number;
+  /** Row chunks of the reductions (webgpuBnLayout.ts): several exercise the merge. */
+  chunks: number;
+}
+
+// Rows and channels not multiples of the 32-channel x 8-row-lane tile; one chunk and several.
+const BN_CASES: BnCase[] = [
+  { name: '30 rows x 70 channels', shape: [2, 3, 5, 70], lo: -1, hi: 3, chunks: 1 },
+  { name: '231 rows x 3 channels', shape: [3, 7, 11, 3], lo: -1, hi: 3, chunks: 4 },
+  { name: '646 rows x 100 channels', shape: [2, 17, 19, 100], lo: -2, hi: 1, chunks: 11 },
+  { name: '4620 rows x 3 channels', shape: [4, 33, 35, 3], lo: -1, hi: 3, chunks: 73 },
+  // Mean 1e3, std 1: E[x^2] - E[x]^2 in float32 would lose the variance (ulp of 1e6 is 0.06).
+  {
+    name: 'mean 1e3, std 1',
+    shape: [4, 33, 35, 5],
+    lo: 1e3 - 3 ** 0.5,
+    hi: 1e3 + 3 ** 0.5,
+    chunks: 73,
+  },
+];
+
 describe.skipIf(!existsSync(SWIFTSHADER_ICD))(
   'fused kernels on webgpu (Dawn + SwiftShader)',
   () => {
@@ -47,17 +74,18 @@ describe.skipIf(!existsSync(SWIFTSHADER_ICD))(
     }, 120_000);
 
     it('training batch norm + ReLU: outputs, moments and gradients equal CPU (1e-4)', async () => {
-      // [2, 3, 5, 70]: 30 rows (not a multiple of the 64 lanes), 70 channels.
-      const shape: [number, number, number, number] = [2, 3, 5, 70];
       const rand = (n: number, seed: number, lo: number, hi: number) => {
         const r = mulberry32(seed);
         return Float32Array.from({ length: n }, () => lo + (hi - lo) * r());
       };
-      const run = async (webgpu: boolean, relu: boolean) => {
-        const x = tf.tensor4d(rand(2 * 3 * 5 * 70, 1, -1, 3), shape);
-        const g = tf.tensor1d(rand(70, 2, 0.5, 1.5));
-        const b = tf.tensor1d(rand(70, 3, -0.5, 0.5));
-        const w = tf.tensor4d(rand(2 * 3 * 5 * 70, 4, -1, 1), shape);
+      // x uniform in [lo, hi]; width 2 sqrt(3) around 1e3 is mean 1e3, std 1.
+      const run = async (webgpu: boolean, relu: boolean, c: BnCase) => {
+        const size = tf.util.sizeFromShape(c.shape);
+        const ch = c.shape[3];
+        const x = tf.tensor4d(rand(size, 1, c.lo, c.hi), c.shape);
+        const g = tf.tensor1d(rand(ch, 2, 0.5, 1.5));
+        const b = tf.tensor1d(rand(ch, 3, -0.5, 0.5));
+        const w = tf.tensor4d(rand(size, 4, -1, 1), c.shape);
         const moments: tf.Tensor1D[] = [];
         const keep = (m: tf.Tensor1D, v: tf.Tensor1D) => moments.push(tf.keep(m), tf.keep(v));
         const f = (xi: tf.Tensor4D, gi: tf.Tensor1D, bi: tf.Tensor1D) => {
@@ -74,16 +102,57 @@ describe.skipIf(!existsSync(SWIFTSHADER_ICD))(
         return out.map((a) => Float32Array.from(a));
       };
       await tf.setBackend('cpu');
-      const ref = [await run(false, true), await run(false, false)];
+      const ref: Float32Array[][][] = [];
+      for (const c of BN_CASES) ref.push([await run(false, true, c), await run(false, false, c)]);
       const { initNodeWebgpu } = await import('./nodeWebgpu');
       await initNodeWebgpu();
-      const got = [await run(true, true), await run(true, false)];
-      got.forEach((outs, k) => {
-        expect(outs).toHaveLength(6); // loss, dx, dgamma, dbeta, mean, variance
-        outs.forEach((o, i) => {
-          expect(relativeError(o, ref[k]?.[i] ?? new Float32Array())).toBeLessThan(1e-4);
+      for (const [j, c] of BN_CASES.entries()) {
+        const rows = c.shape[0] * c.shape[1] * c.shape[2];
+        expect(bnLayout(rows, c.shape[3]).chunks, c.name).toBe(c.chunks);
+        const got = [await run(true, true, c), await run(true, false, c)];
+        got.forEach((outs, k) => {
+          expect(outs).toHaveLength(6); // loss, dx, dgamma, dbeta, mean, variance
+          outs.forEach((o, i) => {
+            const err = relativeError(o, ref[j]?.[k]?.[i] ?? new Float32Array());
+            expect(err, `${c.name}, relu ${k === 0}, output ${i}`).toBeLessThan(1e-4);
+          });
         });
-      });
+      }
+    }, 120_000);
+
+    it('training batch norm: 8 dispatches per call for one chunk, 9 for several', async () => {
+      const { initNodeWebgpu } = await import('./nodeWebgpu');
+      await initNodeWebgpu();
+      const backend = tf.backend() as unknown as {
+        runWebGPUProgram(p: { shaderKey: string }, ...rest: unknown[]): unknown;
+      };
+      const original = backend.runWebGPUProgram.bind(backend);
+      const counts = [];
+      const shapes: [number, number, number, number][] = [
+        [2, 3, 5, 70], // one chunk
+        [4, 33, 35, 3], // 73 chunks
+      ];
+      for (const shape of shapes) {
+        const [x, dy] = [tf.randomNormal<tf.Rank.R4>(shape), tf.randomNormal<tf.Rank.R4>(shape)];
+        const [g, b] = [tf.ones<tf.Rank.R1>([shape[3]]), tf.zeros<tf.Rank.R1>([shape[3]])];
+        const keys: string[] = [];
+        backend.runWebGPUProgram = (p, ...rest) => {
+          keys.push(p.shaderKey);
+          return original(p, ...rest);
+        };
+        const moments: tf.Tensor[] = [];
+        const grads = tf.grads((...xs: tf.Tensor[]) => {
+          const [xi, gi, bi] = xs as [tf.Tensor4D, tf.Tensor1D, tf.Tensor1D];
+          return batchNormTrainingWebgpu(xi, gi, bi, 1e-5, true, (m, v) => {
+            moments.push(tf.keep(m), tf.keep(v));
+          });
+        })([x, g, b], dy);
+        backend.runWebGPUProgram = original;
+        await Promise.all(grads.map((t) => t.data()));
+        tf.dispose([x, dy, g, b, ...grads, ...moments]);
+        counts.push(keys.length);
+      }
+      expect(counts).toEqual([8, 9]);
     }, 120_000);
 
     it("Adam's three-program update equals tf.train.adam on CPU (1e-5 over 3 steps)", async () => {

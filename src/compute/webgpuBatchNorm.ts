@@ -1,57 +1,135 @@
 /**
- * Training-mode batch norm (+ ReLU) on webgpu in four WGSL programs per call instead of ~15
- * forward and ~18 backward stock kernels (batchNorm.ts `batchNormTraining`, tensor path), and
- * two full passes over the activations forward, two backward. Same closed form as there, with
- * n = N H W, xc = x - mean, r = 1/sqrt(var + eps), dy' = dy masked by y > 0 when ReLU is fused:
- *   forward:  moments (one workgroup per channel: Σx, then Σ(x - mean)^2, two-pass in one
- *             dispatch) -> y = relu?(xc (gamma r) + beta);
- *   backward: Σdy', Σdy' xc per channel (one workgroup per channel) ->
- *             dx = gr dy' + kx xc + k0, kx = -gr r dgamma / n, k0 = -gr Σdy' / n,
- *             dgamma = r Σdy' xc, dbeta = Σdy'.
- * The per-channel reductions read a column of the [n, C] map (strided): simple, not tuned for
- * coalescing on a real GPU. Programs are run as ./webgpuProgram.ts describes.
+ * Training-mode batch norm (+ ReLU) on webgpu in a few WGSL programs per call instead of ~15
+ * forward and ~18 backward stock kernels (batchNorm.ts `batchNormTraining`, tensor path). Same
+ * closed form as there, with n = N H W, xc = x - mean, r = 1/sqrt(var + eps), dy' = dy masked by
+ * y > 0 when ReLU is fused:
+ *   forward:  moments partials -> merge (skipped for one chunk) -> y = relu?(xc (gamma r) + beta);
+ *   backward: gradient partials -> dbeta = Σdy', dgamma = r Σdy' xc (one program, run twice) ->
+ *             dx = gr dy' + kx xc + k0, kx = -gr r dgamma / n, k0 = -gr dbeta / n.
+ * Dispatches per call, forward + backward: 8 for one chunk, 9 for several (the two [C] slices
+ * handed to `onMoments` included); before the chunked layout: 8.
+ * Reduction layout (./webgpuBnLayout.ts): x is viewed as [rows, C] (rows = N H W, channels
+ * contiguous). A workgroup covers CHANNEL_TILE adjacent channels x ROW_LANES row lanes over one
+ * chunk of rows, so adjacent invocations read adjacent addresses (coalesced) and tiles x chunks
+ * workgroups run at once (the old layout: one workgroup per channel reading a strided column).
+ * Each writes per-chunk partials [chunks, 2C]:
+ *   moments:  (mean_k, var_k) of chunk k, two-pass inside the chunk (Σ(x - p) with p the chunk's
+ *             first row, then Σ(x - mean_k)^2, the second read of the chunk mostly from cache),
+ *             merged over chunks with Chan et al.'s pairwise formula, shifted by mean_0:
+ *             mean = mean_0 + Σ n_k (mean_k - mean_0) / n,
+ *             var = Σ n_k (var_k + (mean_k - mean)^2) / n.
+ *             No E[x^2] - E[x]^2 cancellation anywhere, and the shifts keep the mean exact to
+ *             about an ulp when |mean| >> std (a large-mean test checks both);
+ *   gradient: (Σ_k dy', r Σ_k dy' xc), summed over chunks (linear: r can go in early).
+ * With one chunk the partials already are the result. Sizes are uniforms: one shader per program
+ * (and ReLU variant) whatever the shape. Programs are run as ./webgpuProgram.ts describes.
  */
 import * as tf from '@tensorflow/tfjs';
+import { bnLayout, CHANNEL_TILE, ROW_LANES, type BnLayout } from './webgpuBnLayout';
 import { f32, flatProgram, i32, runProgram, type Program } from './webgpuProgram';
 
-const LANES = 64;
+const GROUP = CHANNEL_TILE * ROW_LANES;
 
-/** Workgroup-per-channel sum of `term` (WGSL over r, c) into partial[0]; uniform control flow. */
-const reduceSnippet = (term: string) => `{
-    var acc = 0.0;
-    for (var r = lane; r < uniforms.rows; r = r + ${LANES}) {
-      let i = r * uniforms.channels + c;
-      acc = acc + ${term};
-    }
-    partial[lane] = acc;
-    workgroupBarrier();
-    for (var w = ${LANES / 2}; w > 0; w = w / 2) {
-      if (lane < w) { partial[lane] = partial[lane] + partial[lane + w]; }
+/** Layout uniforms of the partials programs, in the order their `uniforms` string declares. */
+const layoutUniforms = (rows: number, c: number, l: BnLayout) => [
+  i32(rows),
+  i32(c),
+  i32(l.tiles),
+  i32(l.chunkRows),
+];
+const LAYOUT_FIELDS = 'rows : i32, channels : i32, tiles : i32, chunkRows : i32,';
+
+/** Invocation -> (channel c, row lane rl, chunk k, rows [r0, r1)); shared by the partials programs. */
+const chunkHeader = `
+      let l = i32(localId.x);
+      let cl = l % ${CHANNEL_TILE};
+      let rl = l / ${CHANNEL_TILE};
+      let wg = i32(workgroupId.x);
+      let c = (wg % uniforms.tiles) * ${CHANNEL_TILE} + cl;
+      let k = wg / uniforms.tiles;
+      let r0 = k * uniforms.chunkRows;
+      let r1 = min(r0 + uniforms.chunkRows, uniforms.rows);
+      let live = c < uniforms.channels;`;
+
+/** Sums `buf` over the row lanes into buf[cl] (all lanes call it: uniform control flow). */
+const laneReduce = (buf: string) => `
       workgroupBarrier();
-    }
-  }`;
+      for (var w = ${ROW_LANES / 2}; w > 0; w = w / 2) {
+        if (rl < w) { ${buf}[l] = ${buf}[l] + ${buf}[l + w * ${CHANNEL_TILE}]; }
+        workgroupBarrier();
+      }`;
 
-/** x [n, C] -> [2C]: mean (biased) then variance, per channel. */
-function momentsProgram(channels: number): Program {
+/** Accumulates `term` (WGSL over i = r C + c) over this lane's rows of the chunk into `acc`. */
+const chunkLoop = (acc: string, body: string) => `
+      if (live) {
+        for (var r = r0 + rl; r < r1; r = r + ${ROW_LANES}) {
+          let i = r * uniforms.channels + c;
+          ${body}
+        }
+      }
+      ${acc}`;
+
+/** x [rows, C] -> [chunks, 2C]: per chunk (mean_k, var_k) of each channel, two-pass. */
+function momentsPartialsProgram(l: BnLayout, channels: number): Program {
   return flatProgram(
-    2 * channels,
-    'fer_bn_moments',
+    l.chunks * 2 * channels,
+    'fer_bn_moments_part',
     ['X'],
-    'rows : i32, channels : i32,',
-    `var<workgroup> partial : array<f32, ${LANES}>;
+    LAYOUT_FIELDS,
+    `var<workgroup> red : array<f32, ${GROUP}>;
     fn main(index : i32) {
-      let c = i32(workgroupId.x);
-      let lane = i32(localId.x);
-      ${reduceSnippet('X[i]')}
-      let mean = partial[0] / f32(uniforms.rows);
+      ${chunkHeader}
+      // Shifted by the chunk's first row: the sum adds small numbers when |mean| >> std.
+      let pivot = select(0.0, X[r0 * uniforms.channels + min(c, uniforms.channels - 1)], live);
+      var s = 0.0;
+      ${chunkLoop('red[l] = s;', 's = s + (X[i] - pivot);')}
+      ${laneReduce('red')}
+      let cnt = f32(r1 - r0);
+      let mean = pivot + red[cl] / cnt;
       workgroupBarrier();
-      ${reduceSnippet('(X[i] - mean) * (X[i] - mean)')}
-      if (lane == 0) {
-        setOutputAtIndex(c, mean);
-        setOutputAtIndex(uniforms.channels + c, partial[0] / f32(uniforms.rows));
+      var q = 0.0;
+      ${chunkLoop('red[l] = q;', 'let d = X[i] - mean; q = q + d * d;')}
+      ${laneReduce('red')}
+      if (live && rl == 0) {
+        setOutputAtIndex(k * 2 * uniforms.channels + c, mean);
+        setOutputAtIndex(k * 2 * uniforms.channels + uniforms.channels + c, red[cl] / cnt);
       }
     }`,
-    { workgroup: LANES, workgroups: channels, size: false },
+    { workgroup: GROUP, workgroups: l.tiles * l.chunks, size: false },
+  );
+}
+
+/** [chunks, 2C] partials -> [2C] mean, biased variance: Chan's merge, mean first (two-pass). */
+function momentsMergeProgram(channels: number): Program {
+  return flatProgram(
+    2 * channels,
+    'fer_bn_moments_merge',
+    ['P'],
+    'rows : i32, channels : i32, chunks : i32, chunkRows : i32,',
+    `fn main(index : i32) {
+      if (index < uniforms.size) {
+        let c = index % uniforms.channels;
+        let stride = 2 * uniforms.channels;
+        let pivot = P[c]; // chunk 0's mean: the sum adds small numbers when |mean| >> std
+        var s = 0.0;
+        for (var k = 1; k < uniforms.chunks; k = k + 1) {
+          let nk = f32(min(uniforms.chunkRows, uniforms.rows - k * uniforms.chunkRows));
+          s = s + nk * (P[k * stride + c] - pivot);
+        }
+        let mean = pivot + s / f32(uniforms.rows);
+        if (index < uniforms.channels) {
+          setOutputAtIndex(index, mean);
+        } else {
+          var m2 = 0.0;
+          for (var k = 0; k < uniforms.chunks; k = k + 1) {
+            let nk = f32(min(uniforms.chunkRows, uniforms.rows - k * uniforms.chunkRows));
+            let d = P[k * stride + c] - mean;
+            m2 = m2 + nk * (P[k * stride + uniforms.channels + c] + d * d);
+          }
+          setOutputAtIndex(index, m2 / f32(uniforms.rows));
+        }
+      }
+    }`,
   );
 }
 
@@ -75,27 +153,50 @@ function applyProgram(size: number, relu: boolean): Program {
 
 const maskedDy = (relu: boolean) => (relu ? 'select(0.0, DY[i], Y[i] > 0.0)' : 'DY[i]');
 
-/** [2C]: Σdy', Σdy' (x - mean) per channel. */
-function gradSumsProgram(channels: number, relu: boolean): Program {
+/** [chunks, 2C]: per chunk Σdy' and r Σdy' (x - mean) of each channel. */
+function gradPartialsProgram(l: BnLayout, channels: number, relu: boolean): Program {
   return flatProgram(
-    2 * channels,
-    `fer_bn_grad_sums_${relu ? 'relu' : 'linear'}`,
+    l.chunks * 2 * channels,
+    `fer_bn_grad_part_${relu ? 'relu' : 'linear'}`,
     relu ? ['DY', 'X', 'MV', 'Y'] : ['DY', 'X', 'MV'], // an unused binding is an error
-    'rows : i32, channels : i32,',
-    `var<workgroup> partial : array<f32, ${LANES}>;
+    `${LAYOUT_FIELDS} eps : f32,`,
+    `var<workgroup> red : array<f32, ${GROUP}>;
+    var<workgroup> redX : array<f32, ${GROUP}>;
     fn main(index : i32) {
-      let c = i32(workgroupId.x);
-      let lane = i32(localId.x);
-      ${reduceSnippet(maskedDy(relu))}
-      let sumDy = partial[0];
-      workgroupBarrier();
-      ${reduceSnippet(`${maskedDy(relu)} * (X[i] - MV[c])`)}
-      if (lane == 0) {
-        setOutputAtIndex(c, sumDy);
-        setOutputAtIndex(uniforms.channels + c, partial[0]);
+      ${chunkHeader}
+      let cc = min(c, uniforms.channels - 1); // in bounds for the lanes past C (not written)
+      let mean = MV[cc];
+      var s = 0.0;
+      var sx = 0.0;
+      ${chunkLoop('red[l] = s; redX[l] = sx;', `let dy = ${maskedDy(relu)}; s = s + dy; sx = sx + dy * (X[i] - mean);`)}
+      ${laneReduce('red')}
+      ${laneReduce('redX')}
+      if (live && rl == 0) {
+        let r = inverseSqrt(MV[uniforms.channels + c] + uniforms.eps);
+        setOutputAtIndex(k * 2 * uniforms.channels + c, red[cl]);
+        setOutputAtIndex(k * 2 * uniforms.channels + uniforms.channels + c, r * redX[cl]);
       }
     }`,
-    { workgroup: LANES, workgroups: channels, size: false },
+    { workgroup: GROUP, workgroups: l.tiles * l.chunks, size: false },
+  );
+}
+
+/** [C]: Σ_k P[k, half C + c], i.e. dbeta (half 0) or dgamma (half 1). */
+function chunkSumProgram(channels: number): Program {
+  return flatProgram(
+    channels,
+    'fer_bn_chunk_sum',
+    ['P'],
+    'chunks : i32, half : i32,',
+    `fn main(index : i32) {
+      if (index < uniforms.size) {
+        var s = 0.0;
+        for (var k = 0; k < uniforms.chunks; k = k + 1) {
+          s = s + P[(2 * k + uniforms.half) * uniforms.size + index];
+        }
+        setOutputAtIndex(index, s);
+      }
+    }`,
   );
 }
 
@@ -104,7 +205,8 @@ function dxProgram(size: number, relu: boolean): Program {
   return flatProgram(
     size,
     `fer_bn_dx_${relu ? 'relu' : 'linear'}`,
-    relu ? ['DY', 'X', 'MV', 'G', 'S', 'Y'] : ['DY', 'X', 'MV', 'G', 'S'],
+    // 7 inputs + the output: the 8 storage buffers every WebGPU adapter allows per stage.
+    relu ? ['DY', 'X', 'MV', 'G', 'DB', 'DG', 'Y'] : ['DY', 'X', 'MV', 'G', 'DB', 'DG'],
     'channels : i32, eps : f32, count : f32,',
     `fn main(index : i32) {
       if (index < uniforms.size) {
@@ -112,26 +214,9 @@ function dxProgram(size: number, relu: boolean): Program {
         let c = index % uniforms.channels;
         let r = inverseSqrt(MV[uniforms.channels + c] + uniforms.eps);
         let gr = G[c] * r;
-        let dgamma = S[uniforms.channels + c] * r;
-        let kx = -(gr * r * dgamma) / uniforms.count;
-        let k0 = -(gr * S[c]) / uniforms.count;
+        let kx = -(gr * r * DG[c]) / uniforms.count;
+        let k0 = -(gr * DB[c]) / uniforms.count;
         setOutputAtIndex(index, ${maskedDy(relu)} * gr + (X[index] - MV[c]) * kx + k0);
-      }
-    }`,
-  );
-}
-
-/** dgamma = r Σdy' xc, [C]. */
-function dgammaProgram(channels: number): Program {
-  return flatProgram(
-    channels,
-    'fer_bn_dgamma',
-    ['S', 'MV'],
-    'channels : i32, eps : f32,',
-    `fn main(index : i32) {
-      if (index < uniforms.size) {
-        let c = index;
-        setOutputAtIndex(c, S[uniforms.channels + c] * inverseSqrt(MV[uniforms.channels + c] + uniforms.eps));
       }
     }`,
   );
@@ -152,8 +237,19 @@ export function batchNormTrainingWebgpu(
   const f = tf.customGrad<tf.Tensor4D>((...args) => {
     const [x4, g, b, save] = args as [tf.Tensor4D, tf.Tensor1D, tf.Tensor1D, tf.GradSaveFunc];
     const [n, h, w, c] = x4.shape;
-    const rows = n * h * w;
-    const mv = runProgram(momentsProgram(c), [x4], [i32(rows), i32(c)]); // [2C]
+    const rows = n * h * w; // x4 viewed as [rows, C]
+    const l = bnLayout(rows, c);
+    const partUniforms = layoutUniforms(rows, c, l);
+    const parts = runProgram(momentsPartialsProgram(l, c), [x4], partUniforms); // [chunks, 2C]
+    const mv =
+      l.chunks === 1
+        ? parts
+        : runProgram(
+            momentsMergeProgram(c),
+            [parts],
+            [i32(rows), i32(c), i32(l.chunks), i32(l.chunkRows)],
+          ); // [2C]
+    if (mv !== parts) parts.dispose();
     const mv1 = mv as tf.Tensor1D;
     onMoments(tf.slice(mv1, [0], [c]), tf.slice(mv1, [c], [c]));
     const y = runProgram(applyProgram(x4.size, relu), [x4, mv, g, b], [i32(c), f32(epsilon)]);
@@ -163,15 +259,21 @@ export function batchNormTrainingWebgpu(
       value: y4,
       gradFunc: (dy, saved) => {
         const [xs, mvs, gs, ys] = saved as [tf.Tensor4D, tf.Tensor1D, tf.Tensor1D, tf.Tensor4D];
-        const sumsIn = relu ? [dy, xs, mvs, ys] : [dy, xs, mvs];
-        const sums = runProgram(gradSumsProgram(c, relu), sumsIn, [i32(rows), i32(c)]);
+        const gradIn = relu ? [dy, xs, mvs, ys] : [dy, xs, mvs];
+        const gparts = runProgram(gradPartialsProgram(l, c, relu), gradIn, [
+          ...partUniforms,
+          f32(epsilon),
+        ]); // [chunks, 2C]
+        const sumHalf = (half: number) =>
+          runProgram(chunkSumProgram(c), [gparts], [i32(l.chunks), i32(half)]) as tf.Tensor1D;
+        const dbeta = sumHalf(0);
+        const dgamma = sumHalf(1);
+        gparts.dispose();
         const dx = runProgram(
           dxProgram(xs.size, relu),
-          relu ? [dy, xs, mvs, gs, sums, ys] : [dy, xs, mvs, gs, sums],
+          relu ? [dy, xs, mvs, gs, dbeta, dgamma, ys] : [dy, xs, mvs, gs, dbeta, dgamma],
           [i32(c), f32(epsilon), f32(rows)],
         ).reshape<tf.Tensor4D>(xs.shape);
-        const dgamma = runProgram(dgammaProgram(c), [sums, mvs], [i32(c), f32(epsilon)]);
-        const dbeta = tf.slice(sums as tf.Tensor1D, [0], [c]);
         return [dx, dgamma, dbeta];
       },
     };
