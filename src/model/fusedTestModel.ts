@@ -88,17 +88,17 @@ export async function modelPass(
       const stages = backboneForward(model.params, model.config.backbone, frames, { training });
       return tf.concat(stages.flat().map((t) => t.reshape([-1])));
     });
-    let logits: tf.Tensor | null = null;
+    const kept: tf.Tensor[] = []; // the logits, kept past variableGrads' tidy
     const { value, grads } = tf.variableGrads(() => {
       const out = forward(model, x, { training });
-      logits = tf.keep(out.logits);
+      kept.push(tf.keep(out.logits));
       return modelLoss(model.config, out, y, {}).total;
     }, model.params.trainable());
     const read = async (t: tf.Tensor) => Float32Array.from(await t.data());
     const result: PassResult = {
       stages: await read(flat),
       loss: await read(value),
-      logits: logits ? await read(logits) : new Float32Array(),
+      logits: kept[0] ? await read(kept[0]) : new Float32Array(),
       grads: new Map(),
       stats: new Map(),
     };
@@ -107,14 +107,14 @@ export async function modelPass(
       if (g) result.grads.set(name, await read(g));
       if (name.includes('/moving')) result.stats.set(name, await read(v));
     }
-    tf.dispose([flat, value, ...Object.values(grads), ...(logits ? [logits] : [])]);
+    tf.dispose([flat, value, ...Object.values(grads), ...kept]);
     return result;
   } finally {
     setKernelMode(previous);
   }
 }
 
-/** max |got - want| / max |want|. */
+/** max |got - want| / max |want| (0 where both are all zeros, as a gradient can be). */
 export function relativeError(got: Float32Array, want: Float32Array): number {
   let d = 0;
   let s = 0;
@@ -122,5 +122,5 @@ export function relativeError(got: Float32Array, want: Float32Array): number {
     d = Math.max(d, Math.abs((got[i] ?? NaN) - w));
     s = Math.max(s, Math.abs(w));
   });
-  return d / s;
+  return s === 0 && d === 0 ? 0 : d / s;
 }

@@ -2,7 +2,7 @@
  * The stock kernels (mode 'tfjs', what 'auto' runs on cpu and wasm) must stay bit-identical to
  * the per-group path the accuracy numbers in docs/ were measured with: two training steps of a
  * tiny model on cpu, hashed bit for bit (losses, every variable after the steps, eval logits),
- * against the hash main gave before the packed backbone (src/model/packedBackbone.ts) existed.
+ * against the hash main gave before the packed backbone (resnet.ts, fused kernels) existed.
  * A change that reorders any float32 rounding on this path changes the hash.
  */
 import * as tf from '@tensorflow/tfjs';
