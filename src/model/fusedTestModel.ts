@@ -5,7 +5,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { mergeConfig, TINY_OVERRIDES } from './config';
 import { setKernelMode, type KernelMode } from './kernels';
-import { createModel, type FerModel } from './model';
+import { modelLoss } from './loss';
+import { createModel, type FerModel, forward } from './model';
 import { mulberry32 } from './params';
 import { backboneForward } from './resnet';
 
@@ -55,7 +56,65 @@ export async function evalStages(
   }
 }
 
-/** max |got - want| / max |want|. */
+/** What one pass of the whole model gives, for comparing kernel modes. */
+export interface PassResult {
+  /** Every stage output of the backbone, flattened in order (a first, separate forward). */
+  stages: Float32Array;
+  loss: Float32Array;
+  logits: Float32Array;
+  /** d loss / d v for every trainable variable, by name. */
+  grads: Map<string, Float32Array>;
+  /** Every batch norm's movingMean and movingVariance after both forwards, by name. */
+  stats: Map<string, Float32Array>;
+}
+
+/**
+ * Under `mode`: the backbone's stage outputs, then the loss of the whole model and its gradients
+ * for every trainable variable; in training mode each of the two forwards moves the batch-norm
+ * statistics. x: (B, n, S, S, 9); y: (B, classes).
+ */
+export async function modelPass(
+  model: FerModel,
+  x: tf.Tensor5D,
+  y: tf.Tensor2D,
+  mode: KernelMode,
+  training: boolean,
+): Promise<PassResult> {
+  const previous = setKernelMode(mode);
+  try {
+    const [b, n, s, , c] = x.shape;
+    const flat = tf.tidy(() => {
+      const frames = x.reshape<tf.Tensor4D>([b * n, s, s, c]); // (B n, S, S, 9)
+      const stages = backboneForward(model.params, model.config.backbone, frames, { training });
+      return tf.concat(stages.flat().map((t) => t.reshape([-1])));
+    });
+    const kept: tf.Tensor[] = []; // the logits, kept past variableGrads' tidy
+    const { value, grads } = tf.variableGrads(() => {
+      const out = forward(model, x, { training });
+      kept.push(tf.keep(out.logits));
+      return modelLoss(model.config, out, y, {}).total;
+    }, model.params.trainable());
+    const read = async (t: tf.Tensor) => Float32Array.from(await t.data());
+    const result: PassResult = {
+      stages: await read(flat),
+      loss: await read(value),
+      logits: kept[0] ? await read(kept[0]) : new Float32Array(),
+      grads: new Map(),
+      stats: new Map(),
+    };
+    for (const [name, v] of model.params.variables) {
+      const g = grads[v.name];
+      if (g) result.grads.set(name, await read(g));
+      if (name.includes('/moving')) result.stats.set(name, await read(v));
+    }
+    tf.dispose([flat, value, ...Object.values(grads), ...kept]);
+    return result;
+  } finally {
+    setKernelMode(previous);
+  }
+}
+
+/** max |got - want| / max |want| (0 where both are all zeros, as a gradient can be). */
 export function relativeError(got: Float32Array, want: Float32Array): number {
   let d = 0;
   let s = 0;
@@ -63,5 +122,5 @@ export function relativeError(got: Float32Array, want: Float32Array): number {
     d = Math.max(d, Math.abs((got[i] ?? NaN) - w));
     s = Math.max(s, Math.abs(w));
   });
-  return d / s;
+  return s === 0 && d === 0 ? 0 : d / s;
 }

@@ -1,8 +1,9 @@
 /**
  * Which kernels the backbone runs: 'tfjs' = the stock ops (conv2d, then batch norm, then ReLU, per
- * group); 'fused' = the fused paths (src/model/fusedConvBn.ts): in inference (eval-mode batch
- * norm) each conv + batch norm (+ ReLU) is one tf.fused.conv2d on weights with the batch norm
- * folded in. 'auto' (the default) = 'fused' on the webgpu backend only, 'tfjs' elsewhere, so the
+ * group); 'fused' = the fused paths on a packed layout (src/model/resnet.ts: all groups in one
+ * tensor, one grouped convolution and one batch norm per layer; in inference each conv + batch
+ * norm (+ ReLU) is one grouped convolution on weights with the batch norm folded in,
+ * src/model/fusedConvBn.ts). 'auto' (the default) = 'fused' on the webgpu backend only, 'tfjs' elsewhere, so the
  * cpu and wasm paths (whose accuracy numbers docs/ quote) stay bit-identical to before. Results
  * of the two agree to ~1e-6 relative (the fold reorders float32 rounding), not bit for bit.
  * docs/backends.md, "Kernel modes", says what each does and why the default.
