@@ -11,6 +11,13 @@ import * as tf from '@tensorflow/tfjs';
 
 export type KernelMode = 'auto' | 'tfjs' | 'fused';
 
+/** Every mode, in the order the settings and `--kernels` list them. */
+export const KERNEL_MODES: readonly KernelMode[] = ['auto', 'tfjs', 'fused'];
+
+export function isKernelMode(v: unknown): v is KernelMode {
+  return typeof v === 'string' && (KERNEL_MODES as readonly string[]).includes(v);
+}
+
 let mode: KernelMode = 'auto';
 
 /** Sets the kernel mode for every model (a process-wide setting); returns the previous one. */

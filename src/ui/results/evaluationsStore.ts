@@ -7,7 +7,7 @@
 import { create } from 'zustand';
 import type { CrossEvaluationRecord, EvalSplit } from '../../evaluate/crossCorpus';
 import { evaluateRunOnDataset, listStoredEvaluations } from '../../evaluate/crossEval';
-import { useAppStore } from '../store';
+import { computeChoice } from '../store';
 
 export interface EvaluationsState {
   /** The run whose records `records` are. */
@@ -46,8 +46,7 @@ export const useEvaluationsStore = create<EvaluationsState>((set, get) => ({
     if (get().running) return;
     set({ running: { runId, done: 0, total: 0 }, error: null });
     try {
-      const backend = useAppStore.getState().backend?.name ?? null;
-      await evaluateRunOnDataset(backend, { runId, phase, datasetId, split }, (done, total) =>
+      await evaluateRunOnDataset(computeChoice(), { runId, phase, datasetId, split }, (done, total) =>
         set({ running: { runId, done, total } }),
       );
     } catch (e) {

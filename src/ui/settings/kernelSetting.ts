@@ -1,0 +1,30 @@
+/**
+ * The Compute settings' "Kernels" choice (src/model/kernels.ts `KernelMode`), kept in
+ * localStorage like the backend setting. `?kernels=` in the page's URL (the CLI's `--kernels`)
+ * wins for that page and is not stored.
+ */
+import { isKernelMode, type KernelMode } from '../../model/kernels';
+
+export const KERNEL_SETTING_KEY = 'fer.kernelMode';
+
+/** The URL parameter the CLI sets (scripts/lib/browser.ts). */
+export const KERNELS_PARAM = 'kernels';
+
+export function loadKernelSetting(search: string = location.search): KernelMode {
+  const fromUrl = new URLSearchParams(search).get(KERNELS_PARAM);
+  if (isKernelMode(fromUrl)) return fromUrl;
+  try {
+    const stored = localStorage.getItem(KERNEL_SETTING_KEY);
+    return isKernelMode(stored) ? stored : 'auto';
+  } catch {
+    return 'auto';
+  }
+}
+
+export function saveKernelSetting(mode: KernelMode): void {
+  try {
+    localStorage.setItem(KERNEL_SETTING_KEY, mode);
+  } catch {
+    // private mode or storage full: the choice lasts for this page only
+  }
+}
