@@ -108,7 +108,10 @@ async function run(argv: readonly string[]): Promise<ExitCode> {
     if (parsed.command === 'experiment' && parsed.experiment.runtime === 'node-webgpu') {
       // Dawn keeps Node's event loop alive: exit once the result is written (as bench:model does).
       exitWhenDone.yes = true;
-      const outcome = await runNodeExperiment(await nodeExperimentOptions(parsed.experiment), note);
+      const outcome = await runNodeExperiment(
+        { ...(await nodeExperimentOptions(parsed.experiment)), kernels: global.kernels ?? 'auto' },
+        note,
+      );
       if (global.json)
         printJson({
           command: parsed.command,
@@ -145,6 +148,7 @@ async function run(argv: readonly string[]): Promise<ExitCode> {
       profile: global.profile,
       gpu: global.gpu,
       backend: global.backend,
+      kernels: global.kernels,
       verbose: global.verbose,
       startupTimeoutSec: global.startupTimeoutSec,
       requiredMethods: REQUIRED[parsed.command],

@@ -4,7 +4,7 @@
  * CLI's `--kernels`). Not part of a run's hashed config: docs/backends.md, "Kernel modes".
  */
 import type { BackendName } from './backendInfo';
-import type { KernelMode } from '../model/kernels';
+import type { KernelMode } from '../model/kernelModes';
 
 export interface ComputeChoice {
   backend: BackendName | null;

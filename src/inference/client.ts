@@ -138,8 +138,9 @@ export async function evaluateOnDataset(
   req: CrossEvalRequest,
   progress?: (done: number, total: number) => void,
 ): Promise<CrossEvaluationRecord> {
-  return (await request({ type: 'evaluate', ...compute, stored, request: req }, 'evaluated', progress))
-    .record;
+  return (
+    await request({ type: 'evaluate', ...compute, stored, request: req }, 'evaluated', progress)
+  ).record;
 }
 
 /** A phase's stored best model on one clip of its run, with every used stage's maps. */

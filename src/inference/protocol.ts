@@ -22,7 +22,7 @@
  * never runs the full-size model.
  */
 import type { BackendName } from '../compute/backend';
-import type { KernelMode } from '../model/kernels';
+import type { KernelMode } from '../model/kernelModes';
 import type { ModelConfig } from '../model/config';
 import type { Region } from '../preprocess/types';
 import type { CrossEvalRequest, CrossEvaluationRecord } from '../evaluate/crossCorpus';

@@ -8,15 +8,9 @@
  * docs/backends.md, "Kernel modes", says what each does and why the default.
  */
 import * as tf from '@tensorflow/tfjs';
+import type { KernelMode } from './kernelModes';
 
-export type KernelMode = 'auto' | 'tfjs' | 'fused';
-
-/** Every mode, in the order the settings and `--kernels` list them. */
-export const KERNEL_MODES: readonly KernelMode[] = ['auto', 'tfjs', 'fused'];
-
-export function isKernelMode(v: unknown): v is KernelMode {
-  return typeof v === 'string' && (KERNEL_MODES as readonly string[]).includes(v);
-}
+export { isKernelMode, KERNEL_MODES, type KernelMode } from './kernelModes';
 
 let mode: KernelMode = 'auto';
 

@@ -1,6 +1,6 @@
 /** Messages between the UI and the training worker (workers/train.worker.ts). */
 import type { BackendName } from '../compute/backend';
-import type { KernelMode } from '../model/kernels';
+import type { KernelMode } from '../model/kernelModes';
 import type { TrainProgress } from './run/engine';
 import type { StepTiming, StepTimingRequest } from './run/measure';
 import type { RunRecord } from './run/record';

@@ -7,7 +7,7 @@ import {
   type BackendProbe,
 } from '../compute/backendInfo';
 import type { ComputeChoice } from '../compute/choice';
-import type { KernelMode } from '../model/kernels';
+import type { KernelMode } from '../model/kernelModes';
 import { loadKernelSetting, saveKernelSetting } from './settings/kernelSetting';
 
 /**

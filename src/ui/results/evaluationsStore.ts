@@ -46,8 +46,10 @@ export const useEvaluationsStore = create<EvaluationsState>((set, get) => ({
     if (get().running) return;
     set({ running: { runId, done: 0, total: 0 }, error: null });
     try {
-      await evaluateRunOnDataset(computeChoice(), { runId, phase, datasetId, split }, (done, total) =>
-        set({ running: { runId, done, total } }),
+      await evaluateRunOnDataset(
+        computeChoice(),
+        { runId, phase, datasetId, split },
+        (done, total) => set({ running: { runId, done, total } }),
       );
     } catch (e) {
       set({ error: { runId, message: message(e) } });

@@ -1,5 +1,5 @@
 import './backendSettings.css';
-import { KERNEL_MODES, type KernelMode } from '../../model/kernels';
+import { KERNEL_MODES, type KernelMode } from '../../model/kernelModes';
 import { type BackendSetting, BACKEND_SETTINGS, useAppStore } from '../store';
 
 const LABELS: Record<BackendSetting, string> = {

@@ -3,14 +3,13 @@
  * localStorage like the backend setting. `?kernels=` in the page's URL (the CLI's `--kernels`)
  * wins for that page and is not stored.
  */
-import { isKernelMode, type KernelMode } from '../../model/kernels';
+import { isKernelMode, KERNELS_PARAM, type KernelMode } from '../../model/kernelModes';
 
 export const KERNEL_SETTING_KEY = 'fer.kernelMode';
 
-/** The URL parameter the CLI sets (scripts/lib/browser.ts). */
-export const KERNELS_PARAM = 'kernels';
-
-export function loadKernelSetting(search: string = location.search): KernelMode {
+export function loadKernelSetting(
+  search: string = typeof location === 'undefined' ? '' : location.search,
+): KernelMode {
   const fromUrl = new URLSearchParams(search).get(KERNELS_PARAM);
   if (isKernelMode(fromUrl)) return fromUrl;
   try {
