@@ -8,14 +8,8 @@ import type { BackendInfo, CliFerMethod } from './lib/api';
 import { CliError, EXIT, parseCli, type ExitCode, type ParsedCommand } from './lib/args';
 import { openApp, pageErrorMessage, type AppSession } from './lib/browser';
 import { AUTOMATION_DIST, buildReason, REPO_ROOT, runBuild } from './lib/build';
-import {
-  groupIngestPaths,
-  runDatasets,
-  runDelete,
-  runGenerateDemo,
-  runIngest,
-  type CommandOutcome,
-} from './lib/commands';
+import { groupIngestPaths, runIngest } from './lib/ingest';
+import { runDatasets, runDelete, runGenerateDemo, type CommandOutcome } from './lib/commands';
 import { readExperiment, runExperiment } from './lib/experiment';
 import { helpText } from './lib/help';
 import { runExport, runRuns } from './lib/runs';
@@ -27,7 +21,8 @@ import {
   runImportRun,
   runNodeExperiment,
 } from './lib/frames/commands';
-import { resolveMediaFiles, runPreprocessCommand, runPreprocessMedia } from './lib/preprocess';
+import { runPreprocessCommand } from './lib/preprocess';
+import { resolveMediaFiles, runPreprocessMedia } from './lib/preprocessMedia';
 
 /** The envelope of every --json document. */
 interface JsonEnvelope {
