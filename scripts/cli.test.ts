@@ -8,8 +8,9 @@ import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promis
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { IngestEntryJson } from './lib/commands';
-import type { MediaJson, PreprocessJson } from './lib/preprocess';
+import type { IngestEntryJson } from './lib/ingest';
+import type { PreprocessJson } from './lib/preprocess';
+import type { MediaJson } from './lib/preprocessMedia';
 import { writeFakeApp, writeNotTheApp } from './lib/fakeApp';
 import { jsonOf, runCli, type CliRun } from './lib/runCli';
 

@@ -8,14 +8,8 @@ import type { BackendInfo, CliFerMethod } from './lib/api';
 import { CliError, EXIT, parseCli, type ExitCode, type ParsedCommand } from './lib/args';
 import { openApp, pageErrorMessage, type AppSession } from './lib/browser';
 import { AUTOMATION_DIST, buildReason, REPO_ROOT, runBuild } from './lib/build';
-import {
-  groupIngestPaths,
-  runDatasets,
-  runDelete,
-  runGenerateDemo,
-  runIngest,
-  type CommandOutcome,
-} from './lib/commands';
+import { groupIngestPaths, runIngest } from './lib/ingest';
+import { runDatasets, runDelete, runGenerateDemo, type CommandOutcome } from './lib/commands';
 import { readExperiment, runExperiment } from './lib/experiment';
 import { helpText } from './lib/help';
 import { runExport, runRuns } from './lib/runs';
@@ -27,7 +21,8 @@ import {
   runImportRun,
   runNodeExperiment,
 } from './lib/frames/commands';
-import { resolveMediaFiles, runPreprocessCommand, runPreprocessMedia } from './lib/preprocess';
+import { runPreprocessCommand } from './lib/preprocess';
+import { resolveMediaFiles, runPreprocessMedia } from './lib/preprocessMedia';
 
 /** The envelope of every --json document. */
 interface JsonEnvelope {
@@ -108,7 +103,10 @@ async function run(argv: readonly string[]): Promise<ExitCode> {
     if (parsed.command === 'experiment' && parsed.experiment.runtime === 'node-webgpu') {
       // Dawn keeps Node's event loop alive: exit once the result is written (as bench:model does).
       exitWhenDone.yes = true;
-      const outcome = await runNodeExperiment(await nodeExperimentOptions(parsed.experiment), note);
+      const outcome = await runNodeExperiment(
+        { ...(await nodeExperimentOptions(parsed.experiment)), kernels: global.kernels ?? 'auto' },
+        note,
+      );
       if (global.json)
         printJson({
           command: parsed.command,
@@ -145,6 +143,7 @@ async function run(argv: readonly string[]): Promise<ExitCode> {
       profile: global.profile,
       gpu: global.gpu,
       backend: global.backend,
+      kernels: global.kernels,
       verbose: global.verbose,
       startupTimeoutSec: global.startupTimeoutSec,
       requiredMethods: REQUIRED[parsed.command],

@@ -8,6 +8,7 @@
  */
 import { type BackendName, initBackend } from '../src/compute/backend';
 import { InferenceEngine } from '../src/inference/engine';
+import { setKernelMode } from '../src/model/kernels';
 import {
   type FromInferenceWorker,
   replyTransferables,
@@ -31,6 +32,8 @@ const engine = new InferenceEngine({ db: getDb, initBackend: startBackend });
 
 async function handle(m: ToInferenceWorker): Promise<FromInferenceWorker> {
   const post = (reply: FromInferenceWorker): void => self.postMessage(reply);
+  // The page's kernel mode (process-wide here): a request that names a backend names it too.
+  if ('kernels' in m) setKernelMode(m.kernels);
   switch (m.type) {
     case 'load-stored':
       return {

@@ -15,6 +15,7 @@ import {
 } from '../src/compute/backend';
 import { setWasmThreadsOverride, trainingWasmThreads } from '../src/compute/wasmThreads';
 import { modelFlops } from '../src/model/flops';
+import { setKernelMode } from '../src/model/kernels';
 import { type FerDatabase, getDb } from '../src/storage/db';
 import { getRun } from '../src/storage/runs';
 import { writeRunChange } from '../src/runs/writer';
@@ -146,6 +147,8 @@ async function start(runId: string, backend: ToTrainWorker & { type: 'start' }):
 
 /** The worker's messages; the automation build's wrapper (src/automation/train/worker.ts) calls it too. */
 export function handleTrainMessage(msg: ToTrainWorker): void {
+  // Before the backend starts: the run's environment reads the mode ('auto' resolved by backend).
+  if (msg.type === 'start' || msg.type === 'measure') setKernelMode(msg.kernels);
   if (msg.type === 'start') void start(msg.runId, msg);
   else if (msg.type === 'measure') void measure(msg.requests, msg.backend);
   else controller?.abort('pause'); // 'pause': stop after the current batch

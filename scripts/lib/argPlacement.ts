@@ -29,6 +29,7 @@ const PLACEMENT: readonly (readonly [string, readonly string[]])[] = [
   ['classes', ['evaluate']],
   ['size', ['export-frames']],
   ['runtime', ['experiment']],
+  ['kernels', ['experiment', 'evaluate', 'predict']],
 ];
 
 /** 'a' | 'a' and 'b' | 'a', 'b' and 'c' */

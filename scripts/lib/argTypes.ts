@@ -2,6 +2,7 @@
  * The headless runner's exit codes, errors and parsed-command types (docs/cli.md); the parser
  * that fills them is ./args.ts, which re-exports all of this.
  */
+import type { KernelMode } from '../../src/model/kernelModes';
 import os from 'node:os';
 import path from 'node:path';
 import type { PreprocessConfigInput } from '../../src/preprocess/config';
@@ -72,6 +73,11 @@ export interface GlobalOptions {
   verbose: boolean;
   gpu: boolean;
   backend: BackendInfo['name'] | null;
+  /**
+   * `--kernels` (experiment, evaluate, predict): the kernel mode the model runs with
+   * (src/model/kernels.ts); null: the app's setting (a fresh profile: 'auto').
+   */
+  kernels: KernelMode | null;
   /** Seconds to wait for the app to start (load, open storage, pick a backend). */
   startupTimeoutSec: number;
 }

@@ -46,6 +46,36 @@ describe('parseCli', () => {
     expect(usage(['datasets', '--seed', '2'])).toMatch(/'generate-demo' and 'experiment' only/);
   });
 
+  it('takes --kernels auto|tfjs|fused on experiment, evaluate and predict (both runtimes)', () => {
+    const exp = parseCli(['experiment', 'e.json', '--out', 'o', '--kernels', 'tfjs'], {}, '/work');
+    expect(exp.command === 'experiment' && exp.global.kernels).toBe('tfjs');
+    const node = parseCli(
+      ['experiment', 'e.json', '--out', 'o', '--runtime', 'node-webgpu', '--frames', 'f'].concat([
+        '--kernels',
+        'fused',
+      ]),
+      {},
+      '/work',
+    );
+    expect(node.command === 'experiment' && node.global.kernels).toBe('fused');
+    const ev = parseCli(['evaluate', 'run', 'ds', '--kernels', 'auto'], {}, '/work');
+    expect(ev.command === 'evaluate' && ev.global.kernels).toBe('auto');
+    const pr = parseCli(['predict', 'run', 'a.mp4', '--kernels', 'tfjs'], {}, '/work');
+    expect(pr.command === 'predict' && pr.global.kernels).toBe('tfjs');
+    // Not given: the app's setting.
+    const none = parseCli(['predict', 'run', 'a.mp4'], {}, '/work');
+    expect(none.command === 'predict' && none.global.kernels).toBeNull();
+  });
+
+  it('refuses a --kernels value it does not know, naming the allowed ones, and on other commands', () => {
+    expect(usage(['experiment', 'e.json', '--out', 'o', '--kernels', 'fast'])).toBe(
+      "Unknown kernel mode (--kernels) 'fast'. Expected one of: auto, tfjs, fused.",
+    );
+    expect(usage(['datasets', '--kernels', 'tfjs'])).toBe(
+      "--kernels is an option of 'experiment', 'evaluate' and 'predict' only.",
+    );
+  });
+
   it('defaults the profile to FER_PROFILE, else ~/.fer-workbench/profile', () => {
     expect(defaultProfileDir({})).toBe(path.join(os.homedir(), '.fer-workbench', 'profile'));
     expect(defaultProfileDir({ FER_PROFILE: '/data/prof' })).toBe('/data/prof');

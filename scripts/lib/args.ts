@@ -4,6 +4,7 @@ import { checkOptionPlacement } from './argPlacement';
 import { parseArgs } from 'node:util';
 import type { PreprocessConfigInput } from '../../src/preprocess/config';
 import { TILED_DETECTION_MODES } from '../../src/preprocess/steps/tiles';
+import { KERNEL_MODES } from '../../src/model/kernelModes';
 import { BACKENDS, LAYOUTS } from './api';
 import { parseExportFrames, parseImportRun, parseRuntime } from './frames/args';
 
@@ -35,6 +36,7 @@ const OPTIONS = {
   verbose: { type: 'boolean', short: 'v' },
   gpu: { type: 'boolean' },
   backend: { type: 'string' },
+  kernels: { type: 'string' },
   'startup-timeout': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   // ingest
@@ -220,10 +222,13 @@ export function parseCli(
     verbose: values.verbose ?? false,
     gpu: values.gpu ?? false,
     backend: values.backend === undefined ? null : oneOf(values.backend, BACKENDS, 'backend'),
+    kernels: null,
     startupTimeoutSec,
   };
 
   checkOptionPlacement(first, values);
+  if (values.kernels !== undefined)
+    global.kernels = oneOf(values.kernels, KERNEL_MODES, 'kernel mode (--kernels)');
 
   switch (first) {
     case 'preprocess': {

@@ -1,4 +1,5 @@
 import { mkdir } from 'node:fs/promises';
+import { KERNELS_PARAM, type KernelMode } from '../../src/model/kernelModes';
 import { chromium, type BrowserContext, type Page } from '@playwright/test';
 import type { BackendInfo, CliFerMethod, CliWindow } from './api';
 import { BACKEND_PARAM } from './api';
@@ -21,6 +22,8 @@ export interface OpenAppOptions {
   profile: string;
   gpu: boolean;
   backend: BackendInfo['name'] | null;
+  /** The kernel mode for this page (`?kernels=`); null: the app's setting. */
+  kernels?: KernelMode | null;
   verbose: boolean;
   startupTimeoutSec: number;
   /** Test-API methods the command will call; missing ones fail early with a clear message. */
@@ -124,6 +127,7 @@ export async function openApp(opts: OpenAppOptions): Promise<AppSession> {
 
     const url = new URL(opts.path ?? '/', APP_ORIGIN);
     if (opts.backend !== null) url.searchParams.set(BACKEND_PARAM, opts.backend);
+    if (opts.kernels) url.searchParams.set(KERNELS_PARAM, opts.kernels);
     await page.goto(url.href);
 
     let backend: BackendInfo | null = null;

@@ -86,6 +86,8 @@ Exits 1 when a run failed.
   --runtime node-webgpu  train in Node on WebGPU (Dawn) instead of the browser, from
                          frames exported with export-frames; for GPU servers (docs/cli.md)
   --frames DIR           that export (or a folder of exports); needs --runtime node-webgpu
+  --kernels MODE         auto (default: fused on WebGPU), tfjs (stock ops) or fused; each run
+                         records the kernels it used (docs/backends.md, "Kernel modes")
 `,
   runs: `npm run cli -- runs
 
@@ -109,6 +111,7 @@ the preprocessing note instead (exit 1). The model is a stored run's phase (defa
 validation) or a folder of exported weights (model.json + shards, e.g. from export).
   --phase N   the run's phase index
   --frames N  frames per clip (default: the run's; 8 for a weights folder)
+  --kernels MODE  auto (default: fused on WebGPU), tfjs (stock ops) or fused
 `,
   evaluate: `npm run cli -- evaluate <run|weights-dir> <dataset> [--phase N] [--split S]
 
@@ -121,6 +124,7 @@ as an evaluation record the Results tab shows beside the run's own numbers.
                  split, else validation; the run's seeded split rule when it has neither)
   --frames N     frames per clip for a weights folder (default 8)
   --classes a,b  a weights folder's class names in output order (default: the canonical seven)
+  --kernels MODE auto (default: fused on WebGPU), tfjs (stock ops) or fused
 Exits 2 for an unknown run, dataset, phase or split, or a class the model does not know.
 `,
   'export-frames': `npm run cli -- export-frames <dataset> --size S --out DIR

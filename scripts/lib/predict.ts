@@ -11,7 +11,7 @@ import { EXIT, usageError, type PredictOptions } from './args';
 import type { AppSession } from './browser';
 import type { CommandOutcome } from './commands';
 import { TEST_INPUT_IDS } from './api';
-import { resolveMediaFiles } from './preprocess';
+import { resolveMediaFiles } from './preprocessMedia';
 import { findRun, listRunRecords } from './runs';
 
 interface PredictWindow {

@@ -2,13 +2,13 @@ import { describe, expect, it } from 'vitest';
 import type { DatasetSummary, PreprocessSummary } from './api';
 import { CliError, EXIT } from './args';
 import {
-  cropDirNames,
   preprocessFailure,
   preprocessJson,
   preprocessText,
   progressLine,
   resolveDataset,
 } from './preprocess';
+import { cropDirNames } from './preprocessMedia';
 
 function dataset(id: string, name: string): DatasetSummary {
   return {

@@ -14,7 +14,7 @@ import {
 import { evaluateRunOnDataset, listStoredEvaluations } from '../evaluate/crossEval';
 import { evaluateOnDataset, importModel } from '../inference/client';
 import { CANONICAL_CLASSES } from '../ingest/labels';
-import { useAppStore } from '../ui/store';
+import { computeChoice } from '../ui/store';
 import { base64ToBytes } from './base64';
 
 export interface EvaluateWeightsRequest {
@@ -52,11 +52,11 @@ declare global {
   }
 }
 
-const backend = () => useAppStore.getState().backend?.name ?? null;
+const compute = computeChoice;
 
 async function evaluateWeights(req: EvaluateWeightsRequest): Promise<CrossEvaluationRecord> {
   const loaded = await importModel(
-    backend(),
+    compute(),
     req.files.map((f) => ({ name: f.name, bytes: base64ToBytes(f.base64) })),
     null,
   );
@@ -72,7 +72,7 @@ async function evaluateWeights(req: EvaluateWeightsRequest): Promise<CrossEvalua
   }
   canonicalClasses(classes);
   const { framesPerClip, batchSize, seed, valFraction } = WEIGHTS_EVAL_DEFAULTS;
-  return evaluateOnDataset(backend(), null, {
+  return evaluateOnDataset(compute(), null, {
     datasetId: req.datasetId,
     split: req.split,
     classes,
@@ -100,7 +100,7 @@ async function outcome(work: () => Promise<CrossEvaluationRecord>): Promise<Eval
 export function installEvaluateDebugHook(): void {
   window.__ferEvaluate = {
     evaluateRun: (runId, phase, datasetId, split) =>
-      outcome(() => evaluateRunOnDataset(backend(), { runId, phase, datasetId, split })),
+      outcome(() => evaluateRunOnDataset(compute(), { runId, phase, datasetId, split })),
     evaluateWeights: (req) => outcome(() => evaluateWeights(req)),
     list: listStoredEvaluations,
   };

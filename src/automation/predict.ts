@@ -9,7 +9,7 @@ import { mediaClip } from '../inference/media';
 import type { InferenceResult, LoadedModelInfo } from '../inference/protocol';
 import { readStoredRun } from '../runs/api';
 import { pickPhase } from '../runs/phases';
-import { useAppStore } from '../ui/store';
+import { computeChoice } from '../ui/store';
 import { base64ToBytes } from './base64';
 
 export interface PredictFileResult {
@@ -40,7 +40,7 @@ declare global {
   }
 }
 
-const backend = () => useAppStore.getState().backend?.name ?? null;
+const compute = computeChoice;
 
 export function installPredictDebugHook(): void {
   window.__ferPredict = {
@@ -49,7 +49,7 @@ export function installPredictDebugHook(): void {
       if (!run) throw new Error(`No run with id ${runId}.`);
       const phase = pickPhase(run, wanted);
       if (!phase) throw new Error(`Run ${runId} has no finished phase with a stored model.`);
-      const model = await loadStoredModel(backend(), runId, phase.index);
+      const model = await loadStoredModel(compute(), runId, phase.index);
       return {
         model,
         phase: { index: phase.index, name: phase.name },
@@ -58,7 +58,7 @@ export function installPredictDebugHook(): void {
     },
     loadWeights: async (files) =>
       importModel(
-        backend(),
+        compute(),
         files.map((f) => ({ name: f.name, bytes: base64ToBytes(f.base64) })),
         null,
       ),

@@ -3,7 +3,7 @@
  * a run's phase on a stored dataset's split, run in the inference worker (src/inference/client.ts,
  * evaluateDataset.ts there; the worker stores the record), and the stored records read back.
  */
-import type { BackendName } from '../compute/backend';
+import type { ComputeChoice } from '../compute/choice';
 import { evaluateOnDataset } from '../inference/client';
 import { readStoredRun } from '../runs/api';
 import { pickPhase } from '../runs/phases';
@@ -27,7 +27,7 @@ export interface RunEvaluation {
 }
 
 export async function evaluateRunOnDataset(
-  backend: BackendName | null,
+  compute: ComputeChoice,
   want: RunEvaluation,
   progress?: (done: number, total: number) => void,
 ): Promise<CrossEvaluationRecord> {
@@ -38,7 +38,7 @@ export async function evaluateRunOnDataset(
   const phase = pickPhase(run, want.phase);
   if (!phase) throw new CrossEvalError(`Run '${run.name}' has no finished phase yet.`);
   const req = runEvalRequest(run, phase, want.datasetId, want.split);
-  return evaluateOnDataset(backend, { runId: run.id, phase: phase.index }, req, progress);
+  return evaluateOnDataset(compute, { runId: run.id, phase: phase.index }, req, progress);
 }
 
 /** The stored evaluations of a run (or 'weights:<source>'), newest first. */

@@ -4,7 +4,7 @@
  * worker starts on the first call; if it crashes, every pending call rejects, the loaded model
  * is gone, and the next call starts a fresh worker.
  */
-import type { BackendName } from '../compute/backend';
+import type { ComputeChoice } from '../compute/choice';
 import type { CrossEvalRequest, CrossEvaluationRecord } from '../evaluate/crossCorpus';
 import {
   type ClipAttention,
@@ -103,20 +103,20 @@ function request<T extends FromInferenceWorker['type']>(
 }
 
 export async function loadStoredModel(
-  backend: BackendName | null,
+  compute: ComputeChoice,
   runId: string,
   phase: number,
 ): Promise<LoadedModelInfo> {
-  return (await request({ type: 'load-stored', backend, runId, phase }, 'loaded')).model;
+  return (await request({ type: 'load-stored', ...compute, runId, phase }, 'loaded')).model;
 }
 
 /** Exported weights (the .zip, or model.json with its shards); the bytes are handed over. */
 export async function importModel(
-  backend: BackendName | null,
+  compute: ComputeChoice,
   files: NamedBytes[],
   runId: string | null,
 ): Promise<LoadedModelInfo> {
-  return (await request({ type: 'import', backend, files, runId }, 'loaded')).model;
+  return (await request({ type: 'import', ...compute, files, runId }, 'loaded')).model;
 }
 
 export async function predictStoredClip(clip: StoredClipInput): Promise<InferenceResult> {
@@ -133,23 +133,24 @@ export async function predictMediaFrames(frames: MediaFrameInput[]): Promise<Inf
  * back. `progress` gets the clips done so far.
  */
 export async function evaluateOnDataset(
-  backend: BackendName | null,
+  compute: ComputeChoice,
   stored: { runId: string; phase: number } | null,
   req: CrossEvalRequest,
   progress?: (done: number, total: number) => void,
 ): Promise<CrossEvaluationRecord> {
-  return (await request({ type: 'evaluate', backend, stored, request: req }, 'evaluated', progress))
-    .record;
+  return (
+    await request({ type: 'evaluate', ...compute, stored, request: req }, 'evaluated', progress)
+  ).record;
 }
 
 /** A phase's stored best model on one clip of its run, with every used stage's maps. */
 export async function spatialAttention(
-  backend: BackendName | null,
+  compute: ComputeChoice,
   runId: string,
   phase: number,
   itemId: string,
   clipKey: string,
 ): Promise<ClipAttention> {
-  return (await request({ type: 'spatial', backend, runId, phase, itemId, clipKey }, 'spatial'))
+  return (await request({ type: 'spatial', ...compute, runId, phase, itemId, clipKey }, 'spatial'))
     .result;
 }

@@ -3,7 +3,8 @@
  * workers/inference.worker.ts. A discriminated union on `type`; every request carries an `id`
  * that its reply repeats:
  *
- *   UI -> worker  {type:'load-stored', id, backend, runId, phase}   a run's phase model
+ *   UI -> worker  {type:'load-stored', id, backend, kernels, runId, phase}   a run's phase model
+ *                 (every request that names a backend also names the kernel mode, `kernels`)
  *                 {type:'import', id, backend, files}                 exported weights (bytes transferred)
  *                 {type:'predict-stored', id, clip}                   a stored clip, the loaded model
  *                 {type:'predict-media', id, frames}                  a dropped file's chosen crops
@@ -21,6 +22,7 @@
  * never runs the full-size model.
  */
 import type { BackendName } from '../compute/backend';
+import type { KernelMode } from '../model/kernelModes';
 import type { ModelConfig } from '../model/config';
 import type { Region } from '../preprocess/types';
 import type { CrossEvalRequest, CrossEvaluationRecord } from '../evaluate/crossCorpus';
@@ -89,6 +91,7 @@ export type ToInferenceWorker =
       type: 'load-stored';
       id: number;
       backend: BackendName | null;
+      kernels: KernelMode;
       runId: string;
       phase: number;
     }
@@ -96,6 +99,7 @@ export type ToInferenceWorker =
       type: 'import';
       id: number;
       backend: BackendName | null;
+      kernels: KernelMode;
       files: NamedBytes[];
       /** The run whose class names and stored clips go with the weights, if any. */
       runId: string | null;
@@ -106,6 +110,7 @@ export type ToInferenceWorker =
       type: 'evaluate';
       id: number;
       backend: BackendName | null;
+      kernels: KernelMode;
       /** A stored phase model (loaded for this request only), or null: the loaded model. */
       stored: { runId: string; phase: number } | null;
       request: CrossEvalRequest;
@@ -114,6 +119,7 @@ export type ToInferenceWorker =
       type: 'spatial';
       id: number;
       backend: BackendName | null;
+      kernels: KernelMode;
       runId: string;
       phase: number;
       itemId: string;

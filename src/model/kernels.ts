@@ -9,8 +9,9 @@
  * docs/backends.md, "Kernel modes", says what each does and why the default.
  */
 import * as tf from '@tensorflow/tfjs';
+import type { KernelMode } from './kernelModes';
 
-export type KernelMode = 'auto' | 'tfjs' | 'fused';
+export { isKernelMode, KERNEL_MODES, type KernelMode } from './kernelModes';
 
 let mode: KernelMode = 'auto';
 

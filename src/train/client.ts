@@ -2,7 +2,7 @@
  * The UI side of training: creates runs, starts or resumes them in the training worker, and
  * reports what the worker says. One run trains at a time per tab.
  */
-import type { BackendName } from '../compute/backend';
+import type { ComputeChoice } from '../compute/choice';
 import { getDb } from '../storage/db';
 import { changeRun } from '../runs/writer';
 import { getRun, listRuns } from '../storage/runs';
@@ -84,7 +84,7 @@ export function setTrainWorkerFactory(factory: TrainWorkerFactory): void {
 /** Starts (or resumes from its checkpoint) a run in a fresh worker. */
 export function startRun(
   runId: string,
-  backend: BackendName | null,
+  compute: ComputeChoice,
   callbacks: TrainCallbacks = {},
   backendReason: string | null = null,
 ): TrainHandle {
@@ -122,7 +122,7 @@ export function startRun(
       crashed(`The training worker crashed (${ev.message || 'no message'}).`);
     };
   });
-  const start: ToTrainWorker = { type: 'start', runId, backend, backendReason };
+  const start: ToTrainWorker = { type: 'start', runId, ...compute, backendReason };
   worker.postMessage(start);
   return {
     runId,
@@ -141,7 +141,7 @@ export function startRun(
  */
 export function measureSteps(
   requests: StepTimingRequest[],
-  backend: BackendName | null,
+  compute: ComputeChoice,
 ): Promise<{ backend: string; timings: StepTiming[] }> {
   const worker = new Worker(new URL('../../workers/train.worker.ts', import.meta.url), {
     type: 'module',
@@ -154,6 +154,6 @@ export function measureSteps(
       else if (m.type === 'error') reject(new TrainError(m.message, m.kind));
     };
     worker.onerror = (ev) => reject(new Error(`The warm-up step failed (${ev.message})`));
-    worker.postMessage({ type: 'measure', requests, backend } satisfies ToTrainWorker);
+    worker.postMessage({ type: 'measure', requests, ...compute } satisfies ToTrainWorker);
   }).finally(() => worker.terminate());
 }

@@ -1,5 +1,6 @@
 /** Messages between the UI and the training worker (workers/train.worker.ts). */
 import type { BackendName } from '../compute/backend';
+import type { KernelMode } from '../model/kernelModes';
 import type { TrainProgress } from './run/engine';
 import type { StepTiming, StepTimingRequest } from './run/measure';
 import type { RunRecord } from './run/record';
@@ -15,9 +16,16 @@ export type ToTrainWorker =
       /** The page's backend (the worker runs the same one), and why the page runs it. */
       backend: BackendName | null;
       backendReason?: string | null;
+      /** The kernel mode the run trains with (src/model/kernels.ts); its environment records it. */
+      kernels: KernelMode;
     }
   /** Times a warm-up step of each network (the Train form's duration estimate), then ends. */
-  | { type: 'measure'; requests: StepTimingRequest[]; backend: BackendName | null }
+  | {
+      type: 'measure';
+      requests: StepTimingRequest[];
+      backend: BackendName | null;
+      kernels: KernelMode;
+    }
   | { type: 'pause' };
 
 export type FromTrainWorker =

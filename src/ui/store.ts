@@ -6,6 +6,9 @@ import {
   type BackendName,
   type BackendProbe,
 } from '../compute/backendInfo';
+import type { ComputeChoice } from '../compute/choice';
+import type { KernelMode } from '../model/kernelModes';
+import { loadKernelSetting, saveKernelSetting } from './settings/kernelSetting';
 
 /**
  * Starts a backend. TensorFlow.js (../compute/backend) loads here, on first use, as its own
@@ -69,6 +72,9 @@ export interface AppState {
   setBackendSetting: (setting: BackendSetting) => Promise<void>;
   /** Times the probe training step on every backend, switches to the fastest and keeps it. */
   measureBackends: () => Promise<void>;
+  /** The kernels the workers run (Compute settings "Kernels"; `?kernels=` wins); persisted. */
+  kernelMode: KernelMode;
+  setKernelMode: (mode: KernelMode) => void;
 }
 
 export const useAppStore = create<AppState>((set, get) => {
@@ -99,6 +105,11 @@ export const useAppStore = create<AppState>((set, get) => {
     backendError: null,
     backendSetting: loadBackendSetting(),
     backendBusy: false,
+    kernelMode: loadKernelSetting(),
+    setKernelMode: (kernelMode) => {
+      saveKernelSetting(kernelMode);
+      set({ kernelMode });
+    },
     initBackend: () => start(get().backendSetting),
     setBackendSetting: async (setting) => {
       const stored = { ...get().backendSetting, setting };
@@ -125,5 +136,11 @@ export const useAppStore = create<AppState>((set, get) => {
     },
   };
 });
+
+/** What a worker that runs a model is handed: the page's backend and kernel mode. */
+export function computeChoice(): ComputeChoice {
+  const s = useAppStore.getState();
+  return { backend: s.backend?.name ?? null, kernels: s.kernelMode };
+}
 
 export { describeBackend };

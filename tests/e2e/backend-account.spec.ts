@@ -51,3 +51,43 @@ test('a training run gives the page’s reason for its backend and why it has th
   expect(reason).not.toMatch(/requested by the setting/);
   expect(run?.environment?.device).toBe('WebAssembly (SIMD, 1 thread)');
 });
+
+test('Kernels picked in the Compute settings reach the training worker and the run records them', async ({
+  page,
+}) => {
+  test.setTimeout(120_000);
+  await openWithHooks(page);
+  await expect(page.getByTestId('header.backend')).toHaveAttribute('data-backend', 'wasm');
+  // On wasm 'auto' and 'tfjs' both record 'tfjs': 'fused' is the choice a dropped setting shows.
+  await page.getByTestId('settings.backend').locator('summary').click();
+  await page.getByTestId('settings.kernels-select').selectOption('fused');
+  expect(await page.evaluate(() => localStorage.getItem('fer.kernelMode'))).toBe('fused');
+
+  // A smaller demo than the test above's (7 classes x 1 train, x 1 val, 8 frames at 64 px).
+  await page.getByTestId('testapi.files').setInputFiles('public/demo/faces/astronaut.png');
+  const datasetId = await page.evaluate(async () => {
+    const demo = window.__ferDemo;
+    const pre = window.__ferPreprocess;
+    if (!demo || !pre) throw new Error('hooks missing');
+    const stored = await demo.store({
+      seed: 3,
+      counts: { trainPerClass: 1, valPerClass: 1, testPerClass: 0, pool: 0, frames: 8 },
+      facesFromTestInput: true,
+    });
+    await pre.run(stored.datasetId, { crop: { size: 64 } });
+    return stored.datasetId;
+  });
+  const runId = await page.evaluate(
+    (id) =>
+      window.__ferTrain?.start(
+        { preset: 'tiny', seed: 1, optim: { epochs: 1 }, noisyStudent: { iterations: 0 } },
+        id,
+        'kernels setting',
+      ),
+    datasetId,
+  );
+  if (!runId) throw new Error('no run id');
+  const run = await page.evaluate((id) => window.__ferTrain?.wait(id), runId);
+  expect(run?.status, run?.message ?? '').toBe('done');
+  expect(run?.environment?.kernels).toBe('fused');
+});

@@ -2,7 +2,8 @@ import { copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import type { MediaJson, PreprocessJson } from '../../scripts/lib/preprocess';
+import type { PreprocessJson } from '../../scripts/lib/preprocess';
+import type { MediaJson } from '../../scripts/lib/preprocessMedia';
 import { jsonOf, runCli, type CliRun } from '../../scripts/lib/runCli';
 import { ffmpeg } from './ffmpeg';
 

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import type { MediaJson } from '../../scripts/lib/preprocess';
+import type { MediaJson } from '../../scripts/lib/preprocessMedia';
 import { jsonOf, runCli, type CliRun } from '../../scripts/lib/runCli';
 import { ffmpeg } from './ffmpeg';
 import { SMALL_FACE_EYE_DISTANCE } from '../../src/preprocess/smallFaces';

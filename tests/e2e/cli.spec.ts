@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import type { DatasetSummary } from '../../scripts/lib/api';
-import type { IngestEntryJson } from '../../scripts/lib/commands';
+import type { IngestEntryJson } from '../../scripts/lib/ingest';
 import { jsonOf, runCli, type CliRun } from '../../scripts/lib/runCli';
 import { expected, fixturePath, type AfewExpected } from './fixtures';
 

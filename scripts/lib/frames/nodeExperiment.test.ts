@@ -181,6 +181,8 @@ describe.skipIf(!icd)('experiment --runtime node-webgpu on Dawn + SwiftShader', 
         config: file,
         out: lostOut,
         frames: [frames],
+        // --kernels tfjs: on webgpu 'auto' would record 'fused', so the record shows it got here.
+        kernels: 'tfjs',
         afterSave: (saved) => {
           if (saved.position.epoch === 1)
             (tf.backend() as unknown as { device: GPUDevice }).device.destroy();
@@ -197,6 +199,7 @@ describe.skipIf(!icd)('experiment --runtime node-webgpu on Dawn + SwiftShader', 
     expect(stored?.checkpoint?.epoch).toBe(1);
     expect(stored?.checkpoint?.weights[0]?.values).toBeInstanceOf(Float32Array);
     expect(stored?.run.environment?.backend).toBe('webgpu');
+    expect(stored?.run.environment?.kernels).toBe('tfjs');
     const epochs = stored?.run.phases[0]?.epochs ?? [];
     expect(epochs).toHaveLength(1);
     expect(Number.isFinite(epochs[0]?.trainLoss)).toBe(true);

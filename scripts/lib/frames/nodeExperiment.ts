@@ -9,6 +9,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
+import type { KernelMode } from '../../../src/model/kernelModes';
 import type { RunRecord } from '../../../src/train/run/record';
 import { CliError, EXIT } from '../argTypes';
 import type { CommandOutcome } from '../commands';
@@ -38,6 +39,8 @@ export interface NodeExperimentOptions {
   out: string;
   /** Exported frames folders: the experiment's dataset, and any pool / pre-training dataset. */
   frames: string[];
+  /** The kernel mode the runs train with (`--kernels`; src/model/kernels.ts); default 'auto'. */
+  kernels?: KernelMode;
   /** Tests only: after each save of a run record (e.g. to lose the device mid-run). */
   afterSave?: (run: RunRecord) => void;
 }
@@ -110,6 +113,8 @@ export async function runNodeExperiment(
   const { newRunRecord } = await import('../../../src/train/run/plan');
   const { runEnvironment } = await import('../../../src/train/run/environment');
   const { explainBackend, describeBackend } = await import('../../../src/compute/backendInfo');
+  const { setKernelMode } = await import('../../../src/model/kernels');
+  setKernelMode(opts.kernels ?? 'auto'); // before runEnvironment, which records it resolved
   const info = runtime.backend;
   const environment = runEnvironment(
     { ...info, reason: explainBackend(info) },

@@ -15,6 +15,7 @@ import {
   config,
   db,
   deps,
+  environment,
   frameBytes,
   FRAMES,
   frames,
@@ -280,5 +281,12 @@ describe('held-out test split and teacher reuse', () => {
     expect(taker.phases[1]?.epochs).toHaveLength(2);
     await newRun({ ...variant, seed: 6 }, 'other-seed');
     expect((await runTraining('other-seed', deps())).phases[0]?.reusedFrom ?? null).toBeNull();
+    // Nor a teacher trained with the other kernel mode (the donor's environment: 'tfjs').
+    await newRun(variant, 'fused-kernels');
+    const fused = await runTraining(
+      'fused-kernels',
+      deps({ environment: { ...environment, kernels: 'fused' } }),
+    );
+    expect(fused.phases[0]?.reusedFrom ?? null).toBeNull();
   }, 120_000);
 });

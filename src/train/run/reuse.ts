@@ -58,6 +58,9 @@ export async function findTeacherDonor(
   const framesAt = preprocessed.reduce((t, r) => Math.max(t, r.processedAt), 0);
   for (const other of await listRuns(db)) {
     if (other.id === run.id || other.environment?.backend !== backend) continue;
+    // Same kernels too: a teacher trained with the other mode would defeat a comparison of the
+    // modes (docs/backends.md "Kernel modes"); records from before the setting ran 'tfjs'.
+    if ((other.environment.kernels ?? 'tfjs') !== (run.environment?.kernels ?? 'tfjs')) continue;
     const p = other.phases[phase.index];
     if (!p || p.kind !== 'teacher' || p.finishedAt === null || !p.evaluation) continue;
     if ((p.startedAt ?? 0) < framesAt) continue;

@@ -17,7 +17,7 @@ import { mediaClip } from '../../inference/media';
 import type { ClipAttention, InferenceResult, LoadedModelInfo } from '../../inference/protocol';
 import { checkWeightFileSizes } from '../../export/weights';
 import type { ClipPrediction } from '../../train/run/record';
-import { useAppStore } from '../store';
+import { computeChoice } from '../store';
 
 export interface Shown {
   result: InferenceResult;
@@ -56,7 +56,7 @@ export interface InferenceState {
   computeSpatial: (runId: string, phase: number, itemId: string, clipKey: string) => Promise<void>;
 }
 
-const backend = () => useAppStore.getState().backend?.name ?? null;
+const compute = computeChoice;
 const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 export const spatialKey = (runId: string, phase: number, clipKey: string): string =>
   `${runId}/${phase}/${clipKey}`;
@@ -85,7 +85,7 @@ export const useInferenceStore = create<InferenceState>((set, get) => {
     pickClip: (clipKey) => set({ clipKey }),
     loadStored: (runId, phase) =>
       act('loading', async () => ({
-        loaded: await loadStoredModel(backend(), runId, phase),
+        loaded: await loadStoredModel(compute(), runId, phase),
         shown: null,
       })),
     importFiles: (files, runId) =>
@@ -95,7 +95,7 @@ export const useInferenceStore = create<InferenceState>((set, get) => {
         const named = await Promise.all(
           files.map(async (f) => ({ name: f.name, bytes: new Uint8Array(await f.arrayBuffer()) })),
         );
-        return { loaded: await importModel(backend(), named, runId), shown: null };
+        return { loaded: await importModel(compute(), named, runId), shown: null };
       }),
     predictStored: (clip) =>
       act('predicting', async () => {
@@ -132,7 +132,7 @@ export const useInferenceStore = create<InferenceState>((set, get) => {
       set({ spatial: { key, busy: true, result: null, error: null } });
       let next: SpatialState;
       try {
-        const result = await spatialAttention(backend(), runId, phase, itemId, clipKey);
+        const result = await spatialAttention(compute(), runId, phase, itemId, clipKey);
         next = { key, busy: false, result, error: null };
       } catch (e) {
         next = { key, busy: false, result: null, error: message(e) };

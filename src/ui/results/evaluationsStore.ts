@@ -11,7 +11,7 @@ import {
   listStoredEvaluations,
   storedEvaluationStaleness,
 } from '../../evaluate/crossEval';
-import { useAppStore } from '../store';
+import { computeChoice } from '../store';
 
 export interface EvaluationsState {
   /** The run whose records `records` are. */
@@ -54,9 +54,10 @@ export const useEvaluationsStore = create<EvaluationsState>((set, get) => ({
     if (get().running) return;
     set({ running: { runId, done: 0, total: 0 }, error: null });
     try {
-      const backend = useAppStore.getState().backend?.name ?? null;
-      await evaluateRunOnDataset(backend, { runId, phase, datasetId, split }, (done, total) =>
-        set({ running: { runId, done, total } }),
+      await evaluateRunOnDataset(
+        computeChoice(),
+        { runId, phase, datasetId, split },
+        (done, total) => set({ running: { runId, done, total } }),
       );
     } catch (e) {
       set({ error: { runId, message: message(e) } });

@@ -83,6 +83,7 @@ export function RunView({ run }: { run: RunRecord }) {
       {run.environment && (
         <p className="muted" data-testid="train.environment">
           {run.environment.device} · tfjs {run.environment.tfjsVersion} ·{' '}
+          {run.environment.kernels ? `${run.environment.kernels} kernels · ` : ''}
           {(run.totalMs / 1000).toFixed(0)} s of training
           {run.resumes.length > 0 && ` · resumed ${run.resumes.length}x`}
         </p>

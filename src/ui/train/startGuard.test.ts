@@ -6,6 +6,7 @@ const storedRuns = vi.fn(() => Promise.resolve([]));
 vi.mock('../../train/client', () => ({ measureSteps, storedRuns }));
 vi.mock('../store', () => ({
   useAppStore: { getState: () => ({ backend: { name: 'wasm' } }) },
+  computeChoice: () => ({ backend: 'wasm', kernels: 'auto' }),
 }));
 
 const { useStartGuard } = await import('./startGuard');

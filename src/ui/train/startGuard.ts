@@ -7,7 +7,7 @@ import { create } from 'zustand';
 import { measureSteps, storedRuns } from '../../train/client';
 import type { TrainConfig } from '../../train/config';
 import type { DatasetSummary } from '../datasets/datasetsStore';
-import { useAppStore } from '../store';
+import { computeChoice, useAppStore } from '../store';
 import {
   type ClipCounts,
   type Estimate,
@@ -76,7 +76,7 @@ export const useStartGuard = create<StartGuardState>((set, get) => ({
       if (missing.length > 0) {
         const m = await measureSteps(
           missing.map((x) => x.request),
-          backend,
+          computeChoice(),
         );
         missing.forEach(({ key }, i) => {
           const t = m.timings[i];

@@ -5,7 +5,7 @@ import { validateTrainConfig, type TrainConfig } from '../../train/config';
 import type { TrainProgress } from '../../train/run/engine';
 import type { RunRecord } from '../../train/run/record';
 import { useRunsStore } from '../runs/runsStore';
-import { useAppStore } from '../store';
+import { computeChoice, useAppStore } from '../store';
 
 /** The Train tab's state; the runs themselves are in the runs store (src/ui/runs/runsStore.ts). */
 export interface TrainState {
@@ -42,7 +42,7 @@ export const useTrainStore = create<TrainState>((set, get) => {
     const page = useAppStore.getState().backend;
     const handle = startRun(
       runId,
-      page?.name ?? null,
+      computeChoice(),
       {
         onBackend: (m) => set({ backend: `${m.device}: ${m.reason}` }),
         onProgress: (progress) => set({ progress }),
