@@ -3,7 +3,8 @@
  * The demo dataset generator's worker (src/ingest/demo): finds each base photo's 478
  * landmarks with MediaPipe's FaceLandmarker, once per photo, then renders every clip with the
  * pure steps of src/ingest/demo/clip.ts and encodes the frames as JPEG. Posts progress and
- * one message per clip. Imports nothing from the UI.
+ * one message per clip. Renders only its shard of the plan when several workers share one
+ * generation (protocol.ts, DemoShard). Imports nothing from the UI.
  */
 import type { FaceDetector, FaceLandmarker } from '@mediapipe/tasks-vision';
 import { prepareFace, renderClip, renderProbe, type PreparedFace } from '../src/ingest/demo/clip';
@@ -214,6 +215,7 @@ self.onmessage = async (event: MessageEvent<DemoWorkerRequest>) => {
     switch (msg.type) {
       case 'generate': {
         const { options } = msg;
+        const shard = msg.shard ?? { index: 0, count: 1 };
         const { size } = options.counts;
         const faces = await prepareAll(options.faces, size);
         const clips = planClips(options.seed, options.counts);
@@ -227,13 +229,16 @@ self.onmessage = async (event: MessageEvent<DemoWorkerRequest>) => {
         const survival = faces.infos.map((f) => emptySurvival(f.name));
         let renderMs = 0;
         let encodeMs = 0;
+        let rendered = 0;
         try {
           for (const [n, clip] of clips.entries()) {
+            if (n % shard.count !== shard.index) continue;
             const done = await renderSurviving(faces, detector, options, clip, canvas, survival);
             renderMs += done.renderMs;
             encodeMs += done.encodeMs;
             post({
               type: 'clip',
+              index: n,
               key: clip.key,
               split: clip.split,
               cls: clip.cls,
@@ -243,7 +248,7 @@ self.onmessage = async (event: MessageEvent<DemoWorkerRequest>) => {
             });
             post({
               type: 'progress',
-              progress: { phase: 'rendering', done: n + 1, total: clips.length },
+              progress: { phase: 'rendering', done: ++rendered, total: clips.length },
             });
           }
         } finally {

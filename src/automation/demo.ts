@@ -52,6 +52,8 @@ export interface DemoStoreResult extends DemoRunSummary {
 export interface DemoRunOptions extends Omit<DemoOptionsInput, 'faces'> {
   /** Take the base photos from the test API's hidden file input (testapi.files). */
   facesFromTestInput?: boolean;
+  /** Workers to split the generation over (default: demoWorkerCount()); the bytes are the same. */
+  workers?: number;
 }
 
 export interface DemoDebugApi {
@@ -103,10 +105,10 @@ export function installDemoDebugHook(): void {
   let lastFrames = new Map<string, Blob[]>();
 
   const run = async (opts: DemoRunOptions = {}) => {
-    const { facesFromTestInput, ...rest } = opts;
+    const { facesFromTestInput, workers, ...rest } = opts;
     const faces = await facesFor({ facesFromTestInput: facesFromTestInput ?? false });
     const t0 = performance.now();
-    const gen = await generateDemo({ ...rest, faces });
+    const gen = await generateDemo({ ...rest, faces }, undefined, workers);
     const seconds = (performance.now() - t0) / 1000;
     lastFrames = new Map(gen.plan.items.map((i) => [i.key, i.sources.map((s) => s.file)]));
     const items: DemoItemSummary[] = [];

@@ -23,7 +23,7 @@ import type {
   DemoWorkerRequest,
   DemoWorkerResponse,
 } from './protocol';
-import type { PhotoSurvival } from './survival';
+import { mergeSurvival, type PhotoSurvival } from './survival';
 
 export { DEFAULT_DEMO_OPTIONS, DEMO_DATASET_NAME, validateDemoOptions };
 export type { DemoFace, DemoOptions, DemoOptionsInput, DemoProgress };
@@ -59,13 +59,13 @@ function startWorker(): Worker {
   });
 }
 
-/** Runs one request in a fresh worker, calling `onMessage` until it resolves. */
-export function runDemoWorker<T>(
+/** Starts `request` in a fresh worker; `done` settles when `onMessage` resolves it. */
+function startRequest<T>(
   request: DemoWorkerRequest,
   onMessage: (msg: DemoWorkerResponse, resolve: (value: T) => void) => void,
-): Promise<T> {
+): { worker: Worker; done: Promise<T> } {
   const worker = startWorker();
-  return new Promise<T>((resolve, reject) => {
+  const done = new Promise<T>((resolve, reject) => {
     worker.onmessage = (event: MessageEvent<DemoWorkerResponse>) => {
       const msg = event.data;
       if (msg.type === 'error') reject(new Error(msg.message));
@@ -75,54 +75,112 @@ export function runDemoWorker<T>(
       reject(new Error(e.message || 'the demo worker failed to start'));
     };
     worker.postMessage(request);
-  }).finally(() => {
+  });
+  return { worker, done };
+}
+
+/** Runs one request in a fresh worker, calling `onMessage` until it resolves. */
+export function runDemoWorker<T>(
+  request: DemoWorkerRequest,
+  onMessage: (msg: DemoWorkerResponse, resolve: (value: T) => void) => void,
+): Promise<T> {
+  const { worker, done } = startRequest(request, onMessage);
+  return done.finally(() => {
     worker.terminate();
   });
 }
 
-/** Generates the dataset (in a worker) and returns it as a plan, with what the worker measured. */
+/**
+ * Workers one generation is split over: one per core, at most 4 (each loads its own face
+ * models, ~2 s and some 50 MB). The clips do not depend on it (protocol.ts, DemoShard).
+ */
+export function demoWorkerCount(): number {
+  const cores = typeof navigator === 'undefined' ? 1 : navigator.hardwareConcurrency || 1;
+  return Math.max(1, Math.min(4, cores));
+}
+
+interface ShardDone {
+  faces: DemoFaceInfo[];
+  survival: PhotoSurvival[];
+  timings: DemoTimings;
+}
+
+/**
+ * Generates the dataset (in `workers` workers, each rendering every workers-th clip) and
+ * returns it as a plan in planClips order, with what the workers measured (render and encode
+ * times summed over the workers, model load and landmark times their longest).
+ */
 export async function generateDemo(
   input: DemoOptionsInput = {},
   onProgress?: (p: DemoProgress) => void,
+  workers: number = demoWorkerCount(),
 ): Promise<DemoGeneration> {
   const t0 = performance.now();
   const options = validateDemoOptions(input);
   const faces = options.faces ?? (await defaultFaces());
-  const items: PlannedItem[] = [];
+  const slots: (PlannedItem | undefined)[] = [];
   const { size } = options.counts;
-  const done = await runDemoWorker<{
-    faces: DemoFaceInfo[];
-    survival: PhotoSurvival[];
-    timings: DemoTimings;
-  }>({ type: 'generate', options: { ...options, faces } }, (msg, resolve) => {
-    switch (msg.type) {
-      case 'progress':
-        onProgress?.(msg.progress);
-        break;
-      case 'clip': {
-        const labelled = msg.split !== 'unlabelled';
-        const item: PlannedItem = {
-          key: msg.key,
-          kind: 'image-sequence',
-          sources: msg.frames.map((f) => ({ path: f.path, file: f.blob })),
-          rawLabel: labelled ? msg.cls : null,
-          subject: `demo-${msg.identity}`,
-          width: size,
-          height: size,
-          mime: 'image/jpeg',
-        };
-        if (msg.split === 'unlabelled') item.hiddenLabel = msg.cls;
-        else item.split = msg.split;
-        items.push(item);
-        break;
-      }
-      case 'done':
-        resolve({ faces: msg.faces, survival: msg.survival, timings: msg.timings });
-        break;
-      case 'probe':
-        break;
-    }
-  });
+  const count = Math.max(1, Math.floor(workers));
+  const rendered = new Array<number>(count).fill(0);
+  const runs = Array.from({ length: count }, (_, index) =>
+    startRequest<ShardDone>(
+      { type: 'generate', options: { ...options, faces }, shard: { index, count } },
+      (msg, resolve) => {
+        switch (msg.type) {
+          case 'progress':
+            if (msg.progress.phase === 'rendering') {
+              rendered[index] = msg.progress.done;
+              const done = rendered.reduce((a, b) => a + b, 0);
+              onProgress?.({ ...msg.progress, done });
+            } else if (index === 0) onProgress?.(msg.progress);
+            break;
+          case 'clip': {
+            const labelled = msg.split !== 'unlabelled';
+            const item: PlannedItem = {
+              key: msg.key,
+              kind: 'image-sequence',
+              sources: msg.frames.map((f) => ({ path: f.path, file: f.blob })),
+              rawLabel: labelled ? msg.cls : null,
+              subject: `demo-${msg.identity}`,
+              width: size,
+              height: size,
+              mime: 'image/jpeg',
+            };
+            if (msg.split === 'unlabelled') item.hiddenLabel = msg.cls;
+            else item.split = msg.split;
+            slots[msg.index] = item;
+            break;
+          }
+          case 'done':
+            resolve({ faces: msg.faces, survival: msg.survival, timings: msg.timings });
+            break;
+          case 'probe':
+            break;
+        }
+      },
+    ),
+  );
+  let shards: ShardDone[];
+  try {
+    shards = await Promise.all(runs.map((r) => r.done));
+  } finally {
+    for (const r of runs) r.worker.terminate();
+  }
+  const first = shards[0];
+  if (!first) throw new Error('no demo worker ran');
+  const items = slots.filter((i): i is PlannedItem => i !== undefined);
+  const longest = (k: keyof DemoTimings) => Math.max(...shards.map((d) => d.timings[k]));
+  const total = (k: keyof DemoTimings) => shards.reduce((n, d) => n + d.timings[k], 0);
+  const done = {
+    faces: first.faces,
+    survival: mergeSurvival(shards.map((d) => d.survival)),
+    timings: {
+      loadMs: longest('loadMs'),
+      landmarksMs: longest('landmarksMs'),
+      renderMs: total('renderMs'),
+      encodeMs: total('encodeMs'),
+    },
+  };
   const classMap = Object.fromEntries(DEMO_CLASSES.map((c) => [c, c])) as Record<
     string,
     CanonicalClass | null

@@ -9,7 +9,9 @@ import type { PhotoSurvival } from './survival';
 
 export interface DemoProgress {
   phase: 'landmarks' | 'rendering';
+  /** Rendering: clips done by this worker (api.ts sums the shards); landmarks: photos done. */
   done: number;
+  /** Rendering: clips in the whole plan; landmarks: photos. */
   total: number;
 }
 
@@ -30,8 +32,18 @@ export interface DemoTimings {
   encodeMs: number;
 }
 
+/**
+ * Which clips a generating worker renders: those whose number in the plan is `index` modulo
+ * `count` (several workers split one generation; every clip is a function of the seed and its
+ * own spec, so the bytes do not depend on the split).
+ */
+export interface DemoShard {
+  index: number;
+  count: number;
+}
+
 export type DemoWorkerRequest =
-  | { type: 'generate'; options: DemoOptions & { faces: DemoFace[] } }
+  | { type: 'generate'; options: DemoOptions & { faces: DemoFace[] }; shard?: DemoShard }
   | {
       type: 'probe';
       faces: DemoFace[];
@@ -46,6 +58,8 @@ export type DemoWorkerResponse =
   | { type: 'progress'; progress: DemoProgress }
   | {
       type: 'clip';
+      /** The clip's number in the plan (planClips order). */
+      index: number;
       key: string;
       split: DemoSplit;
       cls: DemoClass;

@@ -6,6 +6,7 @@ import {
   DEFAULT_SURVIVAL,
   emptySurvival,
   framesNeeded,
+  mergeSurvival,
   survivalWarnings,
 } from './survival';
 
@@ -39,5 +40,25 @@ describe('survival check', () => {
     const w = survivalWarnings([good, bad]);
     expect(w).toHaveLength(1);
     expect(w[0]).toMatch(/^b\.png: 30 of 100 clips/);
+  });
+
+  it("sums the shards' rows per photo, and refuses shards that disagree on the photos", () => {
+    const row = (photo: string, k: number) => ({
+      photo,
+      clips: k,
+      retried: 2 * k,
+      failed: 3 * k,
+      renders: 4 * k,
+      framesChecked: 5 * k,
+      framesWithFace: 6 * k,
+    });
+    expect(
+      mergeSurvival([
+        [row('a.png', 1), row('b.png', 10)],
+        [row('a.png', 2), row('b.png', 20)],
+      ]),
+    ).toEqual([row('a.png', 3), row('b.png', 30)]);
+    expect(mergeSurvival([[row('a.png', 1)]])).toEqual([row('a.png', 1)]);
+    expect(() => mergeSurvival([[row('a.png', 1)], [row('b.png', 1)]])).toThrow(/disagree/);
   });
 });

@@ -63,3 +63,21 @@ export function survivalWarnings(rows: readonly PhotoSurvival[], tolerance = 0.1
         `evenly lit photo of one face.`,
     );
 }
+
+/** Sums the per-photo rows of several workers' shards (same photos, same order). */
+export function mergeSurvival(shards: readonly (readonly PhotoSurvival[])[]): PhotoSurvival[] {
+  const out: PhotoSurvival[] = [];
+  for (const rows of shards) {
+    rows.forEach((r, i) => {
+      const sum = (out[i] ??= emptySurvival(r.photo));
+      if (sum.photo !== r.photo) throw new Error(`shards disagree on photo ${i}: ${r.photo}`);
+      sum.clips += r.clips;
+      sum.retried += r.retried;
+      sum.failed += r.failed;
+      sum.renders += r.renders;
+      sum.framesChecked += r.framesChecked;
+      sum.framesWithFace += r.framesWithFace;
+    });
+  }
+  return out;
+}
