@@ -4,7 +4,10 @@
  * WebGPUProgram contract (its webgpu_program.ts): inputs are bound as flat storage arrays named by
  * `variableNames`, `uniforms` become fields of the `uniforms` struct (after `size` when `size` is
  * set), the result is written with `setOutputAtIndex`, and the entry is `fn main(index : i32)`
- * (index = the global invocation index; `localId`, `workgroupId` are in scope).
+ * (index = the global invocation index; `localId`, `workgroupId` are in scope). A `gridProgram`
+ * (3-D dispatch) has the entry `fn main()` instead, with `localIndex`, `workgroupId` and
+ * `numWorkgroups` in scope: the package calls `main()` without an index whenever the dispatch
+ * layout names a y or z dimension.
  */
 import * as tf from '@tensorflow/tfjs';
 
@@ -13,7 +16,7 @@ export interface Program {
   variableNames: string[];
   outputShape: number[];
   shaderKey: string;
-  dispatchLayout: { x: number[] };
+  dispatchLayout: { x: number[]; y?: number[]; z?: number[] };
   dispatch: [number, number, number];
   workgroupSize: [number, number, number];
   size: boolean;
@@ -56,6 +59,34 @@ export function flatProgram(
     dispatch: [opts.workgroups ?? Math.ceil(n / workgroup), 1, 1],
     workgroupSize: [workgroup, 1, 1],
     size: opts.size ?? true,
+    uniforms,
+    getUserCode: () => userCode,
+  };
+}
+
+/**
+ * A program over a 3-D grid of `dispatch` workgroups of `workgroupSize` invocations whose code
+ * finds its own work from `workgroupId` / `numWorkgroups` / `localIndex` (entry `fn main()`);
+ * the output is flat [n]. The package reshapes no non-flat dispatch: each dimension must be
+ * within the device's maxComputeWorkgroupsPerDimension (the caller folds larger counts).
+ */
+export function gridProgram(
+  n: number,
+  shaderKey: string,
+  variableNames: string[],
+  uniforms: string,
+  userCode: string,
+  dispatch: [number, number, number],
+  workgroupSize: [number, number, number],
+): Program {
+  return {
+    variableNames,
+    outputShape: [n],
+    shaderKey,
+    dispatchLayout: { x: [0], y: [1], z: [2] },
+    dispatch,
+    workgroupSize,
+    size: false,
     uniforms,
     getUserCode: () => userCode,
   };

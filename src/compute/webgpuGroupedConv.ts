@@ -1,0 +1,303 @@
+/**
+ * Grouped 2-D convolution (Sec. 4.1, groups = 3) on webgpu as one WGSL dispatch over all groups,
+ * on activations whose groups lie side by side in channels (NHWC, layouts of
+ * src/model/groupedConv.ts), instead of one tf.conv2d per group on per-group tensors (3 kernel
+ * slices + 3 conv dispatches forward, 6 backward). Forward: 1 dispatch (bias + ReLU optionally
+ * fused into its store); backward: dx 1 dispatch, dW 1 dispatch (+ 1 reduction when the pixel sum
+ * is split over workgroups). No split, concat or transpose of activations. The implicit-GEMM
+ * programs are ./webgpuGroupedConvShaders.ts; they run as ./webgpuProgram.ts describes.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { flatProgram, gridProgram, i32, runProgram, type Program } from './webgpuProgram';
+import {
+  CONV_UNIFORMS,
+  KT,
+  THREADS,
+  TILE,
+  WORKGROUP_BYTES,
+  dwSource,
+  dxSource,
+  forwardSource,
+  reduceSource,
+} from './webgpuGroupedConvShaders';
+
+export interface GroupedConvWebgpuOptions {
+  groups: number;
+  strides: number;
+  /** Symmetric zero padding in pixels on every side (PyTorch's `padding`). */
+  pad: number;
+  /** [cout], added after the convolution (the inference fold of batch norm). */
+  bias?: tf.Tensor1D;
+  /** ReLU after the bias. */
+  relu?: boolean;
+}
+
+/** The adapter limits these programs rely on (a subset of GPUSupportedLimits). */
+export interface GroupedConvLimits {
+  maxComputeWorkgroupStorageSize: number;
+  maxComputeInvocationsPerWorkgroup: number;
+  maxComputeWorkgroupSizeX: number;
+  maxComputeWorkgroupsPerDimension: number;
+  maxStorageBuffersPerShaderStage: number;
+}
+
+/** What the programs need: two 16 x 65 f32 tiles, 256 invocations, X + W + bias + output. */
+export const GROUPED_CONV_LIMITS: Readonly<GroupedConvLimits> = Object.freeze({
+  maxComputeWorkgroupStorageSize: WORKGROUP_BYTES,
+  maxComputeInvocationsPerWorkgroup: THREADS,
+  maxComputeWorkgroupSizeX: THREADS,
+  maxComputeWorkgroupsPerDimension: 1,
+  maxStorageBuffersPerShaderStage: 4,
+});
+
+/** Throws an Error naming each limit the adapter falls short of. */
+export function checkGroupedConvLimits(limits: Readonly<GroupedConvLimits>): void {
+  const short = (Object.keys(GROUPED_CONV_LIMITS) as (keyof GroupedConvLimits)[])
+    .filter((key) => !(limits[key] >= GROUPED_CONV_LIMITS[key]))
+    .map((key) => `${key} is ${String(limits[key])}, needs ${GROUPED_CONV_LIMITS[key]}`);
+  if (short.length > 0)
+    throw new Error(`groupedConv2dWebgpu: the WebGPU adapter lacks ${short.join('; ')}`);
+}
+
+/**
+ * Workgroups `tiles` folded into an [x, y] grid within `maxPerDim` per dimension (the full-size
+ * dx of the first convolution has ~100k row tiles; the limit is usually 65535).
+ */
+export function foldGrid(tiles: number, maxPerDim: number): [number, number] {
+  const x = Math.max(1, Math.min(tiles, maxPerDim));
+  const y = Math.ceil(tiles / x);
+  if (y > maxPerDim)
+    throw new Error(
+      `groupedConv2dWebgpu: ${tiles} tiles exceed maxComputeWorkgroupsPerDimension (${maxPerDim}) squared`,
+    );
+  return [x, y];
+}
+
+/** Workgroups that keep an H100 busy (132 SMs x ~8 resident workgroups of 256); untuned. */
+const TARGET_WORKGROUPS = 1024;
+/** Fewest pixels one split of the dW sum covers (16 staged slices). */
+const MIN_SPLIT_PIXELS = 256;
+/** Most bytes of dW partial sums. */
+const MAX_PARTIAL_BYTES = 32 * 2 ** 20;
+
+/**
+ * Split-K plan for dW: `splits` workgroups per tile, each summing `iters` slices of 16 pixels.
+ * The dW GEMM has few output tiles (kh kw cinG x coutG) and a long K (N H' W', 50k at full
+ * size), so without splitting a handful of workgroups would each walk the whole batch.
+ */
+export function planSplits(
+  workgroupsPerSplit: number,
+  pixels: number,
+  partialBytesPerSplit: number,
+): { splits: number; iters: number } {
+  const want = Math.ceil(TARGET_WORKGROUPS / Math.max(1, workgroupsPerSplit));
+  const byDepth = Math.ceil(pixels / MIN_SPLIT_PIXELS);
+  const byMemory = Math.max(1, Math.floor(MAX_PARTIAL_BYTES / partialBytesPerSplit));
+  const first = Math.max(1, Math.min(want, byDepth, byMemory));
+  const iters = Math.ceil(pixels / (first * KT));
+  return { splits: Math.ceil(pixels / (iters * KT)), iters }; // no empty split
+}
+
+interface Geometry {
+  n: number;
+  h: number;
+  w: number;
+  cin: number;
+  kh: number;
+  kw: number;
+  cinG: number;
+  cout: number;
+  coutG: number;
+  groups: number;
+  ho: number;
+  wo: number;
+  strides: number;
+  pad: number;
+}
+
+function geometry(x: tf.Tensor4D, kernel: tf.Tensor4D, o: GroupedConvWebgpuOptions): Geometry {
+  const [n, h, w, cin] = x.shape;
+  const [kh, kw, cinG, cout] = kernel.shape;
+  const { groups, strides, pad } = o;
+  const ho = Math.floor((h + 2 * pad - kh) / strides) + 1;
+  const wo = Math.floor((w + 2 * pad - kw) / strides) + 1;
+  if (cin !== cinG * groups || cout % groups !== 0 || ho < 1 || wo < 1)
+    throw new Error(
+      `groupedConv2dWebgpu: input ${x.shape.join('x')}, kernel ${kernel.shape.join('x')}, ` +
+        `groups ${groups}, stride ${strides}, pad ${pad}: need channels = groups x kernel ` +
+        `in-depth, out-depth divisible by groups and a non-empty output`,
+    );
+  if (o.bias && o.bias.size !== cout)
+    throw new Error(`groupedConv2dWebgpu: bias has ${o.bias.size} values, need ${cout}`);
+  return { n, h, w, cin, kh, kw, cinG, cout, coutG: cout / groups, groups, ho, wo, strides, pad };
+}
+
+interface DeviceLike {
+  limits: GroupedConvLimits;
+}
+const checked = new WeakSet<DeviceLike>();
+
+/** The backend's device limits, checked once per device. */
+function deviceLimits(): GroupedConvLimits {
+  const device = (tf.backend() as unknown as { device?: DeviceLike }).device;
+  if (!device)
+    throw new Error(`groupedConv2dWebgpu needs the webgpu backend, not ${tf.getBackend()}`);
+  if (!checked.has(device)) {
+    checkGroupedConvLimits(device.limits);
+    checked.add(device);
+  }
+  return device.limits;
+}
+
+/** One GEMM program of the three; `rows` x `cols` per group over `z` grid layers. */
+function gemmProgram(
+  key: string,
+  inputs: string[],
+  source: string,
+  outSize: number,
+  rows: number,
+  cols: number,
+  z: number,
+): { program: Program; tilesN: number } {
+  const maxDim = deviceLimits().maxComputeWorkgroupsPerDimension;
+  const tilesN = Math.ceil(cols / TILE);
+  const [gx, gy] = foldGrid(Math.ceil(rows / TILE) * tilesN, maxDim);
+  if (z > maxDim)
+    throw new Error(
+      `groupedConv2dWebgpu: ${z} grid layers exceed maxComputeWorkgroupsPerDimension`,
+    );
+  const program = gridProgram(
+    outSize,
+    key,
+    inputs,
+    CONV_UNIFORMS,
+    source,
+    [gx, gy, z],
+    [THREADS, 1, 1],
+  );
+  return { program, tilesN };
+}
+
+/** The CONV_UNIFORMS values. */
+function uniforms(
+  g: Geometry,
+  rows: number,
+  depth: number,
+  tilesN: number,
+  iters: number,
+  splits = 1,
+) {
+  return [g.h, g.w, g.cin, g.ho, g.wo, g.cout, g.cinG, g.coutG, g.kw, g.strides, g.pad]
+    .concat([rows, depth, tilesN, iters, splits])
+    .map((v) => i32(v));
+}
+
+function forward(
+  x: tf.Tensor4D,
+  kernel: tf.Tensor4D,
+  g: Geometry,
+  bias: tf.Tensor1D | undefined,
+  relu: boolean,
+): tf.Tensor4D {
+  const rows = g.n * g.ho * g.wo;
+  const depth = g.kh * g.kw * g.cinG;
+  const key = `fer_gconv_fwd${bias ? '_bias' : ''}${relu ? '_relu' : ''}`;
+  const names = bias ? ['X', 'W', 'B'] : ['X', 'W'];
+  const size = rows * g.cout;
+  const { program, tilesN } = gemmProgram(
+    key,
+    names,
+    forwardSource(Boolean(bias), relu),
+    size,
+    rows,
+    g.coutG,
+    g.groups,
+  );
+  return tf.tidy(
+    () =>
+      runProgram(
+        program,
+        bias ? [x, kernel, bias] : [x, kernel],
+        uniforms(g, rows, depth, tilesN, Math.ceil(depth / KT)),
+      ).reshape<tf.Tensor4D>([g.n, g.ho, g.wo, g.cout]), // [N, H', W', cout]
+  );
+}
+
+function inputGrad(dy: tf.Tensor4D, kernel: tf.Tensor4D, g: Geometry): tf.Tensor4D {
+  const rows = g.n * g.h * g.w;
+  const depth = g.kh * g.kw * g.coutG;
+  const { program, tilesN } = gemmProgram(
+    'fer_gconv_dx',
+    ['DY', 'W'],
+    dxSource(),
+    rows * g.cin,
+    rows,
+    g.cinG,
+    g.groups,
+  );
+  return tf.tidy(
+    () =>
+      runProgram(
+        program,
+        [dy, kernel],
+        uniforms(g, rows, depth, tilesN, Math.ceil(depth / KT)),
+      ).reshape<tf.Tensor4D>([g.n, g.h, g.w, g.cin]), // [N, H, W, cin]
+  );
+}
+
+function kernelGrad(x: tf.Tensor4D, dy: tf.Tensor4D, g: Geometry): tf.Tensor4D {
+  const rows = g.kh * g.kw * g.cinG;
+  const pixels = g.n * g.ho * g.wo;
+  const size = rows * g.cout;
+  const tiles = Math.ceil(rows / TILE) * Math.ceil(g.coutG / TILE);
+  const { splits, iters } = planSplits(tiles * g.groups, pixels, size * 4);
+  const shape: [number, number, number, number] = [g.kh, g.kw, g.cinG, g.cout];
+  const { program, tilesN } = gemmProgram(
+    'fer_gconv_dw',
+    ['X', 'DY'],
+    dwSource(),
+    splits * size,
+    rows,
+    g.coutG,
+    g.groups * splits,
+  );
+  return tf.tidy(() => {
+    const partial = runProgram(program, [x, dy], uniforms(g, rows, pixels, tilesN, iters, splits)); // [splits, kh kw cinG cout]
+    if (splits === 1) return partial.reshape<tf.Tensor4D>(shape);
+    const reduce = flatProgram(size, 'fer_gconv_dw_reduce', ['P'], 'splits : i32,', reduceSource());
+    return runProgram(reduce, [partial], [i32(splits)]).reshape<tf.Tensor4D>(shape); // [kh, kw, cinG, cout]
+  });
+}
+
+/**
+ * x [N, H, W, groups cinG], kernel [kh, kw, cinG, cout] (layout of src/model/groupedConv.ts) ->
+ * [N, H', W', cout], relu?(conv + bias?). Differentiable w.r.t. x and kernel when neither bias
+ * nor relu is given; with either (the inference fold) the forward runs, and a gradient asked of
+ * it throws (the training path keeps batch norm and ReLU as separate ops).
+ */
+export function groupedConv2dWebgpu(
+  x: tf.Tensor4D,
+  kernel: tf.Tensor4D,
+  opts: GroupedConvWebgpuOptions,
+): tf.Tensor4D {
+  const g = geometry(x, kernel, opts);
+  const relu = opts.relu ?? false;
+  const fused = Boolean(opts.bias) || relu;
+  const f = tf.customGrad<tf.Tensor4D>((...args) => {
+    const [x4, k4, save] = args as [tf.Tensor4D, tf.Tensor4D, tf.GradSaveFunc];
+    save([x4, k4]);
+    return {
+      value: forward(x4, k4, g, opts.bias, relu),
+      gradFunc: (dy, saved) => {
+        if (fused)
+          throw new Error(
+            'groupedConv2dWebgpu: no gradient with bias or relu fused (inference only); ' +
+              'call it without them and apply batch norm and ReLU as separate ops to train',
+          );
+        const [xs, ks] = saved as [tf.Tensor4D, tf.Tensor4D];
+        return [inputGrad(dy, ks, g), kernelGrad(xs, dy, g)];
+      },
+    };
+  });
+  return f(x, kernel);
+}

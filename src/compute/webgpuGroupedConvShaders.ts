@@ -1,0 +1,278 @@
+/**
+ * WGSL for the grouped convolution of ./webgpuGroupedConv.ts: three implicit GEMMs (no im2col
+ * buffer) over one shared skeleton, C[m, n] = sum_k A[m, k] B[k, n], one 64 x 64 tile of C per
+ * workgroup of 256 invocations (16 x 16, 4 x 4 outputs each: rows ty + 16 i, columns tx + 16 j,
+ * so neighbouring invocations store neighbouring channels), K in slices of 16 staged through
+ * workgroup memory (As, Bs: [16][65], padded against bank conflicts). Per group g (layouts of
+ * src/model/groupedConv.ts, NHWC, channels contiguous):
+ *   forward: m = (b, oy, ox), n = o < coutG, k = (ky, kx, c), c < cinG fastest;
+ *            A = x[b, oy s - pad + ky, ox s - pad + kx, g cinG + c], B = W[ky, kx, c, g coutG + n]
+ *   dx:      m = (b, iy, ix), n = c < cinG, k = (ky, kx, o), o < coutG fastest;
+ *            A = dy[b, oy, ox, g coutG + o] where oy = (iy + pad - ky) / s divides exactly and
+ *            is in range (the gather form of the transposed convolution; stride 2 included),
+ *            B = W[ky, kx, n, g coutG + o]
+ *   dW:      m = (ky, kx, c), n = o < coutG, k = (b, oy, ox) split over workgroups (split-K);
+ *            A = x[b, oy s - pad + ky, ox s - pad + kx, g cinG + c], B = dy[b, oy, ox, g coutG + n]
+ * Every load is guarded (zero outside the image, the matrix or the K range); the tile loads read
+ * along channels so a warp's reads are contiguous. The grid is [tilesX, tilesY, z]: the 2-D tile
+ * index (y * numWorkgroups.x + x) is split into row tile and column tile (column fastest, so
+ * consecutive workgroups reuse the same rows of A), z is the group (forward, dx) or
+ * group * splits + split (dW). Loop bounds are uniforms only, so the barriers sit in uniform
+ * control flow. Shapes are uniforms: one compiled shader per program kind serves every layer.
+ */
+
+/** Tile edge (rows and columns of C per workgroup). */
+export const TILE = 64;
+/** K slice staged per iteration. */
+export const KT = 16;
+/** Invocations per workgroup. */
+export const THREADS = 256;
+/** Padded row length of the workgroup tiles. */
+const STRIDE = TILE + 1;
+/** Workgroup memory the programs declare, bytes (As + Bs). */
+export const WORKGROUP_BYTES = 2 * KT * STRIDE * 4;
+
+/** The uniforms every program of this module takes, in this order (all i32). */
+export const CONV_UNIFORMS =
+  'inH : i32, inW : i32, inC : i32, outH : i32, outW : i32, outC : i32, cinG : i32, coutG : i32, ' +
+  'kW : i32, stride : i32, pad : i32, rows : i32, depth : i32, tilesN : i32, iters : i32, splits : i32,';
+
+const range4 = [0, 1, 2, 3];
+
+/** Shared head: tile coordinates and the 16 accumulators. */
+const head = (zDecode: string) => `
+  let t = i32(localIndex);
+  let tx = t % 16;
+  let ty = t / 16;
+  let tile = i32(workgroupId.y * numWorkgroups.x + workgroupId.x);
+  let tm = tile / uniforms.tilesN;
+  let m0 = tm * ${TILE};
+  let n0 = (tile - tm * uniforms.tilesN) * ${TILE};
+  ${zDecode}
+  ${range4.map((i) => range4.map((j) => `var c${i}${j} = 0.0;`).join(' ')).join('\n  ')}`;
+
+/** The multiply of one staged K slice: 16 x (4 + 4 reads, 16 FMAs) per invocation. */
+const multiply = `
+    workgroupBarrier();
+    for (var kk = 0; kk < ${KT}; kk = kk + 1) {
+      let ab = kk * ${STRIDE};
+      ${range4.map((i) => `let a${i} = As[ab + ty + ${16 * i}];`).join(' ')}
+      ${range4.map((j) => `let b${j} = Bs[ab + tx + ${16 * j}];`).join(' ')}
+      ${range4.map((i) => range4.map((j) => `c${i}${j} = fma(a${i}, b${j}, c${i}${j});`).join(' ')).join('\n      ')}
+    }
+    workgroupBarrier();`;
+
+/** Writes the tile: `store(m, n, value)` is WGSL run for each in-range element. */
+const epilogue = (cols: string, store: (v: string) => string) =>
+  range4
+    .map(
+      (i) => `
+  {
+    let m = m0 + ty + ${16 * i};
+    if (m < uniforms.rows) {
+      ${range4.map((j) => `{ let n = n0 + tx + ${16 * j}; if (n < ${cols}) { ${store(`c${i}${j}`)} } }`).join('\n      ')}
+    }
+  }`,
+    )
+    .join('');
+
+const declarations = `
+var<workgroup> As : array<f32, ${KT * STRIDE}>;
+var<workgroup> Bs : array<f32, ${KT * STRIDE}>;`;
+
+/** Forward: X, W (and B when `bias`) -> y [N, H', W', outC]. */
+export function forwardSource(bias: boolean, relu: boolean): string {
+  const store = (v: string) => {
+    const withBias = bias ? `${v} + B[g * uniforms.coutG + n]` : v;
+    const y = relu ? `max(${withBias}, 0.0)` : withBias;
+    return `setOutputAtIndex(m * uniforms.outC + g * uniforms.coutG + n, ${y});`;
+  };
+  return `${declarations}
+fn main() {
+  ${head('let g = i32(workgroupId.z);')}
+  // A: invocation t stages k = t % 16 of rows t / 16 + 16 i (reads along c).
+  let ak = t % ${KT};
+  let ar = t / ${KT};
+  let pix = uniforms.outH * uniforms.outW;
+  ${range4
+    .map(
+      (i) => `let r${i} = m0 + ar + ${16 * i};
+  let bt${i} = r${i} / pix;
+  let oy${i} = (r${i} - bt${i} * pix) / uniforms.outW;
+  let ox${i} = r${i} - bt${i} * pix - oy${i} * uniforms.outW;
+  let iy${i} = select(-1073741824, oy${i} * uniforms.stride - uniforms.pad, r${i} < uniforms.rows);
+  let ix${i} = ox${i} * uniforms.stride - uniforms.pad;
+  let base${i} = bt${i} * uniforms.inH * uniforms.inW * uniforms.inC + g * uniforms.cinG;`,
+    )
+    .join('\n  ')}
+  // B: invocation t stages column t % 64 of k = t / 64 + 4 j (reads along o).
+  let bn = n0 + t % ${TILE};
+  let bk = t / ${TILE};
+  let bOk = bn < uniforms.coutG;
+  let bCol = g * uniforms.coutG + bn;
+  for (var it = 0; it < uniforms.iters; it = it + 1) {
+    let k0 = it * ${KT};
+    {
+      let k = k0 + ak;
+      let kOk = k < uniforms.depth;
+      let q = k / uniforms.cinG;
+      let c = k - q * uniforms.cinG;
+      let ky = q / uniforms.kW;
+      let kx = q - ky * uniforms.kW;
+      ${range4
+        .map(
+          (i) => `{
+        let iy = iy${i} + ky;
+        let ix = ix${i} + kx;
+        var v = 0.0;
+        if (kOk && iy >= 0 && iy < uniforms.inH && ix >= 0 && ix < uniforms.inW) {
+          v = X[base${i} + (iy * uniforms.inW + ix) * uniforms.inC + c];
+        }
+        As[ak * ${STRIDE} + ar + ${16 * i}] = v;
+      }`,
+        )
+        .join('\n      ')}
+    }
+    ${range4
+      .map(
+        (j) => `{
+      let k = k0 + bk + ${4 * j};
+      var v = 0.0;
+      if (bOk && k < uniforms.depth) { v = W[k * uniforms.outC + bCol]; }
+      Bs[(bk + ${4 * j}) * ${STRIDE} + t % ${TILE}] = v;
+    }`,
+      )
+      .join('\n    ')}
+    ${multiply}
+  }
+  ${epilogue('uniforms.coutG', store)}
+}`;
+}
+
+/** dx: DY, W -> dx [N, H, W, inC]. */
+export function dxSource(): string {
+  return `${declarations}
+fn main() {
+  ${head('let g = i32(workgroupId.z);')}
+  // A: invocation t stages k = t % 16 of rows t / 16 + 16 i (reads along o).
+  let ak = t % ${KT};
+  let ar = t / ${KT};
+  let pix = uniforms.inH * uniforms.inW;
+  ${range4
+    .map(
+      (i) => `let r${i} = m0 + ar + ${16 * i};
+  let bt${i} = r${i} / pix;
+  let iy${i} = (r${i} - bt${i} * pix) / uniforms.inW;
+  let ix${i} = r${i} - bt${i} * pix - iy${i} * uniforms.inW;
+  let py${i} = select(-1073741824, iy${i} + uniforms.pad, r${i} < uniforms.rows);
+  let px${i} = ix${i} + uniforms.pad;
+  let base${i} = bt${i} * uniforms.outH * uniforms.outW * uniforms.outC + g * uniforms.coutG;`,
+    )
+    .join('\n  ')}
+  // B: invocation t stages k = t % 16 (the same k as its A slots) of columns t / 16 + 16 j.
+  for (var it = 0; it < uniforms.iters; it = it + 1) {
+    let k = it * ${KT} + ak;
+    let kOk = k < uniforms.depth;
+    let q = k / uniforms.coutG;
+    let o = k - q * uniforms.coutG;
+    let ky = q / uniforms.kW;
+    let kx = q - ky * uniforms.kW;
+    ${range4
+      .map(
+        (i) => `{
+      let sy = py${i} - ky;
+      let sx = px${i} - kx;
+      let oy = sy / uniforms.stride;
+      let ox = sx / uniforms.stride;
+      var v = 0.0;
+      if (kOk && sy >= 0 && sx >= 0 && oy * uniforms.stride == sy && ox * uniforms.stride == sx &&
+          oy < uniforms.outH && ox < uniforms.outW) {
+        v = DY[base${i} + (oy * uniforms.outW + ox) * uniforms.outC + o];
+      }
+      As[ak * ${STRIDE} + ar + ${16 * i}] = v;
+    }`,
+      )
+      .join('\n    ')}
+    ${range4
+      .map(
+        (j) => `{
+      let n = n0 + ar + ${16 * j};
+      var v = 0.0;
+      if (kOk && n < uniforms.cinG) {
+        v = W[(q * uniforms.cinG + n) * uniforms.outC + g * uniforms.coutG + o];
+      }
+      Bs[ak * ${STRIDE} + ar + ${16 * j}] = v;
+    }`,
+      )
+      .join('\n    ')}
+    ${multiply}
+  }
+  ${epilogue('uniforms.cinG', (v) => `setOutputAtIndex(m * uniforms.inC + g * uniforms.cinG + n, ${v});`)}
+}`;
+}
+
+/**
+ * dW: X, DY -> partial sums [splits, kh kw cinG outC] (split s sums pixels
+ * [s iters 16, (s + 1) iters 16)); with one split that is dW itself.
+ */
+export function dwSource(): string {
+  return `${declarations}
+fn main() {
+  ${head(`let z = i32(workgroupId.z);
+  let g = z / uniforms.splits;
+  let sp = z - g * uniforms.splits;
+  let kStart = sp * uniforms.iters * ${KT};
+  let kEnd = min(uniforms.depth, kStart + uniforms.iters * ${KT});`)}
+  // A: invocation t stages row t % 64 (one kernel tap and channel) of k = t / 64 + 4 i.
+  let am = m0 + t % ${TILE};
+  let ak = t / ${TILE};
+  let q = am / uniforms.cinG;
+  let c = am - q * uniforms.cinG;
+  let ky = select(-1073741824, q / uniforms.kW, am < uniforms.rows);
+  let kx = q - (q / uniforms.kW) * uniforms.kW;
+  let xCh = g * uniforms.cinG + c;
+  // B: the same invocation stages column t % 64 of the same k (one pixel of dy).
+  let bn = n0 + t % ${TILE};
+  let bOk = bn < uniforms.coutG;
+  let bCol = g * uniforms.coutG + bn;
+  let pix = uniforms.outH * uniforms.outW;
+  for (var it = 0; it < uniforms.iters; it = it + 1) {
+    let k0 = kStart + it * ${KT};
+    ${range4
+      .map(
+        (i) => `{
+      let p = k0 + ak + ${4 * i};
+      let pOk = p < kEnd;
+      let b = p / pix;
+      let oy = (p - b * pix) / uniforms.outW;
+      let ox = p - b * pix - oy * uniforms.outW;
+      let iy = oy * uniforms.stride - uniforms.pad + ky;
+      let ix = ox * uniforms.stride - uniforms.pad + kx;
+      var v = 0.0;
+      if (pOk && iy >= 0 && iy < uniforms.inH && ix >= 0 && ix < uniforms.inW) {
+        v = X[((b * uniforms.inH + iy) * uniforms.inW + ix) * uniforms.inC + xCh];
+      }
+      As[(ak + ${4 * i}) * ${STRIDE} + t % ${TILE}] = v;
+      var d = 0.0;
+      if (pOk && bOk) { d = DY[p * uniforms.outC + bCol]; }
+      Bs[(ak + ${4 * i}) * ${STRIDE} + t % ${TILE}] = d;
+    }`,
+      )
+      .join('\n    ')}
+    ${multiply}
+  }
+  let partBase = sp * uniforms.rows * uniforms.outC + g * uniforms.coutG;
+  ${epilogue('uniforms.coutG', (v) => `setOutputAtIndex(partBase + m * uniforms.outC + n, ${v});`)}
+}`;
+}
+
+/** Sums the `splits` partials [splits, size] into [size] (flat program, one invocation each). */
+export function reduceSource(): string {
+  return `fn main(index : i32) {
+  if (index < uniforms.size) {
+    var acc = 0.0;
+    for (var s = 0; s < uniforms.splits; s = s + 1) { acc = acc + P[s * uniforms.size + index]; }
+    setOutputAtIndex(index, acc);
+  }
+}`;
+}
