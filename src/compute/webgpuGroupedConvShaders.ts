@@ -39,6 +39,13 @@ export const CONV_UNIFORMS =
 
 const range4 = [0, 1, 2, 3];
 
+/**
+ * `arr[index]` where `ok`, else 0, without a branch: the index is clamped to 0 when out of range
+ * (straight-line code: SwiftShader's compiler stalled for minutes on the branchy form of dx).
+ */
+const load = (arr: string, ok: string, index: string) =>
+  `select(0.0, ${arr}[select(0, ${index}, ${ok})], ${ok})`;
+
 /** Shared head: tile coordinates and the 16 accumulators. */
 const head = (zDecode: string) => `
   let t = i32(localIndex);
@@ -124,11 +131,9 @@ fn main() {
           (i) => `{
         let iy = iy${i} + ky;
         let ix = ix${i} + kx;
-        var v = 0.0;
-        if (kOk && iy >= 0 && iy < uniforms.inH && ix >= 0 && ix < uniforms.inW) {
-          v = X[base${i} + (iy * uniforms.inW + ix) * uniforms.inC + c];
-        }
-        As[ak * ${STRIDE} + ar + ${16 * i}] = v;
+        let ok = kOk & (iy >= 0) & (iy < uniforms.inH) & (ix >= 0) & (ix < uniforms.inW);
+        As[ak * ${STRIDE} + ar + ${16 * i}] =
+          ${load('X', 'ok', `base${i} + (iy * uniforms.inW + ix) * uniforms.inC + c`)};
       }`,
         )
         .join('\n      ')}
@@ -137,9 +142,8 @@ fn main() {
       .map(
         (j) => `{
       let k = k0 + bk + ${4 * j};
-      var v = 0.0;
-      if (bOk && k < uniforms.depth) { v = W[k * uniforms.outC + bCol]; }
-      Bs[(bk + ${4 * j}) * ${STRIDE} + t % ${TILE}] = v;
+      Bs[(bk + ${4 * j}) * ${STRIDE} + t % ${TILE}] =
+        ${load('W', 'bOk & (k < uniforms.depth)', 'k * uniforms.outC + bCol')};
     }`,
       )
       .join('\n    ')}
@@ -184,12 +188,10 @@ fn main() {
       let sx = px${i} - kx;
       let oy = sy / uniforms.stride;
       let ox = sx / uniforms.stride;
-      var v = 0.0;
-      if (kOk && sy >= 0 && sx >= 0 && oy * uniforms.stride == sy && ox * uniforms.stride == sx &&
-          oy < uniforms.outH && ox < uniforms.outW) {
-        v = DY[base${i} + (oy * uniforms.outW + ox) * uniforms.outC + o];
-      }
-      As[ak * ${STRIDE} + ar + ${16 * i}] = v;
+      let ok = kOk & (sy >= 0) & (sx >= 0) & (oy * uniforms.stride == sy) &
+        (ox * uniforms.stride == sx) & (oy < uniforms.outH) & (ox < uniforms.outW);
+      As[ak * ${STRIDE} + ar + ${16 * i}] =
+        ${load('DY', 'ok', `base${i} + (oy * uniforms.outW + ox) * uniforms.outC + o`)};
     }`,
       )
       .join('\n    ')}
@@ -197,11 +199,11 @@ fn main() {
       .map(
         (j) => `{
       let n = n0 + ar + ${16 * j};
-      var v = 0.0;
-      if (kOk && n < uniforms.cinG) {
-        v = W[(q * uniforms.cinG + n) * uniforms.outC + g * uniforms.coutG + o];
-      }
-      Bs[ak * ${STRIDE} + ar + ${16 * j}] = v;
+      Bs[ak * ${STRIDE} + ar + ${16 * j}] = ${load(
+        'W',
+        'kOk & (n < uniforms.cinG)',
+        '(q * uniforms.cinG + n) * uniforms.outC + g * uniforms.coutG + o',
+      )};
     }`,
       )
       .join('\n    ')}
@@ -248,14 +250,11 @@ fn main() {
       let ox = p - b * pix - oy * uniforms.outW;
       let iy = oy * uniforms.stride - uniforms.pad + ky;
       let ix = ox * uniforms.stride - uniforms.pad + kx;
-      var v = 0.0;
-      if (pOk && iy >= 0 && iy < uniforms.inH && ix >= 0 && ix < uniforms.inW) {
-        v = X[((b * uniforms.inH + iy) * uniforms.inW + ix) * uniforms.inC + xCh];
-      }
-      As[(ak + ${4 * i}) * ${STRIDE} + t % ${TILE}] = v;
-      var d = 0.0;
-      if (pOk && bOk) { d = DY[p * uniforms.outC + bCol]; }
-      Bs[(ak + ${4 * i}) * ${STRIDE} + t % ${TILE}] = d;
+      let ok = pOk & (iy >= 0) & (iy < uniforms.inH) & (ix >= 0) & (ix < uniforms.inW);
+      As[(ak + ${4 * i}) * ${STRIDE} + t % ${TILE}] =
+        ${load('X', 'ok', '((b * uniforms.inH + iy) * uniforms.inW + ix) * uniforms.inC + xCh')};
+      Bs[(ak + ${4 * i}) * ${STRIDE} + t % ${TILE}] =
+        ${load('DY', 'pOk & bOk', 'p * uniforms.outC + bCol')};
     }`,
       )
       .join('\n    ')}
