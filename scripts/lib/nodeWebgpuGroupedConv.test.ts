@@ -27,8 +27,9 @@ describe('grouped conv planning (no GPU)', () => {
   });
 
   it('folds many tiles into two grid dimensions and splits long dW sums', () => {
-    expect(foldGrid(100_352, 65_535)).toEqual([65_535, 2]);
-    expect(foldGrid(7, 65_535)).toEqual([7, 1]);
+    expect(foldGrid(100_352, 65_535)).toEqual([50_176, 2]);
+    expect(foldGrid(7, 65_535)).toEqual([4, 2]); // y >= 2: never tfjs's 'flatDispatch' variant
+    expect(foldGrid(1, 65_535)).toEqual([1, 2]);
     expect(() => foldGrid(10, 3)).toThrow(/maxComputeWorkgroupsPerDimension/);
     // Full-size conv1: 3 tiles x 3 groups, 50k pixels: many splits, each >= 256 pixels, none empty.
     const p = planSplits(9, 128 * 112 * 112, 147 * 96 * 4);
@@ -163,6 +164,10 @@ describe.skipIf(!existsSync(SWIFTSHADER_ICD))('grouped conv on webgpu (Dawn + Sw
   }, 120_000);
 
   it('one dispatch forward, dx one and dW at most two backward; fused forward has no gradient', () => {
+    // Every case above (groups 1 and 3, with and without bias + ReLU) ran on 4 compiled shaders.
+    const cache = (tf.backend() as unknown as { pipelineCache: Record<string, unknown> })
+      .pipelineCache;
+    expect(Object.keys(cache).filter((k) => k.startsWith('fer_gconv'))).toHaveLength(4);
     // Runs after the test above (the shaders are compiled): a dW split once (A) and 3 ways (E).
     for (const [name, dwKeys] of [
       ['A', ['fer_gconv_dw']],

@@ -8,7 +8,14 @@
  * programs are ./webgpuGroupedConvShaders.ts; they run as ./webgpuProgram.ts describes.
  */
 import * as tf from '@tensorflow/tfjs';
-import { flatProgram, gridProgram, i32, runProgram, type Program } from './webgpuProgram';
+import {
+  flatProgram,
+  gridProgram,
+  i32,
+  runGridProgram,
+  runProgram,
+  type Program,
+} from './webgpuProgram';
 import {
   CONV_UNIFORMS,
   KT,
@@ -61,11 +68,13 @@ export function checkGroupedConvLimits(limits: Readonly<GroupedConvLimits>): voi
 
 /**
  * Workgroups `tiles` folded into an [x, y] grid within `maxPerDim` per dimension (the full-size
- * dx of the first convolution has ~100k row tiles; the limit is usually 65535).
+ * dx of the first convolution has ~100k row tiles; the limit is usually 65535). y is at least 2
+ * (x y - tiles < y idle workgroups): tfjs compiles a program whose dispatch is [x, 1, 1] into
+ * another shader ('flatDispatch'), so with y = 1 groups = 1 would cost each program a compile.
  */
 export function foldGrid(tiles: number, maxPerDim: number): [number, number] {
-  const x = Math.max(1, Math.min(tiles, maxPerDim));
-  const y = Math.ceil(tiles / x);
+  const y = Math.max(2, Math.ceil(tiles / maxPerDim));
+  const x = Math.ceil(tiles / y);
   if (y > maxPerDim)
     throw new Error(
       `groupedConv2dWebgpu: ${tiles} tiles exceed maxComputeWorkgroupsPerDimension (${maxPerDim}) squared`,
@@ -186,9 +195,10 @@ function uniforms(
   tilesN: number,
   iters: number,
   splits = 1,
+  fuse = { bias: false, relu: false },
 ) {
   return [g.h, g.w, g.cin, g.ho, g.wo, g.cout, g.cinG, g.coutG, g.kw, g.strides, g.pad]
-    .concat([rows, depth, tilesN, iters, splits])
+    .concat([rows, depth, tilesN, iters, splits, Number(fuse.bias), Number(fuse.relu)])
     .map((v) => i32(v));
 }
 
@@ -201,13 +211,11 @@ function forward(
 ): tf.Tensor4D {
   const rows = g.n * g.ho * g.wo;
   const depth = g.kh * g.kw * g.cinG;
-  const key = `fer_gconv_fwd${bias ? '_bias' : ''}${relu ? '_relu' : ''}`;
-  const names = bias ? ['X', 'W', 'B'] : ['X', 'W'];
   const size = rows * g.cout;
   const { program, tilesN } = gemmProgram(
-    key,
-    names,
-    forwardSource(Boolean(bias), relu),
+    'fer_gconv_fwd',
+    ['X', 'W', 'B'],
+    forwardSource(),
     size,
     rows,
     g.coutG,
@@ -215,10 +223,10 @@ function forward(
   );
   return tf.tidy(
     () =>
-      runProgram(
+      runGridProgram(
         program,
-        bias ? [x, kernel, bias] : [x, kernel],
-        uniforms(g, rows, depth, tilesN, Math.ceil(depth / KT)),
+        [x, kernel, bias ?? kernel], // W has >= cout floats: a stand-in B, not read
+        uniforms(g, rows, depth, tilesN, Math.ceil(depth / KT), 1, { bias: Boolean(bias), relu }),
       ).reshape<tf.Tensor4D>([g.n, g.ho, g.wo, g.cout]), // [N, H', W', cout]
   );
 }
@@ -237,7 +245,7 @@ function inputGrad(dy: tf.Tensor4D, kernel: tf.Tensor4D, g: Geometry): tf.Tensor
   );
   return tf.tidy(
     () =>
-      runProgram(
+      runGridProgram(
         program,
         [dy, kernel],
         uniforms(g, rows, depth, tilesN, Math.ceil(depth / KT)),
@@ -262,7 +270,11 @@ function kernelGrad(x: tf.Tensor4D, dy: tf.Tensor4D, g: Geometry): tf.Tensor4D {
     g.groups * splits,
   );
   return tf.tidy(() => {
-    const partial = runProgram(program, [x, dy], uniforms(g, rows, pixels, tilesN, iters, splits)); // [splits, kh kw cinG cout]
+    const partial = runGridProgram(
+      program,
+      [x, dy],
+      uniforms(g, rows, pixels, tilesN, iters, splits),
+    ); // [splits, kh kw cinG cout]
     if (splits === 1) return partial.reshape<tf.Tensor4D>(shape);
     const reduce = flatProgram(size, 'fer_gconv_dw_reduce', ['P'], 'splits : i32,', reduceSource());
     return runProgram(reduce, [partial], [i32(splits)]).reshape<tf.Tensor4D>(shape); // [kh, kw, cinG, cout]

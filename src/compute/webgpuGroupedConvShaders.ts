@@ -32,10 +32,14 @@ const STRIDE = TILE + 1;
 /** Workgroup memory the programs declare, bytes (As + Bs). */
 export const WORKGROUP_BYTES = 2 * KT * STRIDE * 4;
 
-/** The uniforms every program of this module takes, in this order (all i32). */
+/**
+ * The uniforms every program of this module takes, in this order (all i32; hasBias and relu
+ * 0 / 1, read by the forward only: uniforms rather than variants, one shader fewer to compile).
+ */
 export const CONV_UNIFORMS =
   'inH : i32, inW : i32, inC : i32, outH : i32, outW : i32, outC : i32, cinG : i32, coutG : i32, ' +
-  'kW : i32, stride : i32, pad : i32, rows : i32, depth : i32, tilesN : i32, iters : i32, splits : i32,';
+  'kW : i32, stride : i32, pad : i32, rows : i32, depth : i32, tilesN : i32, iters : i32, ' +
+  'splits : i32, hasBias : i32, relu : i32,';
 
 const range4 = [0, 1, 2, 3];
 
@@ -87,13 +91,14 @@ const declarations = `
 var<workgroup> As : array<f32, ${KT * STRIDE}>;
 var<workgroup> Bs : array<f32, ${KT * STRIDE}>;`;
 
-/** Forward: X, W (and B when `bias`) -> y [N, H', W', outC]. */
-export function forwardSource(bias: boolean, relu: boolean): string {
-  const store = (v: string) => {
-    const withBias = bias ? `${v} + B[g * uniforms.coutG + n]` : v;
-    const y = relu ? `max(${withBias}, 0.0)` : withBias;
-    return `setOutputAtIndex(m * uniforms.outC + g * uniforms.coutG + n, ${y});`;
-  };
+/**
+ * Forward: X, W, B -> y [N, H', W', outC], relu?(conv + B?) as the uniforms hasBias and relu say
+ * (without a bias any buffer of >= outC floats may be bound as B; it is not read).
+ */
+export function forwardSource(): string {
+  const store = (v: string) =>
+    `let y = ${v} + select(0.0, B[select(0, g * uniforms.coutG + n, uniforms.hasBias == 1)], uniforms.hasBias == 1);
+        setOutputAtIndex(m * uniforms.outC + g * uniforms.coutG + n, select(y, max(y, 0.0), uniforms.relu == 1));`;
   return `${declarations}
 fn main() {
   ${head('let g = i32(workgroupId.z);')}

@@ -105,5 +105,28 @@ export function runProgram(program: Program, inputs: tf.Tensor[], uniforms: Unif
   );
 }
 
+/**
+ * `runProgram` for programs that must compile once whatever the sizes (gridProgram's): inputs
+ * are passed as [1, size] views, so no input ever has the output's shape. tfjs keys (and
+ * generates) a different shader for each input whose shape equals the output's, which flat
+ * [size] views hit whenever an input happens to be as large as the output. The views are
+ * disposed after the dispatch (the buffers stay the inputs').
+ */
+export function runGridProgram(
+  program: Program,
+  inputs: tf.Tensor[],
+  uniforms: Uniform[],
+): tf.Tensor {
+  const backend = tf.backend() as unknown as WebgpuBackendLike;
+  const views = inputs.map((t) => t.reshape([1, t.size]));
+  try {
+    return tf
+      .engine()
+      .makeTensorFromTensorInfo(backend.runWebGPUProgram(program, views, 'float32', uniforms));
+  } finally {
+    tf.dispose(views);
+  }
+}
+
 export const f32 = (...data: number[]): Uniform => ({ type: 'float32', data });
 export const i32 = (...data: number[]): Uniform => ({ type: 'int32', data });
