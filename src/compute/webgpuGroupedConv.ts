@@ -20,7 +20,8 @@ import {
   CONV_UNIFORMS,
   KT,
   THREADS,
-  TILE,
+  tileFor,
+  type TileShape,
   WORKGROUP_BYTES,
   dwSource,
   dxSource,
@@ -162,25 +163,26 @@ function deviceLimits(): GroupedConvLimits {
 function gemmProgram(
   key: string,
   inputs: string[],
-  source: string,
+  source: (shape: TileShape) => string,
   outSize: number,
   rows: number,
   cols: number,
   z: number,
 ): { program: Program; tilesN: number } {
   const maxDim = deviceLimits().maxComputeWorkgroupsPerDimension;
-  const tilesN = Math.ceil(cols / TILE);
-  const [gx, gy] = foldGrid(Math.ceil(rows / TILE) * tilesN, maxDim);
+  const shape = tileFor(cols);
+  const tilesN = Math.ceil(cols / shape.tn);
+  const [gx, gy] = foldGrid(Math.ceil(rows / shape.tm) * tilesN, maxDim);
   if (z > maxDim)
     throw new Error(
       `groupedConv2dWebgpu: ${z} grid layers exceed maxComputeWorkgroupsPerDimension`,
     );
   const program = gridProgram(
     outSize,
-    key,
+    `${key}_${shape.tm}x${shape.tn}`,
     inputs,
     CONV_UNIFORMS,
-    source,
+    source(shape),
     [gx, gy, z],
     [THREADS, 1, 1],
   );
@@ -215,7 +217,7 @@ function forward(
   const { program, tilesN } = gemmProgram(
     'fer_gconv_fwd',
     ['X', 'W', 'B'],
-    forwardSource(),
+    forwardSource,
     size,
     rows,
     g.coutG,
@@ -237,7 +239,7 @@ function inputGrad(dy: tf.Tensor4D, kernel: tf.Tensor4D, g: Geometry): tf.Tensor
   const { program, tilesN } = gemmProgram(
     'fer_gconv_dx',
     ['DY', 'W'],
-    dxSource(),
+    dxSource,
     rows * g.cin,
     rows,
     g.cinG,
@@ -257,13 +259,14 @@ function kernelGrad(x: tf.Tensor4D, dy: tf.Tensor4D, g: Geometry): tf.Tensor4D {
   const rows = g.kh * g.kw * g.cinG;
   const pixels = g.n * g.ho * g.wo;
   const size = rows * g.cout;
-  const tiles = Math.ceil(rows / TILE) * Math.ceil(g.coutG / TILE);
+  const { tm, tn } = tileFor(g.coutG);
+  const tiles = Math.ceil(rows / tm) * Math.ceil(g.coutG / tn);
   const { splits, iters } = planSplits(tiles * g.groups, pixels, size * 4);
   const shape: [number, number, number, number] = [g.kh, g.kw, g.cinG, g.cout];
   const { program, tilesN } = gemmProgram(
     'fer_gconv_dw',
     ['X', 'DY'],
-    dwSource(),
+    dwSource,
     splits * size,
     rows,
     g.coutG,

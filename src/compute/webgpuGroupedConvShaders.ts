@@ -1,9 +1,11 @@
 /**
  * WGSL for the grouped convolution of ./webgpuGroupedConv.ts: three implicit GEMMs (no im2col
- * buffer) over one shared skeleton, C[m, n] = sum_k A[m, k] B[k, n], one 64 x 64 tile of C per
- * workgroup of 256 invocations (16 x 16, 4 x 4 outputs each: rows ty + 16 i, columns tx + 16 j,
- * so neighbouring invocations store neighbouring channels), K in slices of 16 staged through
- * workgroup memory (As, Bs: [16][65], padded against bank conflicts). Per group g (layouts of
+ * buffer) over one shared skeleton, C[m, n] = sum_k A[m, k] B[k, n], one tm x tn tile of C per
+ * workgroup of 256 invocations, 4 x 4 outputs each (rows ty + tm/4 i, columns tx + tn/4 j, so
+ * neighbouring invocations store neighbouring channels), K in slices of 16 staged through
+ * workgroup memory (As [16][tm + 1], Bs [16][tn + 1], padded against bank conflicts). Tiles are
+ * 64 x 64, or 128 x 32 when the GEMM has <= 32 columns (the stem and stage 1: 32 channels per
+ * group, which would leave half of a 64-wide tile idle). Per group g (layouts of
  * src/model/groupedConv.ts, NHWC, channels contiguous):
  *   forward: m = (b, oy, ox), n = o < coutG, k = (ky, kx, c), c < cinG fastest;
  *            A = x[b, oy s - pad + ky, ox s - pad + kx, g cinG + c], B = W[ky, kx, c, g coutG + n]
@@ -21,16 +23,24 @@
  * control flow. Shapes are uniforms: one compiled shader per program kind serves every layer.
  */
 
-/** Tile edge (rows and columns of C per workgroup). */
-export const TILE = 64;
+/** Rows x columns of C per workgroup. */
+export interface TileShape {
+  tm: number;
+  tn: number;
+}
+const WIDE: TileShape = { tm: 64, tn: 64 };
+const NARROW: TileShape = { tm: 128, tn: 32 };
+/** The tile for a GEMM with `cols` columns per group. */
+export const tileFor = (cols: number): TileShape => (cols <= NARROW.tn ? NARROW : WIDE);
+
 /** K slice staged per iteration. */
 export const KT = 16;
 /** Invocations per workgroup. */
 export const THREADS = 256;
-/** Padded row length of the workgroup tiles. */
-const STRIDE = TILE + 1;
-/** Workgroup memory the programs declare, bytes (As + Bs). */
-export const WORKGROUP_BYTES = 2 * KT * STRIDE * 4;
+/** Workgroup memory the largest tile declares, bytes (As + Bs, padded rows). */
+export const WORKGROUP_BYTES = Math.max(
+  ...[WIDE, NARROW].map(({ tm, tn }) => KT * (tm + 1 + tn + 1) * 4),
+);
 
 /**
  * The uniforms every program of this module takes, in this order (all i32; hasBias and relu
@@ -41,7 +51,8 @@ export const CONV_UNIFORMS =
   'kW : i32, stride : i32, pad : i32, rows : i32, depth : i32, tilesN : i32, iters : i32, ' +
   'splits : i32, hasBias : i32, relu : i32,';
 
-const range4 = [0, 1, 2, 3];
+const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+const range4 = range(4);
 
 /**
  * `arr[index]` where `ok`, else 0, without a branch: the index is clamped to 0 when out of range
@@ -50,52 +61,61 @@ const range4 = [0, 1, 2, 3];
 const load = (arr: string, ok: string, index: string) =>
   `select(0.0, ${arr}[select(0, ${index}, ${ok})], ${ok})`;
 
-/** Shared head: tile coordinates and the 16 accumulators. */
-const head = (zDecode: string) => `
+/** Workgroup tiles, shared head (tile coordinates, the 16 accumulators), multiply, store. */
+function skeleton({ tm, tn }: TileShape) {
+  const sa = tm + 1;
+  const sb = tn + 1;
+  const tx = tn / 4; // invocations along columns
+  const ty = tm / 4; // along rows
+  return {
+    sa,
+    sb,
+    declarations: `
+var<workgroup> As : array<f32, ${KT * sa}>;
+var<workgroup> Bs : array<f32, ${KT * sb}>;`,
+    head: (zDecode: string) => `
   let t = i32(localIndex);
-  let tx = t % 16;
-  let ty = t / 16;
+  let tx = t % ${tx};
+  let ty = t / ${tx};
   let tile = i32(workgroupId.y * numWorkgroups.x + workgroupId.x);
   let tm = tile / uniforms.tilesN;
-  let m0 = tm * ${TILE};
-  let n0 = (tile - tm * uniforms.tilesN) * ${TILE};
+  let m0 = tm * ${tm};
+  let n0 = (tile - tm * uniforms.tilesN) * ${tn};
   ${zDecode}
-  ${range4.map((i) => range4.map((j) => `var c${i}${j} = 0.0;`).join(' ')).join('\n  ')}`;
-
-/** The multiply of one staged K slice: 16 x (4 + 4 reads, 16 FMAs) per invocation. */
-const multiply = `
+  ${range4.map((i) => range4.map((j) => `var c${i}${j} = 0.0;`).join(' ')).join('\n  ')}`,
+    /** One staged K slice: 16 x (4 + 4 reads, 16 FMAs) per invocation. */
+    multiply: `
     workgroupBarrier();
     for (var kk = 0; kk < ${KT}; kk = kk + 1) {
-      let ab = kk * ${STRIDE};
-      ${range4.map((i) => `let a${i} = As[ab + ty + ${16 * i}];`).join(' ')}
-      ${range4.map((j) => `let b${j} = Bs[ab + tx + ${16 * j}];`).join(' ')}
+      ${range4.map((i) => `let a${i} = As[kk * ${sa} + ty + ${ty * i}];`).join(' ')}
+      ${range4.map((j) => `let b${j} = Bs[kk * ${sb} + tx + ${tx * j}];`).join(' ')}
       ${range4.map((i) => range4.map((j) => `c${i}${j} = fma(a${i}, b${j}, c${i}${j});`).join(' ')).join('\n      ')}
     }
-    workgroupBarrier();`;
-
-/** Writes the tile: `store(m, n, value)` is WGSL run for each in-range element. */
-const epilogue = (cols: string, store: (v: string) => string) =>
-  range4
-    .map(
-      (i) => `
+    workgroupBarrier();`,
+    /** `store(value)` is WGSL run for each in-range element (m, n in scope). */
+    epilogue: (cols: string, store: (v: string) => string) =>
+      range4
+        .map(
+          (i) => `
   {
-    let m = m0 + ty + ${16 * i};
+    let m = m0 + ty + ${ty * i};
     if (m < uniforms.rows) {
-      ${range4.map((j) => `{ let n = n0 + tx + ${16 * j}; if (n < ${cols}) { ${store(`c${i}${j}`)} } }`).join('\n      ')}
+      ${range4.map((j) => `{ let n = n0 + tx + ${tx * j}; if (n < ${cols}) { ${store(`c${i}${j}`)} } }`).join('\n      ')}
     }
   }`,
-    )
-    .join('');
-
-const declarations = `
-var<workgroup> As : array<f32, ${KT * STRIDE}>;
-var<workgroup> Bs : array<f32, ${KT * STRIDE}>;`;
+        )
+        .join(''),
+  };
+}
 
 /**
  * Forward: X, W, B -> y [N, H', W', outC], relu?(conv + B?) as the uniforms hasBias and relu say
  * (without a bias any buffer of >= outC floats may be bound as B; it is not read).
  */
-export function forwardSource(): string {
+export function forwardSource(shape: TileShape): string {
+  const { sa, sb, declarations, head, multiply, epilogue } = skeleton(shape);
+  const aSlots = range(shape.tm / 16);
+  const bStep = THREADS / shape.tn;
   const store = (v: string) =>
     `let y = ${v} + select(0.0, B[select(0, g * uniforms.coutG + n, uniforms.hasBias == 1)], uniforms.hasBias == 1);
         setOutputAtIndex(m * uniforms.outC + g * uniforms.coutG + n, select(y, max(y, 0.0), uniforms.relu == 1));`;
@@ -106,7 +126,7 @@ fn main() {
   let ak = t % ${KT};
   let ar = t / ${KT};
   let pix = uniforms.outH * uniforms.outW;
-  ${range4
+  ${aSlots
     .map(
       (i) => `let r${i} = m0 + ar + ${16 * i};
   let bt${i} = r${i} / pix;
@@ -117,9 +137,9 @@ fn main() {
   let base${i} = bt${i} * uniforms.inH * uniforms.inW * uniforms.inC + g * uniforms.cinG;`,
     )
     .join('\n  ')}
-  // B: invocation t stages column t % 64 of k = t / 64 + 4 j (reads along o).
-  let bn = n0 + t % ${TILE};
-  let bk = t / ${TILE};
+  // B: invocation t stages column t % ${shape.tn} of k = t / ${shape.tn} + ${bStep} j (reads along o).
+  let bn = n0 + t % ${shape.tn};
+  let bk = t / ${shape.tn};
   let bOk = bn < uniforms.coutG;
   let bCol = g * uniforms.coutG + bn;
   for (var it = 0; it < uniforms.iters; it = it + 1) {
@@ -131,23 +151,23 @@ fn main() {
       let c = k - q * uniforms.cinG;
       let ky = q / uniforms.kW;
       let kx = q - ky * uniforms.kW;
-      ${range4
+      ${aSlots
         .map(
           (i) => `{
         let iy = iy${i} + ky;
         let ix = ix${i} + kx;
         let ok = kOk & (iy >= 0) & (iy < uniforms.inH) & (ix >= 0) & (ix < uniforms.inW);
-        As[ak * ${STRIDE} + ar + ${16 * i}] =
+        As[ak * ${sa} + ar + ${16 * i}] =
           ${load('X', 'ok', `base${i} + (iy * uniforms.inW + ix) * uniforms.inC + c`)};
       }`,
         )
         .join('\n      ')}
     }
-    ${range4
+    ${range(shape.tn / 16)
       .map(
         (j) => `{
-      let k = k0 + bk + ${4 * j};
-      Bs[(bk + ${4 * j}) * ${STRIDE} + t % ${TILE}] =
+      let k = k0 + bk + ${bStep * j};
+      Bs[(bk + ${bStep * j}) * ${sb} + t % ${shape.tn}] =
         ${load('W', 'bOk & (k < uniforms.depth)', 'k * uniforms.outC + bCol')};
     }`,
       )
@@ -159,7 +179,9 @@ fn main() {
 }
 
 /** dx: DY, W -> dx [N, H, W, inC]. */
-export function dxSource(): string {
+export function dxSource(shape: TileShape): string {
+  const { sa, sb, declarations, head, multiply, epilogue } = skeleton(shape);
+  const aSlots = range(shape.tm / 16);
   return `${declarations}
 fn main() {
   ${head('let g = i32(workgroupId.z);')}
@@ -167,7 +189,7 @@ fn main() {
   let ak = t % ${KT};
   let ar = t / ${KT};
   let pix = uniforms.inH * uniforms.inW;
-  ${range4
+  ${aSlots
     .map(
       (i) => `let r${i} = m0 + ar + ${16 * i};
   let bt${i} = r${i} / pix;
@@ -186,7 +208,7 @@ fn main() {
     let o = k - q * uniforms.coutG;
     let ky = q / uniforms.kW;
     let kx = q - ky * uniforms.kW;
-    ${range4
+    ${aSlots
       .map(
         (i) => `{
       let sy = py${i} - ky;
@@ -195,16 +217,16 @@ fn main() {
       let ox = sx / uniforms.stride;
       let ok = kOk & (sy >= 0) & (sx >= 0) & (oy * uniforms.stride == sy) &
         (ox * uniforms.stride == sx) & (oy < uniforms.outH) & (ox < uniforms.outW);
-      As[ak * ${STRIDE} + ar + ${16 * i}] =
+      As[ak * ${sa} + ar + ${16 * i}] =
         ${load('DY', 'ok', `base${i} + (oy * uniforms.outW + ox) * uniforms.outC + o`)};
     }`,
       )
       .join('\n    ')}
-    ${range4
+    ${range(shape.tn / 16)
       .map(
         (j) => `{
       let n = n0 + ar + ${16 * j};
-      Bs[ak * ${STRIDE} + ar + ${16 * j}] = ${load(
+      Bs[ak * ${sb} + ar + ${16 * j}] = ${load(
         'W',
         'kOk & (n < uniforms.cinG)',
         '(q * uniforms.cinG + n) * uniforms.outC + g * uniforms.coutG + o',
@@ -218,11 +240,20 @@ fn main() {
 }`;
 }
 
+/** The pixel p of dy / the output (b, oy, ox) and whether it is in this split's range. */
+const pixel = (p: string) => `let pOk = ${p} < kEnd;
+      let b = ${p} / pix;
+      let oy = (${p} - b * pix) / uniforms.outW;
+      let ox = ${p} - b * pix - oy * uniforms.outW;`;
+
 /**
  * dW: X, DY -> partial sums [splits, kh kw cinG outC] (split s sums pixels
  * [s iters 16, (s + 1) iters 16)); with one split that is dW itself.
  */
-export function dwSource(): string {
+export function dwSource(shape: TileShape): string {
+  const { sa, sb, declarations, head, multiply, epilogue } = skeleton(shape);
+  const aStep = THREADS / shape.tm;
+  const bStep = THREADS / shape.tn;
   return `${declarations}
 fn main() {
   ${head(`let z = i32(workgroupId.z);
@@ -230,36 +261,40 @@ fn main() {
   let sp = z - g * uniforms.splits;
   let kStart = sp * uniforms.iters * ${KT};
   let kEnd = min(uniforms.depth, kStart + uniforms.iters * ${KT});`)}
-  // A: invocation t stages row t % 64 (one kernel tap and channel) of k = t / 64 + 4 i.
-  let am = m0 + t % ${TILE};
-  let ak = t / ${TILE};
+  // A: invocation t stages row t % ${shape.tm} (one kernel tap and channel) of k = t / ${shape.tm} + ${aStep} i.
+  let am = m0 + t % ${shape.tm};
+  let ak = t / ${shape.tm};
   let q = am / uniforms.cinG;
   let c = am - q * uniforms.cinG;
   let ky = select(-1073741824, q / uniforms.kW, am < uniforms.rows);
   let kx = q - (q / uniforms.kW) * uniforms.kW;
   let xCh = g * uniforms.cinG + c;
-  // B: the same invocation stages column t % 64 of the same k (one pixel of dy).
-  let bn = n0 + t % ${TILE};
+  // B: invocation t stages column t % ${shape.tn} (a channel of dy) of k = t / ${shape.tn} + ${bStep} j.
+  let bn = n0 + t % ${shape.tn};
+  let bk = t / ${shape.tn};
   let bOk = bn < uniforms.coutG;
   let bCol = g * uniforms.coutG + bn;
   let pix = uniforms.outH * uniforms.outW;
   for (var it = 0; it < uniforms.iters; it = it + 1) {
     let k0 = kStart + it * ${KT};
-    ${range4
+    ${range(shape.tm / 16)
       .map(
         (i) => `{
-      let p = k0 + ak + ${4 * i};
-      let pOk = p < kEnd;
-      let b = p / pix;
-      let oy = (p - b * pix) / uniforms.outW;
-      let ox = p - b * pix - oy * uniforms.outW;
+      ${pixel(`(k0 + ak + ${aStep * i})`)}
       let iy = oy * uniforms.stride - uniforms.pad + ky;
       let ix = ox * uniforms.stride - uniforms.pad + kx;
       let ok = pOk & (iy >= 0) & (iy < uniforms.inH) & (ix >= 0) & (ix < uniforms.inW);
-      As[(ak + ${4 * i}) * ${STRIDE} + t % ${TILE}] =
+      As[(ak + ${aStep * i}) * ${sa} + t % ${shape.tm}] =
         ${load('X', 'ok', '((b * uniforms.inH + iy) * uniforms.inW + ix) * uniforms.inC + xCh')};
-      Bs[(ak + ${4 * i}) * ${STRIDE} + t % ${TILE}] =
-        ${load('DY', 'pOk & bOk', 'p * uniforms.outC + bCol')};
+    }`,
+      )
+      .join('\n    ')}
+    ${range(shape.tn / 16)
+      .map(
+        (j) => `{
+      let p = k0 + bk + ${bStep * j};
+      Bs[(bk + ${bStep * j}) * ${sb} + t % ${shape.tn}] =
+        ${load('DY', '(p < kEnd) & bOk', 'p * uniforms.outC + bCol')};
     }`,
       )
       .join('\n    ')}
