@@ -13,6 +13,7 @@ import {
   gridProgram,
   i32,
   runGridProgram,
+  runGridProgramInfo,
   runProgram,
   type Program,
 } from './webgpuProgram';
@@ -125,20 +126,29 @@ interface Geometry {
   pad: number;
 }
 
-function geometry(x: tf.Tensor4D, kernel: tf.Tensor4D, o: GroupedConvWebgpuOptions): Geometry {
-  const [n, h, w, cin] = x.shape;
-  const [kh, kw, cinG, cout] = kernel.shape;
+function geometry(
+  xShape: readonly number[],
+  kShape: readonly number[],
+  o: Pick<GroupedConvWebgpuOptions, 'groups' | 'strides' | 'pad'>,
+): Geometry {
+  const [n = 0, h = 0, w = 0, cin = 0] = xShape;
+  const [kh = 0, kw = 0, cinG = 0, cout = 0] = kShape;
   const { groups, strides, pad } = o;
   const ho = Math.floor((h + 2 * pad - kh) / strides) + 1;
   const wo = Math.floor((w + 2 * pad - kw) / strides) + 1;
-  if (cin !== cinG * groups || cout % groups !== 0 || ho < 1 || wo < 1)
+  if (
+    xShape.length !== 4 ||
+    kShape.length !== 4 ||
+    cin !== cinG * groups ||
+    cout % groups !== 0 ||
+    ho < 1 ||
+    wo < 1
+  )
     throw new Error(
-      `groupedConv2dWebgpu: input ${x.shape.join('x')}, kernel ${kernel.shape.join('x')}, ` +
+      `groupedConv2dWebgpu: input ${xShape.join('x')}, kernel ${kShape.join('x')}, ` +
         `groups ${groups}, stride ${strides}, pad ${pad}: need channels = groups x kernel ` +
         `in-depth, out-depth divisible by groups and a non-empty output`,
     );
-  if (o.bias && o.bias.size !== cout)
-    throw new Error(`groupedConv2dWebgpu: bias has ${o.bias.size} values, need ${cout}`);
   return { n, h, w, cin, kh, kw, cinG, cout, coutG: cout / groups, groups, ho, wo, strides, pad };
 }
 
@@ -204,13 +214,14 @@ function uniforms(
     .map((v) => i32(v));
 }
 
+/** Forward on the kernel's TensorInfos: [N, H', W', cout], the flat output viewed in 4-D. */
 function forward(
-  x: tf.Tensor4D,
-  kernel: tf.Tensor4D,
+  x: tf.TensorInfo,
+  kernel: tf.TensorInfo,
+  bias: tf.TensorInfo | undefined,
   g: Geometry,
-  bias: tf.Tensor1D | undefined,
   relu: boolean,
-): tf.Tensor4D {
+): tf.TensorInfo {
   const rows = g.n * g.ho * g.wo;
   const depth = g.kh * g.kw * g.cinG;
   const size = rows * g.cout;
@@ -223,17 +234,15 @@ function forward(
     g.coutG,
     g.groups,
   );
-  return tf.tidy(
-    () =>
-      runGridProgram(
-        program,
-        [x, kernel, bias ?? kernel], // W has >= cout floats: a stand-in B, not read
-        uniforms(g, rows, depth, tilesN, Math.ceil(depth / KT), 1, { bias: Boolean(bias), relu }),
-      ).reshape<tf.Tensor4D>([g.n, g.ho, g.wo, g.cout]), // [N, H', W', cout]
+  const out = runGridProgramInfo(
+    program,
+    [x, kernel, bias ?? kernel], // W has >= cout floats: a stand-in B, not read
+    uniforms(g, rows, depth, tilesN, Math.ceil(depth / KT), 1, { bias: Boolean(bias), relu }),
   );
+  return { dataId: out.dataId, shape: [g.n, g.ho, g.wo, g.cout], dtype: 'float32' }; // as tfjs's Reshape
 }
 
-function inputGrad(dy: tf.Tensor4D, kernel: tf.Tensor4D, g: Geometry): tf.Tensor4D {
+function inputGrad(dy: tf.Tensor, kernel: tf.Tensor, g: Geometry): tf.Tensor4D {
   const rows = g.n * g.h * g.w;
   const depth = g.kh * g.kw * g.coutG;
   const { program, tilesN } = gemmProgram(
@@ -245,17 +254,15 @@ function inputGrad(dy: tf.Tensor4D, kernel: tf.Tensor4D, g: Geometry): tf.Tensor
     g.cinG,
     g.groups,
   );
-  return tf.tidy(
-    () =>
-      runGridProgram(
-        program,
-        [dy, kernel],
-        uniforms(g, rows, depth, tilesN, Math.ceil(depth / KT)),
-      ).reshape<tf.Tensor4D>([g.n, g.h, g.w, g.cin]), // [N, H, W, cin]
+  const flat = runGridProgram(
+    program,
+    [dy, kernel],
+    uniforms(g, rows, depth, tilesN, Math.ceil(depth / KT)),
   );
+  return flat.reshape<tf.Tensor4D>([g.n, g.h, g.w, g.cin]); // [N, H, W, cin]
 }
 
-function kernelGrad(x: tf.Tensor4D, dy: tf.Tensor4D, g: Geometry): tf.Tensor4D {
+function kernelGrad(x: tf.Tensor, dy: tf.Tensor, g: Geometry): tf.Tensor4D {
   const rows = g.kh * g.kw * g.cinG;
   const pixels = g.n * g.ho * g.wo;
   const size = rows * g.cout;
@@ -272,47 +279,95 @@ function kernelGrad(x: tf.Tensor4D, dy: tf.Tensor4D, g: Geometry): tf.Tensor4D {
     g.coutG,
     g.groups * splits,
   );
-  return tf.tidy(() => {
-    const partial = runGridProgram(
-      program,
-      [x, dy],
-      uniforms(g, rows, pixels, tilesN, iters, splits),
-    ); // [splits, kh kw cinG cout]
-    if (splits === 1) return partial.reshape<tf.Tensor4D>(shape);
-    const reduce = flatProgram(size, 'fer_gconv_dw_reduce', ['P'], 'splits : i32,', reduceSource());
-    return runProgram(reduce, [partial], [i32(splits)]).reshape<tf.Tensor4D>(shape); // [kh, kw, cinG, cout]
+  // [splits, kh kw cinG cout]; the gradient runs inside a tidy, which frees it.
+  const partial = runGridProgram(
+    program,
+    [x, dy],
+    uniforms(g, rows, pixels, tilesN, iters, splits),
+  );
+  if (splits === 1) return partial.reshape<tf.Tensor4D>(shape);
+  const reduce = flatProgram(size, 'fer_gconv_dw_reduce', ['P'], 'splits : i32,', reduceSource());
+  return runProgram(reduce, [partial], [i32(splits)]).reshape<tf.Tensor4D>(shape); // [kh, kw, cinG, cout]
+}
+
+/** Our kernel's name in tfjs's registry (webgpu backend only). */
+const KERNEL = 'FerGroupedConv2D';
+
+interface KernelAttrs {
+  groups: number;
+  strides: number;
+  pad: number;
+  relu: boolean;
+}
+
+/**
+ * Registers the kernel and its gradient once. A registered kernel rather than tf.customGrad:
+ * tfjs evaluates a kernel's gradient per input and only for inputs on the path to the
+ * variables, so the input gradient of the first convolution (whose input is the image) is not
+ * computed (customGrad computes every input's gradient; for conv1 that is a dx of 224 x 224 x 9
+ * per frame with 3 columns per group, most of the tile idle).
+ */
+function register(): void {
+  // getKernel is typed as always returning a config; it returns undefined when none is registered.
+  if ((tf.getKernel(KERNEL, 'webgpu') as tf.KernelConfig | undefined) !== undefined) return;
+  tf.registerKernel({
+    kernelName: KERNEL,
+    backendName: 'webgpu',
+    kernelFunc: ({ inputs, attrs }) => {
+      const { x, filter, bias } = inputs as Record<string, tf.TensorInfo | undefined>;
+      if (!x || !filter) throw new Error(`${KERNEL}: x and filter are required`);
+      const a = attrs as unknown as KernelAttrs;
+      return forward(x, filter, bias, geometry(x.shape, filter.shape, a), a.relu);
+    },
+  });
+  tf.registerGradient({
+    kernelName: KERNEL,
+    inputsToSave: ['x', 'filter'],
+    gradFunc: (dy, saved, attrs) => {
+      const [x, filter] = saved as [tf.Tensor4D, tf.Tensor4D];
+      const a = attrs as unknown as KernelAttrs;
+      const g = geometry(x.shape, filter.shape, a);
+      const dy4 = Array.isArray(dy) ? (dy[0] as tf.Tensor) : dy;
+      const fused = () => {
+        throw new Error(
+          'groupedConv2dWebgpu: no gradient with bias or relu fused (inference only); ' +
+            'call it without them and apply batch norm and ReLU as separate ops to train',
+        );
+      };
+      if (a.relu) return { x: fused, filter: fused, bias: fused };
+      return {
+        x: () => inputGrad(dy4, filter, g),
+        filter: () => kernelGrad(x, dy4, g),
+        bias: fused,
+      };
+    },
   });
 }
 
 /**
  * x [N, H, W, groups cinG], kernel [kh, kw, cinG, cout] (layout of src/model/groupedConv.ts) ->
- * [N, H', W', cout], relu?(conv + bias?). Differentiable w.r.t. x and kernel when neither bias
- * nor relu is given; with either (the inference fold) the forward runs, and a gradient asked of
- * it throws (the training path keeps batch norm and ReLU as separate ops).
+ * [N, H', W', cout], relu?(conv + bias?). Differentiable w.r.t. x and kernel (each gradient
+ * computed only when asked for) when relu is not fused; the bias has no gradient, and with relu
+ * fused (the inference fold) asking for any gradient throws: the training path keeps batch norm
+ * and ReLU as separate ops.
  */
 export function groupedConv2dWebgpu(
   x: tf.Tensor4D,
   kernel: tf.Tensor4D,
   opts: GroupedConvWebgpuOptions,
 ): tf.Tensor4D {
-  const g = geometry(x, kernel, opts);
-  const relu = opts.relu ?? false;
-  const fused = Boolean(opts.bias) || relu;
-  const f = tf.customGrad<tf.Tensor4D>((...args) => {
-    const [x4, k4, save] = args as [tf.Tensor4D, tf.Tensor4D, tf.GradSaveFunc];
-    save([x4, k4]);
-    return {
-      value: forward(x4, k4, g, opts.bias, relu),
-      gradFunc: (dy, saved) => {
-        if (fused)
-          throw new Error(
-            'groupedConv2dWebgpu: no gradient with bias or relu fused (inference only); ' +
-              'call it without them and apply batch norm and ReLU as separate ops to train',
-          );
-        const [xs, ks] = saved as [tf.Tensor4D, tf.Tensor4D];
-        return [inputGrad(dy, ks, g), kernelGrad(xs, dy, g)];
-      },
-    };
-  });
-  return f(x, kernel);
+  const g = geometry(x.shape, kernel.shape, opts);
+  if (opts.bias && opts.bias.size !== g.cout)
+    throw new Error(`groupedConv2dWebgpu: bias has ${opts.bias.size} values, need ${g.cout}`);
+  deviceLimits(); // throws off webgpu or on an adapter short of a limit
+  register();
+  const attrs: KernelAttrs = {
+    groups: opts.groups,
+    strides: opts.strides,
+    pad: opts.pad,
+    relu: opts.relu ?? false,
+  };
+  const inputs: tf.NamedTensorMap = { x, filter: kernel };
+  if (opts.bias) inputs.bias = opts.bias;
+  return tf.engine().runKernel<tf.Tensor4D>(KERNEL, inputs, { ...attrs });
 }

@@ -106,26 +106,32 @@ export function runProgram(program: Program, inputs: tf.Tensor[], uniforms: Unif
 }
 
 /**
- * `runProgram` for programs that must compile once whatever the sizes (gridProgram's): inputs
- * are passed as [1, size] views, so no input ever has the output's shape. tfjs keys (and
- * generates) a different shader for each input whose shape equals the output's, which flat
- * [size] views hit whenever an input happens to be as large as the output. The views are
- * disposed after the dispatch (the buffers stay the inputs').
+ * Runs a program that must compile once whatever the sizes (gridProgram's) on TensorInfos:
+ * inputs are passed as [1, size] views of the same buffers, so no input ever has the output's
+ * shape. tfjs keys (and generates) a different shader for each input whose shape equals the
+ * output's, which flat [size] views hit whenever an input happens to be as large as the output.
  */
+export function runGridProgramInfo(
+  program: Program,
+  inputs: tf.TensorInfo[],
+  uniforms: Uniform[],
+): tf.TensorInfo {
+  const backend = tf.backend() as unknown as WebgpuBackendLike;
+  const views = inputs.map((t) => ({
+    dataId: t.dataId,
+    shape: [1, tf.util.sizeFromShape(t.shape)],
+    dtype: t.dtype,
+  }));
+  return backend.runWebGPUProgram(program, views, 'float32', uniforms);
+}
+
+/** `runGridProgramInfo` on tensors, returning a flat tensor. */
 export function runGridProgram(
   program: Program,
   inputs: tf.Tensor[],
   uniforms: Uniform[],
 ): tf.Tensor {
-  const backend = tf.backend() as unknown as WebgpuBackendLike;
-  const views = inputs.map((t) => t.reshape([1, t.size]));
-  try {
-    return tf
-      .engine()
-      .makeTensorFromTensorInfo(backend.runWebGPUProgram(program, views, 'float32', uniforms));
-  } finally {
-    tf.dispose(views);
-  }
+  return tf.engine().makeTensorFromTensorInfo(runGridProgramInfo(program, inputs, uniforms));
 }
 
 export const f32 = (...data: number[]): Uniform => ({ type: 'float32', data });
