@@ -4,7 +4,10 @@
  * WebGPUProgram contract (its webgpu_program.ts): inputs are bound as flat storage arrays named by
  * `variableNames`, `uniforms` become fields of the `uniforms` struct (after `size` when `size` is
  * set), the result is written with `setOutputAtIndex`, and the entry is `fn main(index : i32)`
- * (index = the global invocation index; `localId`, `workgroupId` are in scope).
+ * (index = the global invocation index; `localId`, `workgroupId` are in scope). A `gridProgram`
+ * (3-D dispatch) has the entry `fn main()` instead, with `localIndex`, `workgroupId` and
+ * `numWorkgroups` in scope: the package calls `main()` without an index whenever the dispatch
+ * layout names a y or z dimension.
  */
 import * as tf from '@tensorflow/tfjs';
 
@@ -13,7 +16,7 @@ export interface Program {
   variableNames: string[];
   outputShape: number[];
   shaderKey: string;
-  dispatchLayout: { x: number[] };
+  dispatchLayout: { x: number[]; y?: number[]; z?: number[] };
   dispatch: [number, number, number];
   workgroupSize: [number, number, number];
   size: boolean;
@@ -61,6 +64,34 @@ export function flatProgram(
   };
 }
 
+/**
+ * A program over a 3-D grid of `dispatch` workgroups of `workgroupSize` invocations whose code
+ * finds its own work from `workgroupId` / `numWorkgroups` / `localIndex` (entry `fn main()`);
+ * the output is flat [n]. The package reshapes no non-flat dispatch: each dimension must be
+ * within the device's maxComputeWorkgroupsPerDimension (the caller folds larger counts).
+ */
+export function gridProgram(
+  n: number,
+  shaderKey: string,
+  variableNames: string[],
+  uniforms: string,
+  userCode: string,
+  dispatch: [number, number, number],
+  workgroupSize: [number, number, number],
+): Program {
+  return {
+    variableNames,
+    outputShape: [n],
+    shaderKey,
+    dispatchLayout: { x: [0], y: [1], z: [2] },
+    dispatch,
+    workgroupSize,
+    size: false,
+    uniforms,
+    getUserCode: () => userCode,
+  };
+}
+
 /** Runs `program` on the webgpu backend; inputs are passed as flat views (same buffers). */
 export function runProgram(program: Program, inputs: tf.Tensor[], uniforms: Uniform[]): tf.Tensor {
   const backend = tf.backend() as unknown as WebgpuBackendLike;
@@ -72,6 +103,35 @@ export function runProgram(program: Program, inputs: tf.Tensor[], uniforms: Unif
       uniforms,
     ),
   );
+}
+
+/**
+ * Runs a program that must compile once whatever the sizes (gridProgram's) on TensorInfos:
+ * inputs are passed as [1, size] views of the same buffers, so no input ever has the output's
+ * shape. tfjs keys (and generates) a different shader for each input whose shape equals the
+ * output's, which flat [size] views hit whenever an input happens to be as large as the output.
+ */
+export function runGridProgramInfo(
+  program: Program,
+  inputs: tf.TensorInfo[],
+  uniforms: Uniform[],
+): tf.TensorInfo {
+  const backend = tf.backend() as unknown as WebgpuBackendLike;
+  const views = inputs.map((t) => ({
+    dataId: t.dataId,
+    shape: [1, tf.util.sizeFromShape(t.shape)],
+    dtype: t.dtype,
+  }));
+  return backend.runWebGPUProgram(program, views, 'float32', uniforms);
+}
+
+/** `runGridProgramInfo` on tensors, returning a flat tensor. */
+export function runGridProgram(
+  program: Program,
+  inputs: tf.Tensor[],
+  uniforms: Uniform[],
+): tf.Tensor {
+  return tf.engine().makeTensorFromTensorInfo(runGridProgramInfo(program, inputs, uniforms));
 }
 
 export const f32 = (...data: number[]): Uniform => ({ type: 'float32', data });
