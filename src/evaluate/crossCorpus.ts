@@ -146,7 +146,13 @@ export interface CrossEvalInput {
 export function crossEvaluationRecord(
   input: CrossEvalInput,
   scored: readonly { label: number; predicted: number }[],
-  run: { backend: string; seconds: number; createdAt: number; datasetState?: string },
+  run: {
+    backend: string;
+    kernels?: 'tfjs' | 'fused';
+    seconds: number;
+    createdAt: number;
+    datasetState?: string;
+  },
 ): CrossEvaluationRecord {
   const k = input.classes.length;
   const ev = evaluate(
@@ -185,6 +191,7 @@ export function crossEvaluationRecord(
     seconds: run.seconds,
     createdAt: run.createdAt,
     ...(run.datasetState === undefined ? {} : { datasetState: run.datasetState }),
+    ...(run.kernels === undefined ? {} : { kernels: run.kernels }),
   };
 }
 

@@ -53,6 +53,8 @@ export interface CrossEvaluationRecord {
   missingClasses: CanonicalClass[];
   framesPerClip: number;
   backend: string;
+  /** The kernels that ran (src/model/kernels.ts); absent in records from before (stock). */
+  kernels?: 'tfjs' | 'fused';
   seconds: number;
   createdAt: number;
   /**

@@ -16,6 +16,7 @@ import {
   selectClips,
 } from '../evaluate/crossCorpus';
 import { currentDatasetState } from '../evaluate/datasetState';
+import { fusedKernelsActive } from '../model/kernels';
 import type { FerModel } from '../model/model';
 import { getDataset } from '../storage/datasets';
 import type { FerDatabase } from '../storage/db';
@@ -83,6 +84,7 @@ export async function evaluateDataset(
     predictions.map((p) => ({ label: p.label ?? 0, predicted: p.predicted })),
     {
       backend: tf.getBackend(),
+      kernels: fusedKernelsActive() ? 'fused' : 'tfjs',
       seconds: (performance.now() - t0) / 1000,
       createdAt: Date.now(),
       datasetState,

@@ -11,5 +11,10 @@ export function isKernelMode(v: unknown): v is KernelMode {
   return typeof v === 'string' && (KERNEL_MODES as readonly string[]).includes(v);
 }
 
+/** The kernels a mode runs on a backend ('auto': fused on webgpu only), as runs record them. */
+export function resolvedKernels(mode: KernelMode, backend: string | null): 'tfjs' | 'fused' {
+  return mode === 'fused' || (mode === 'auto' && backend === 'webgpu') ? 'fused' : 'tfjs';
+}
+
 /** The page URL's parameter that sets the mode for that page (the CLI's `--kernels`). */
 export const KERNELS_PARAM = 'kernels';

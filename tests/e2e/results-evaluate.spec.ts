@@ -54,12 +54,16 @@ test('evaluating a run on another dataset from the Results tab stores and shows 
     `${(100 * record.accuracy).toFixed(1)}%`,
   );
   // Which backend scored it and when, from the record.
-  await expect(panel.getByTestId('results.crossEval.backend').nth(1)).toHaveText(record.backend);
+  await expect(panel.getByTestId('results.crossEval.backend').nth(1)).toHaveText(
+    `${record.backend}, ${record.kernels ?? 'none recorded'} kernels`,
+  );
   await expect(panel.getByTestId('results.crossEval.when').nth(1)).toHaveText(
     `${new Date(record.createdAt).toISOString().slice(0, 16).replace('T', ' ')} UTC`,
   );
   await expect(panel.getByTestId('results.crossEval.backend').first()).toHaveText(
-    run.environment?.backend ?? 'not recorded',
+    run.environment
+      ? `${run.environment.backend}, ${run.environment.kernels ?? 'tfjs'} kernels`
+      : 'not recorded',
   );
   // The picked matrix: the run's own first, then the record's, cell by cell.
   const cells = () =>

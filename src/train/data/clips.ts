@@ -178,8 +178,9 @@ export function scoredClipOf(
 ): ClipRef | undefined {
   const own = clips.filter((c) => c.itemId === itemId);
   const scored = evalUnit === 'item' ? clipsPerItem(own) : own;
-  // An item mined into several clips: the one with this key (a prediction names its clip).
-  return scored.find((c) => c.key === key) ?? scored[0];
+  // An item mined into several clips: the one with this key (a prediction names its clip); a
+  // key no longer listed finds nothing, rather than another clip's frames under its name.
+  return key === undefined ? scored[0] : scored.find((c) => c.key === key);
 }
 
 export interface ClipSplits {

@@ -62,7 +62,9 @@ function ownRows(run: RunRecord, phase: PhaseRecord | undefined): Row[] {
         confusion: ev.confusion,
         classes: run.classes,
         missing: [],
-        backend: run.environment?.backend ?? 'not recorded',
+        backend: run.environment
+          ? `${run.environment.backend}, ${run.environment.kernels ?? 'tfjs'} kernels`
+          : 'not recorded',
         when: 'during training',
         stale: null,
       });
@@ -113,7 +115,7 @@ export function CrossEvaluations({
       confusion: r.confusion,
       classes: r.classes,
       missing: r.missingClasses,
-      backend: r.backend,
+      backend: `${r.backend}, ${r.kernels ?? 'tfjs'} kernels`,
       when: utc(r.createdAt),
       stale: stale[r.id] ?? null,
     })),

@@ -87,6 +87,15 @@ describe('the duration estimate: steps x measured step time', () => {
     const c = config();
     const plan = planWork(c, { labelled: 50, unlabelled: 30, pretrain: 0 });
     expect(missingRates(plan, recordedRates([storedRun(c, 'webgpu')], 'wasm'), c)).toHaveLength(1);
+    // Same backend, other kernels (the fused WebGPU ones time differently from tfjs's).
+    const fused = storedRun(c, 'webgpu');
+    if (fused.environment) fused.environment.kernels = 'fused';
+    expect(missingRates(plan, recordedRates([fused], 'webgpu', 'tfjs'), c)).toHaveLength(1);
+    expect(missingRates(plan, recordedRates([fused], 'webgpu', 'fused'), c)).toHaveLength(0);
+    // A run recorded before `kernels` existed ran the stock ones.
+    expect(missingRates(plan, recordedRates([storedRun(c, 'webgpu')], 'webgpu'), c)).toHaveLength(
+      0,
+    );
     const bigger = { ...c, data: { ...c.data, framesPerClip: 8 } };
     const other = planWork(bigger, { labelled: 50, unlabelled: 30, pretrain: 0 });
     const missing = missingRates(other, recordedRates([storedRun(c, 'wasm')], 'wasm'), bigger);

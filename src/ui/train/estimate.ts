@@ -50,11 +50,18 @@ function median(xs: number[]): number {
  * took beyond its training clips, per validation clip. A first epoch (warm-up) is left out when
  * there are others.
  */
-export function recordedRates(runs: readonly RunRecord[], backend: string): Map<string, Rate> {
+export function recordedRates(
+  runs: readonly RunRecord[],
+  backend: string,
+  kernels: 'tfjs' | 'fused' = 'tfjs',
+): Map<string, Rate> {
   const rates = new Map<string, Rate>();
   const latestFirst = [...runs].sort((a, b) => b.updatedAt - a.updatedAt);
   for (const run of latestFirst) {
+    // Same backend and kernels: the two kernel modes differ in speed (runs before the
+    // record had `kernels` ran the stock ones).
     if (run.environment?.backend !== backend) continue;
+    if ((run.environment.kernels ?? 'tfjs') !== kernels) continue;
     for (const p of run.phases) {
       const key = sizeKey(p.modelConfig, run.config.data.framesPerClip);
       if (p.kind !== 'teacher' || p.reusedFrom || rates.has(key) || p.data.train === 0) continue;

@@ -5,9 +5,10 @@
  */
 import { create } from 'zustand';
 import { measureSteps, storedRuns } from '../../train/client';
+import { resolvedKernels } from '../../model/kernelModes';
 import type { TrainConfig } from '../../train/config';
 import type { DatasetSummary } from '../datasets/datasetsStore';
-import { computeChoice, useAppStore } from '../store';
+import { computeChoice } from '../store';
 import {
   type ClipCounts,
   type Estimate,
@@ -54,7 +55,7 @@ export function clipCounts(config: TrainConfig, datasets: readonly DatasetSummar
   };
 }
 
-/** Warm-up timings already measured in this tab, per backend and network size. */
+/** Warm-up timings already measured in this tab, per backend, kernels and network size. */
 const measured = new Map<string, Rate>();
 
 export const useStartGuard = create<StartGuardState>((set, get) => ({
@@ -67,23 +68,28 @@ export const useStartGuard = create<StartGuardState>((set, get) => ({
     set({ phase: 'estimating', estimate: null, problem: null, pending: null });
     const pending = { config, name, start };
     try {
-      const backend = useAppStore.getState().backend?.name ?? null;
+      const choice = computeChoice();
+      const backend = choice.backend;
+      const kernels = resolvedKernels(choice.kernels, backend);
       const plan = planWork(config, counts);
-      const rates = backend ? recordedRates(await storedRuns(), backend) : new Map<string, Rate>();
+      const rates = backend
+        ? recordedRates(await storedRuns(), backend, kernels)
+        : new Map<string, Rate>();
+      const prefix = `${backend}|${kernels}|`;
       for (const [key, r] of measured)
-        if (key.startsWith(`${backend}|`)) rates.set(key.slice(key.indexOf('|') + 1), r);
+        if (key.startsWith(prefix)) rates.set(key.slice(prefix.length), r);
       const missing = missingRates(plan, rates, config);
       if (missing.length > 0) {
         const m = await measureSteps(
           missing.map((x) => x.request),
-          computeChoice(),
+          choice,
         );
         missing.forEach(({ key }, i) => {
           const t = m.timings[i];
           if (!t) return;
           const rate = { ...t, source: `a warm-up step measured on ${m.backend}` };
           rates.set(key, rate);
-          measured.set(`${backend}|${key}`, rate);
+          measured.set(`${prefix}${key}`, rate);
         });
       }
       const estimate = estimateRun(plan, rates);
