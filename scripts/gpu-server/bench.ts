@@ -79,7 +79,13 @@ export function emptyReport(plan: GpuBenchPlan): GpuBenchReport {
       torchError: null,
     },
     profile: null,
-    torch: { device: plan.torchDevice, gpu: null, version: null, error: null },
+    // Without a torch script (--no-torch) the header says so instead of "PyTorch ? on cuda".
+    torch: {
+      device: plan.torchDevice,
+      gpu: null,
+      version: null,
+      error: plan.torchScript ? null : 'left out (--no-torch)',
+    },
     sections: [],
     totalS: 0,
   };

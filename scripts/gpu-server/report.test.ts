@@ -132,3 +132,12 @@ describe('renderGpuBenchMarkdown', () => {
     expect(md).toContain('| 20.0 | 900 | 800.0 | 5.00 | 0.250 |  |');
   });
 });
+
+describe('the report header without PyTorch', () => {
+  it('says PyTorch was left out (--no-torch), not "PyTorch ? on cuda"', async () => {
+    const { emptyReport } = await import('./bench');
+    const md = renderGpuBenchMarkdown(emptyReport(parseGpuBenchArgs(['--tiny', '--no-torch'])));
+    expect(md).toContain('PyTorch: left out (--no-torch).');
+    expect(md).not.toContain('PyTorch ? on');
+  });
+});
