@@ -130,11 +130,12 @@ test('Tab reaches the shell and a form with a visible focus; the tab bar works b
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('settings.backend')).toHaveAttribute('open', '');
   const settingsStops = await tabWalk(page, 'settings.theme');
-  expect(settingsStops.slice(0, 5)).toEqual([
+  expect(settingsStops.slice(0, 6)).toEqual([
     'settings.theme',
     'settings.backend summary',
     'settings.backend-select',
     'settings.backend-measure',
+    'settings.kernels-select',
     'nav.model',
   ]);
 });
