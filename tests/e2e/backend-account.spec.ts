@@ -4,8 +4,41 @@
  * setting (backend=wasm)" with no setting changed. The run now quotes the page's reason and
  * says why it has one thread; the header's tooltip gives the page's account.
  */
-import { expect, test } from '@playwright/test';
+import { expect, type Page, test } from '@playwright/test';
 import { openWithHooks } from './appHooks';
+
+/** Stores a small demo of astronaut.png (1 val clip per class, 8 frames at 64 px), preprocesses
+ * it and trains a one-epoch tiny run on it; returns the finished run's record. */
+async function trainTinyDemo(
+  page: Page,
+  counts: { trainPerClass: number; pool: number },
+  name: string,
+) {
+  await page.getByTestId('testapi.files').setInputFiles('public/demo/faces/astronaut.png');
+  const datasetId = await page.evaluate(async (c) => {
+    const demo = window.__ferDemo;
+    const pre = window.__ferPreprocess;
+    if (!demo || !pre) throw new Error('hooks missing');
+    const stored = await demo.store({
+      seed: 3,
+      counts: { ...c, valPerClass: 1, testPerClass: 0, frames: 8 },
+      facesFromTestInput: true,
+    });
+    await pre.run(stored.datasetId, { crop: { size: 64 } });
+    return stored.datasetId;
+  }, counts);
+  const runId = await page.evaluate(
+    ([id, n]) =>
+      window.__ferTrain?.start(
+        { preset: 'tiny', seed: 1, optim: { epochs: 1 }, noisyStudent: { iterations: 0 } },
+        id,
+        n,
+      ),
+    [datasetId, name] as const,
+  );
+  if (!runId) throw new Error('no run id');
+  return page.evaluate((id) => window.__ferTrain?.wait(id), runId);
+}
 
 test('a training run gives the page’s reason for its backend and why it has that many threads', async ({
   page,
@@ -19,30 +52,7 @@ test('a training run gives the page’s reason for its backend and why it has th
   await expect(header).toHaveAttribute('title', /; \d+ threads?: /);
 
   // A small demo (7 classes x 2 train, x 1 val, 8 frames at 64 px) and a one-epoch tiny run.
-  await page.getByTestId('testapi.files').setInputFiles('public/demo/faces/astronaut.png');
-  const datasetId = await page.evaluate(async () => {
-    const demo = window.__ferDemo;
-    const pre = window.__ferPreprocess;
-    if (!demo || !pre) throw new Error('hooks missing');
-    const stored = await demo.store({
-      seed: 3,
-      counts: { trainPerClass: 2, valPerClass: 1, testPerClass: 0, pool: 2, frames: 8 },
-      facesFromTestInput: true,
-    });
-    await pre.run(stored.datasetId, { crop: { size: 64 } });
-    return stored.datasetId;
-  });
-  const runId = await page.evaluate(
-    (id) =>
-      window.__ferTrain?.start(
-        { preset: 'tiny', seed: 1, optim: { epochs: 1 }, noisyStudent: { iterations: 0 } },
-        id,
-        'backend account',
-      ),
-    datasetId,
-  );
-  if (!runId) throw new Error('no run id');
-  const run = await page.evaluate((id) => window.__ferTrain?.wait(id), runId);
+  const run = await trainTinyDemo(page, { trainPerClass: 2, pool: 2 }, 'backend account');
   expect(run?.status, run?.message ?? '').toBe('done');
   const reason = run?.environment?.backendReason ?? '';
   expect(reason).toBe(
@@ -64,30 +74,7 @@ test('Kernels picked in the Compute settings reach the training worker and the r
   expect(await page.evaluate(() => localStorage.getItem('fer.kernelMode'))).toBe('fused');
 
   // A smaller demo than the test above's (7 classes x 1 train, x 1 val, 8 frames at 64 px).
-  await page.getByTestId('testapi.files').setInputFiles('public/demo/faces/astronaut.png');
-  const datasetId = await page.evaluate(async () => {
-    const demo = window.__ferDemo;
-    const pre = window.__ferPreprocess;
-    if (!demo || !pre) throw new Error('hooks missing');
-    const stored = await demo.store({
-      seed: 3,
-      counts: { trainPerClass: 1, valPerClass: 1, testPerClass: 0, pool: 0, frames: 8 },
-      facesFromTestInput: true,
-    });
-    await pre.run(stored.datasetId, { crop: { size: 64 } });
-    return stored.datasetId;
-  });
-  const runId = await page.evaluate(
-    (id) =>
-      window.__ferTrain?.start(
-        { preset: 'tiny', seed: 1, optim: { epochs: 1 }, noisyStudent: { iterations: 0 } },
-        id,
-        'kernels setting',
-      ),
-    datasetId,
-  );
-  if (!runId) throw new Error('no run id');
-  const run = await page.evaluate((id) => window.__ferTrain?.wait(id), runId);
+  const run = await trainTinyDemo(page, { trainPerClass: 1, pool: 0 }, 'kernels setting');
   expect(run?.status, run?.message ?? '').toBe('done');
   expect(run?.environment?.kernels).toBe('fused');
 });
