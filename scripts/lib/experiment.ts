@@ -19,11 +19,9 @@ import {
   type ExperimentJson,
   type ExperimentRow,
   type ExperimentTimings,
-  experimentClaims,
   pct,
   rowOf,
-  summarise,
-  summaryMarkdown,
+  writeExperimentSummary,
 } from './experimentSummary';
 import { experimentSchema, type ExperimentFile } from './experimentSchema';
 import { formatDuration } from './format';
@@ -344,17 +342,13 @@ export async function runExperiment(
   });
   const timings = clock.done();
   note(`Total wall time ${formatDuration(timings.totalSeconds)}.`);
-  const json: ExperimentJson = {
+  const { json, md } = await writeExperimentSummary(opts.out, {
     experiment: exp.name,
     datasetId,
     rows,
-    summary: summarise(rows),
-    ...experimentClaims(records),
+    records,
     timings,
-  };
-  const md = summaryMarkdown(json);
-  await writeFile(path.join(opts.out, 'summary.json'), JSON.stringify(json, null, 2));
-  await writeFile(path.join(opts.out, 'summary.md'), md);
+  });
   const failed = rows.some((r) => r.status !== 'done');
   return { exitCode: failed ? EXIT.appFailure : EXIT.ok, json, text: md };
 }

@@ -1,8 +1,10 @@
 /**
  * What `experiment` writes besides the run records: summary.json (rows, means per run, the
- * claims table, stage timings) and summary.md, the same as text. Pure: no browser, no files.
+ * claims table, stage timings) and summary.md, the same as text. Pure (no browser, no files) but for `writeExperimentSummary`, which writes the two.
  * See docs/experiments.md.
  */
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import {
   type Claim,
   CLAIM_NEEDS,
@@ -282,4 +284,32 @@ export function summaryMarkdown(j: ExperimentJson): string {
     '```',
     '',
   ].join('\n');
+}
+
+/**
+ * An experiment's summary from its rows and run records, written as summary.json and
+ * summary.md into `out` (the browser and the Node runtime write the same files).
+ */
+export async function writeExperimentSummary(
+  out: string,
+  done: {
+    experiment: string;
+    datasetId: string;
+    rows: ExperimentRow[];
+    records: readonly { record: RunRecord; run: string; seed: number }[];
+    timings: ExperimentJson['timings'];
+  },
+): Promise<{ json: ExperimentJson; md: string }> {
+  const json: ExperimentJson = {
+    experiment: done.experiment,
+    datasetId: done.datasetId,
+    rows: done.rows,
+    summary: summarise(done.rows),
+    ...experimentClaims(done.records),
+    timings: done.timings,
+  };
+  const md = summaryMarkdown(json);
+  await writeFile(path.join(out, 'summary.json'), JSON.stringify(json, null, 2));
+  await writeFile(path.join(out, 'summary.md'), md);
+  return { json, md };
 }

@@ -17,11 +17,9 @@ import { readExperiment, runConfig } from '../experiment';
 import {
   type ExperimentJson,
   type ExperimentRow,
-  experimentClaims,
   pct,
   rowOf,
-  summarise,
-  summaryMarkdown,
+  writeExperimentSummary,
 } from '../experimentSummary';
 import { formatDuration } from '../format';
 import { describeNodeAdapter, initNodeWebgpu } from '../nodeWebgpu';
@@ -237,17 +235,13 @@ export async function runNodeExperiment(
   }
   const totalSeconds = (Date.now() - started) / 1000;
   note(`Total wall time ${formatDuration(totalSeconds)}.`);
-  const json: ExperimentJson = {
+  const { json, md } = await writeExperimentSummary(opts.out, {
     experiment: exp.name,
     datasetId,
     rows,
-    summary: summarise(rows),
-    ...experimentClaims(records),
+    records,
     timings: { stages, totalSeconds },
-  };
-  const md = summaryMarkdown(json);
-  await writeFile(path.join(opts.out, 'summary.json'), JSON.stringify(json, null, 2));
-  await writeFile(path.join(opts.out, 'summary.md'), md);
+  });
   const failed =
     rows.length < exp.runs.length * exp.seeds.length || rows.some((r) => r.status !== 'done');
   return { exitCode: failed ? EXIT.appFailure : EXIT.ok, json, text: md };
